@@ -1,0 +1,185 @@
+//===- RelaxOps.td - Relax operations -----------------------*- tablegen -*-===//
+
+#ifndef MLC_DIALECT_RELAX_IR_RELAXOPS_TD
+#define MLC_DIALECT_RELAX_IR_RELAXOPS_TD
+
+include "mlc/Dialect/Relax/IR/RelaxBase.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// Structure: dataflow regions and calls of tensor functions
+//===----------------------------------------------------------------------===//
+
+def Relax_DataflowOp : Relax_Op<"dataflow", [
+    RecursiveMemoryEffects, SingleBlock, NoRegionArguments]> {
+  let summary = "a dataflow block: a side-effect-free region of the graph";
+  let description = [{
+    The values defined inside a dataflow block are internal to it (TVM's
+    dataflow vars). `relax.output` ends the block and names the values that
+    are visible after it; they become the op's results. Only ops without
+    side effects may appear inside.
+
+    ```mlir
+    %R = relax.dataflow -> tensor<128x128xf32> {
+      %C = relax.call_tir @matmul(%A, %B)
+          : (tensor<128x128xf32>, tensor<128x128xf32>) -> tensor<128x128xf32>
+      %D = relax.call_tir @relu(%C)
+          : (tensor<128x128xf32>) -> tensor<128x128xf32>
+      relax.output %D : tensor<128x128xf32>
+    }
+    ```
+  }];
+  let results = (outs Variadic<AnyType>:$results);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "(`->` type($results)^)? attr-dict-with-keyword $body";
+  let hasRegionVerifier = 1;
+}
+
+def Relax_OutputOp : Relax_Op<"output", [Pure, HasParent<"DataflowOp">,
+                                         ReturnLike, Terminator]> {
+  let summary = "ends a dataflow block, naming the values visible after it";
+  let description = [{
+    The operands become the results of the enclosing `relax.dataflow`, in
+    order, with the same types.
+
+    ```mlir
+    relax.output %D : tensor<128x128xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<AnyType>:$values);
+  let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
+  let hasVerifier = 1;
+}
+
+def Relax_CallTIROp : Relax_Op<"call_tir", [
+    Pure, DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "calls a tir.func of the same module";
+  let description = [{
+    TVM's `R.call_tir(f, args, shape, dtype)`. The callee must be a
+    `tir.func` in the nearest symbol table; the arguments and results must
+    agree with its signature in number, element type and shape (a dynamic
+    dimension on either side agrees with any size).
+
+    ```mlir
+    %C = relax.call_tir @te_matmul(%A, %B)
+        : (tensor<128x128xf32>, tensor<128x128xf32>) -> tensor<128x128xf32>
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$callee,
+                       Variadic<AnyRankedTensor>:$args);
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let assemblyFormat =
+      "$callee `(` $args `)` attr-dict `:` functional-type($args, $results)";
+}
+
+def Relax_ConstOp : Relax_Op<"const", [ConstantLike, Pure,
+    AllTypesMatch<["value", "result"]>]> {
+  let summary = "a constant tensor (a weight)";
+  let description = [{
+    The constant `value` as a tensor. Large weights are best held as
+    `dense_resource` blobs: the IR stays readable and parses fast.
+
+    ```mlir
+    %b = relax.const dense<[1.0, 2.0]> : tensor<2xf32>
+    %w = relax.const dense_resource<linear0_weight> : tensor<128x784xf32>
+    ```
+  }];
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "attr-dict $value";
+  let hasFolder = 1;
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// High-level operators
+//===----------------------------------------------------------------------===//
+//
+// Their verification is their type inference: InferTypeOpInterface infers the
+// result type from the operands (emitting the reason when the operands do not
+// fit) and checks it against the declared one, on every verify.
+
+class Relax_BroadcastBinaryOp<string mnemonic, string what>
+    : Relax_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+  let summary = "element-wise " # what # " with numpy/torch broadcasting";
+  let description = [{
+    Element-wise }] # what # [{ of two tensors of the same element type. The
+    shapes broadcast as in numpy and torch: aligned from the right, a
+    dimension of size 1 stretches to the other, and the result has the larger
+    rank.
+
+    ```mlir
+    %y = relax.}] # mnemonic # [{ %x, %b : tensor<1x128xf32>, tensor<128xf32>
+        -> tensor<1x128xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+}
+
+def Relax_AddOp : Relax_BroadcastBinaryOp<"add", "addition">;
+def Relax_SubtractOp : Relax_BroadcastBinaryOp<"subtract", "subtraction">;
+def Relax_MultiplyOp : Relax_BroadcastBinaryOp<"multiply", "multiplication">;
+def Relax_DivideOp : Relax_BroadcastBinaryOp<"divide", "division">;
+
+def Relax_MatmulOp : Relax_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
+  let summary = "matrix product with numpy/torch matmul semantics";
+  let description = [{
+    `torch.matmul` / `numpy.matmul`: 1-D operands are promoted to a matrix
+    (and the added dimension removed from the result), leading (batch)
+    dimensions broadcast, and the contracted dimensions must agree.
+
+    ```mlir
+    %y = relax.matmul %x, %w : tensor<1x128xf32>, tensor<128x64xf32>
+        -> tensor<1x64xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+}
+
+def Relax_DenseOp : Relax_Op<"dense", [Pure, InferTypeOpAdaptor]> {
+  let summary = "x · wᵀ, the product of nn.Linear (TVM's nn.dense)";
+  let description = [{
+    `dense(x, w) = x @ w.T` for `x` of shape `(..., K)` and a weight `w` of
+    shape `(N, K)` (PyTorch's `nn.Linear` layout); the result has shape
+    `(..., N)`.
+
+    ```mlir
+    %y = relax.dense %x, %w : tensor<1x784xf32>, tensor<128x784xf32>
+        -> tensor<1x128xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$data, AnyRankedTensor:$weight);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $data `,` $weight attr-dict `:` type($data) `,` type($weight) `->`
+    type($result)
+  }];
+}
+
+def Relax_ReluOp : Relax_Op<"relu", [Pure, InferTypeOpAdaptor]> {
+  let summary = "element-wise max(x, 0)";
+  let description = [{
+    The rectified linear unit of a tensor of integers or floats; the result
+    has the operand's type.
+
+    ```mlir
+    %y = relax.relu %x : tensor<1x128xf32> -> tensor<1x128xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+#endif // MLC_DIALECT_RELAX_IR_RELAXOPS_TD

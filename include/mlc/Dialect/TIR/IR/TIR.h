@@ -1,0 +1,45 @@
+//===- TIR.h - TensorIR dialect ---------------------------------*- C++ -*-===//
+//
+// The `tir` dialect: tensor-level functions made of te-style compute ops.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLC_DIALECT_TIR_IR_TIR_H
+#define MLC_DIALECT_TIR_IR_TIR_H
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Dialect.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/CallInterfaces.h"
+#include "mlir/Interfaces/ControlFlowInterfaces.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "mlc/Dialect/TIR/IR/TIRDialect.h.inc"
+#include "mlc/Dialect/TIR/IR/TIREnums.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "mlc/Dialect/TIR/IR/TIRAttrs.h.inc"
+
+#define GET_OP_CLASSES
+#include "mlc/Dialect/TIR/IR/TIROps.h.inc"
+
+namespace mlc::tir {
+
+/// Returns the identity of reduction `kind` for `elementType` (an integer or
+/// float type): 0 for sum, 1 for prod, -inf / the smallest signed integer for
+/// max, +inf / the largest signed integer for min. Returns a null attribute
+/// for any other element type.
+mlir::TypedAttr getReductionIdentity(ReductionKind kind,
+                                     mlir::Type elementType);
+
+} // namespace mlc::tir
+
+#endif // MLC_DIALECT_TIR_IR_TIR_H

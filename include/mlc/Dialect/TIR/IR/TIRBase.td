@@ -1,0 +1,49 @@
+//===- TIRBase.td - TensorIR dialect definition -------------*- tablegen -*-===//
+//
+// The `tir` dialect holds tensor-level functions written in the style of
+// TVM's tensor expressions (te): each `tir.compute` defines one tensor by a
+// scalar body evaluated at every output index.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLC_DIALECT_TIR_IR_TIRBASE_TD
+#define MLC_DIALECT_TIR_IR_TIRBASE_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+
+def TIR_Dialect : Dialect {
+  let name = "tir";
+  let cppNamespace = "::mlc::tir";
+  let summary = "TensorIR: tensor functions made of te-style compute ops";
+  let description = [{
+    The `tir` dialect is mlc's counterpart of TVM's TensorIR `PrimFunc`s as
+    produced by `te.create_prim_func`. A `tir.func` holds a sequence of
+    `tir.compute` ops; each defines one tensor element-wise or as a reduction
+    over extra axes. Values are tensors (SSA, no buffers): an intermediate
+    that is not returned is a temporary, and bufferization later decides
+    where it lives.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
+  let useDefaultAttributePrinterParser = 1;
+}
+
+class TIR_Op<string mnemonic, list<Trait> traits = []>
+    : Op<TIR_Dialect, mnemonic, traits>;
+
+def TIR_ReductionKind : I32EnumAttr<"ReductionKind",
+    "how a tir.compute combines the values of its reduction axes", [
+      I32EnumAttrCase<"Sum", 0, "sum">,
+      I32EnumAttrCase<"Max", 1, "max">,
+      I32EnumAttrCase<"Min", 2, "min">,
+      I32EnumAttrCase<"Prod", 3, "prod">
+    ]> {
+  let cppNamespace = "::mlc::tir";
+  let genSpecializedAttr = 0;
+}
+
+def TIR_ReductionKindAttr : EnumAttr<TIR_Dialect, TIR_ReductionKind, "reduction">;
+
+#endif // MLC_DIALECT_TIR_IR_TIRBASE_TD

@@ -1,0 +1,26 @@
+//===- TIRDialect.cpp - TensorIR dialect registration ---------------------===//
+
+#include "mlc/Dialect/TIR/IR/TIR.h"
+
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlc::tir;
+
+#include "mlc/Dialect/TIR/IR/TIRDialect.cpp.inc"
+#include "mlc/Dialect/TIR/IR/TIREnums.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "mlc/Dialect/TIR/IR/TIRAttrs.cpp.inc"
+
+void TIRDialect::initialize() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "mlc/Dialect/TIR/IR/TIRAttrs.cpp.inc"
+      >();
+  addOperations<
+#define GET_OP_LIST
+#include "mlc/Dialect/TIR/IR/TIROps.cpp.inc"
+      >();
+}
