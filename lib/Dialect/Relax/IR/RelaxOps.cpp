@@ -101,71 +101,83 @@ CallTIROp::verifySymbolUses(SymbolTableCollection &symbolTable) {
 
 OpFoldResult ConstOp::fold(FoldAdaptor) { return getValue(); }
 
-LogicalResult ConstOp::verify() {
-  if (!isa<RankedTensorType>(getValue().getType()))
-    return emitOpError() << "value must be a ranked tensor, but has type "
-                         << getValue().getType();
-  return success();
-}
-
 //===----------------------------------------------------------------------===//
-// High-level operators: verification through type inference
+// High-level operators
 //===----------------------------------------------------------------------===//
 
 namespace {
-LogicalResult pushInferred(FailureOr<RankedTensorType> type,
-                           SmallVectorImpl<Type> &inferred) {
-  if (failed(type))
+/// Checks the declared result type of `op` against the one its shape rule
+/// gives; `inferred` has already emitted the reason if the rule failed.
+LogicalResult verifyResultType(Operation *op,
+                               FailureOr<RankedTensorType> inferred) {
+  if (failed(inferred))
     return failure();
-  inferred.push_back(*type);
+  Type declared = op->getResult(0).getType();
+  if (declared != *inferred)
+    return op->emitOpError() << "result type " << declared
+                             << " does not match the inferred type "
+                             << *inferred;
   return success();
+}
+
+/// The inferred type, or `fallback` when the operands do not fit (the
+/// verifier then reports why).
+Type inferredOr(FailureOr<RankedTensorType> inferred, Type fallback) {
+  return succeeded(inferred) ? Type(*inferred) : fallback;
 }
 } // namespace
 
-#define MLC_RELAX_BROADCAST_INFER(OP)                                          \
-  LogicalResult OP::inferReturnTypes(MLIRContext *,                            \
-                                     std::optional<Location> loc,              \
-                                     Adaptor adaptor,                          \
-                                     SmallVectorImpl<Type> &inferred) {        \
-    return pushInferred(inferBroadcastType(loc, adaptor.getLhs().getType(),    \
-                                           adaptor.getRhs().getType()),        \
-                        inferred);                                             \
+#define MLC_RELAX_BROADCAST_OP(OP)                                             \
+  void OP::build(OpBuilder &builder, OperationState &state, Value lhs,         \
+                 Value rhs) {                                                  \
+    Type type = inferredOr(inferBroadcastType(lhs.getType(), rhs.getType()),   \
+                           lhs.getType());                                     \
+    build(builder, state, type, lhs, rhs);                                     \
+  }                                                                            \
+  LogicalResult OP::verify() {                                                 \
+    return verifyResultType(                                                   \
+        *this, inferBroadcastType(getLhs().getType(), getRhs().getType(),      \
+                                  [&] { return emitOpError(); }));             \
   }
-MLC_RELAX_BROADCAST_INFER(AddOp)
-MLC_RELAX_BROADCAST_INFER(SubtractOp)
-MLC_RELAX_BROADCAST_INFER(MultiplyOp)
-MLC_RELAX_BROADCAST_INFER(DivideOp)
-#undef MLC_RELAX_BROADCAST_INFER
+MLC_RELAX_BROADCAST_OP(AddOp)
+MLC_RELAX_BROADCAST_OP(SubtractOp)
+MLC_RELAX_BROADCAST_OP(MultiplyOp)
+MLC_RELAX_BROADCAST_OP(DivideOp)
+#undef MLC_RELAX_BROADCAST_OP
 
-LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
-                                         std::optional<Location> loc,
-                                         Adaptor adaptor,
-                                         SmallVectorImpl<Type> &inferred) {
-  return pushInferred(inferMatmulType(loc, adaptor.getLhs().getType(),
-                                      adaptor.getRhs().getType()),
-                      inferred);
+void MatmulOp::build(OpBuilder &builder, OperationState &state, Value lhs,
+                     Value rhs) {
+  build(builder, state,
+        inferredOr(inferMatmulType(lhs.getType(), rhs.getType()),
+                   lhs.getType()),
+        lhs, rhs);
 }
 
-LogicalResult DenseOp::inferReturnTypes(MLIRContext *,
-                                        std::optional<Location> loc,
-                                        Adaptor adaptor,
-                                        SmallVectorImpl<Type> &inferred) {
-  return pushInferred(inferDenseType(loc, adaptor.getData().getType(),
-                                     adaptor.getWeight().getType()),
-                      inferred);
+LogicalResult MatmulOp::verify() {
+  return verifyResultType(*this,
+                          inferMatmulType(getLhs().getType(),
+                                          getRhs().getType(),
+                                          [&] { return emitOpError(); }));
 }
 
-LogicalResult ReluOp::inferReturnTypes(MLIRContext *,
-                                       std::optional<Location> loc,
-                                       Adaptor adaptor,
-                                       SmallVectorImpl<Type> &inferred) {
-  auto type = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
-  if (!type || !isa<FloatType, IntegerType>(type.getElementType()))
-    return emitOptionalError(loc, "relu needs a tensor of integers or "
-                                  "floats, but got ",
-                             adaptor.getInput().getType());
-  inferred.push_back(type);
-  return success();
+void DenseOp::build(OpBuilder &builder, OperationState &state, Value data,
+                    Value weight) {
+  build(builder, state,
+        inferredOr(inferDenseType(data.getType(), weight.getType()),
+                   data.getType()),
+        data, weight);
+}
+
+LogicalResult DenseOp::verify() {
+  return verifyResultType(*this,
+                          inferDenseType(getData().getType(),
+                                         getWeight().getType(),
+                                         [&] { return emitOpError(); }));
+}
+
+LogicalResult ReluOp::verify() {
+  return verifyResultType(
+      *this, inferReluType(getInput().getType(), [&] { return emitOpError(); }));
 }
 
 #define GET_OP_CLASSES

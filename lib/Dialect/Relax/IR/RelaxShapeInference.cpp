@@ -1,6 +1,6 @@
 //===- RelaxShapeInference.cpp - Result types of high-level relax ops -----===//
 //
-// numpy/torch shape rules shared by the ops' InferTypeOpInterface and by
+// numpy/torch shape rules, shared by the ops' verifiers and builders and by
 // anyone who needs a result type before creating an op (the importer).
 //
 //===----------------------------------------------------------------------===//
@@ -15,18 +15,25 @@ using namespace mlc::relax;
 
 namespace {
 
+/// Streams `args` into a diagnostic when there is an emitter; always fails.
+template <typename... Args>
+FailureOr<RankedTensorType> fail(ErrorEmitter emitError, Args &&...args) {
+  if (emitError)
+    (emitError() << ... << std::forward<Args>(args));
+  return failure();
+}
+
 /// Checks that both operands are ranked tensors of one element type.
-LogicalResult checkOperands(std::optional<Location> loc, Type lhs, Type rhs,
+LogicalResult checkOperands(Type lhs, Type rhs, ErrorEmitter emitError,
                             RankedTensorType &lhsType,
                             RankedTensorType &rhsType) {
   lhsType = dyn_cast<RankedTensorType>(lhs);
   rhsType = dyn_cast<RankedTensorType>(rhs);
   if (!lhsType || !rhsType)
-    return emitOptionalError(loc, "operands must be ranked tensors");
+    return fail(emitError, "operands must be ranked tensors");
   if (lhsType.getElementType() != rhsType.getElementType())
-    return emitOptionalError(loc, "operand element types differ: ",
-                             lhsType.getElementType(), " vs ",
-                             rhsType.getElementType());
+    return fail(emitError, "operand element types differ: ",
+                lhsType.getElementType(), " vs ", rhsType.getElementType());
   return success();
 }
 
@@ -39,26 +46,25 @@ bool contractedSizesAgree(int64_t a, int64_t b) {
 } // namespace
 
 FailureOr<RankedTensorType>
-mlc::relax::inferBroadcastType(std::optional<Location> loc, Type lhs,
-                               Type rhs) {
+mlc::relax::inferBroadcastType(Type lhs, Type rhs, ErrorEmitter emitError) {
   RankedTensorType lhsType, rhsType;
-  if (failed(checkOperands(loc, lhs, rhs, lhsType, rhsType)))
+  if (failed(checkOperands(lhs, rhs, emitError, lhsType, rhsType)))
     return failure();
   SmallVector<int64_t> shape;
   if (!OpTrait::util::getBroadcastedShape(lhsType.getShape(),
                                           rhsType.getShape(), shape))
-    return emitOptionalError(loc, "shapes ", lhsType, " and ", rhsType,
-                             " are not broadcast-compatible");
+    return fail(emitError, "shapes ", lhsType, " and ", rhsType,
+                " are not broadcast-compatible");
   return RankedTensorType::get(shape, lhsType.getElementType());
 }
 
 FailureOr<RankedTensorType>
-mlc::relax::inferMatmulType(std::optional<Location> loc, Type lhs, Type rhs) {
+mlc::relax::inferMatmulType(Type lhs, Type rhs, ErrorEmitter emitError) {
   RankedTensorType lhsType, rhsType;
-  if (failed(checkOperands(loc, lhs, rhs, lhsType, rhsType)))
+  if (failed(checkOperands(lhs, rhs, emitError, lhsType, rhsType)))
     return failure();
   if (lhsType.getRank() == 0 || rhsType.getRank() == 0)
-    return emitOptionalError(loc, "matmul operands must have rank >= 1");
+    return fail(emitError, "operands must have rank >= 1");
 
   // Promote 1-D operands to matrices as numpy does; the added unit dimension
   // is dropped from the result below.
@@ -71,15 +77,15 @@ mlc::relax::inferMatmulType(std::optional<Location> loc, Type lhs, Type rhs) {
 
   int64_t k1 = a.back(), k2 = b[b.size() - 2];
   if (!contractedSizesAgree(k1, k2))
-    return emitOptionalError(loc, "contracted dimensions differ: ", k1,
-                             " vs ", k2, " (", lhsType, " @ ", rhsType, ")");
+    return fail(emitError, "contracted dimensions differ: ", k1, " vs ", k2,
+                " (", lhsType, " @ ", rhsType, ")");
 
   SmallVector<int64_t> batch;
   ArrayRef<int64_t> batchA = ArrayRef(a).drop_back(2);
   ArrayRef<int64_t> batchB = ArrayRef(b).drop_back(2);
   if (!OpTrait::util::getBroadcastedShape(batchA, batchB, batch))
-    return emitOptionalError(loc, "batch dimensions of ", lhsType, " and ",
-                             rhsType, " are not broadcast-compatible");
+    return fail(emitError, "batch dimensions of ", lhsType, " and ", rhsType,
+                " are not broadcast-compatible");
   SmallVector<int64_t> shape(batch);
   if (!lhsVector)
     shape.push_back(a[a.size() - 2]);
@@ -89,22 +95,29 @@ mlc::relax::inferMatmulType(std::optional<Location> loc, Type lhs, Type rhs) {
 }
 
 FailureOr<RankedTensorType>
-mlc::relax::inferDenseType(std::optional<Location> loc, Type data,
-                           Type weight) {
+mlc::relax::inferDenseType(Type data, Type weight, ErrorEmitter emitError) {
   RankedTensorType dataType, weightType;
-  if (failed(checkOperands(loc, data, weight, dataType, weightType)))
+  if (failed(checkOperands(data, weight, emitError, dataType, weightType)))
     return failure();
   if (weightType.getRank() != 2)
-    return emitOptionalError(loc, "dense weight must have rank 2 (N x K), "
-                                  "but has type ",
-                             weightType);
+    return fail(emitError, "weight must have rank 2 (N x K), but has type ",
+                weightType);
   if (dataType.getRank() < 1)
-    return emitOptionalError(loc, "dense data must have rank >= 1");
+    return fail(emitError, "data must have rank >= 1");
   int64_t k1 = dataType.getShape().back(), k2 = weightType.getDimSize(1);
   if (!contractedSizesAgree(k1, k2))
-    return emitOptionalError(loc, "dense reduces data's last dimension (",
-                             k1, ") against weight dimension 1 (", k2, ")");
+    return fail(emitError, "reduces data's last dimension (", k1,
+                ") against weight dimension 1 (", k2, ")");
   SmallVector<int64_t> shape(dataType.getShape().drop_back());
   shape.push_back(weightType.getDimSize(0));
   return RankedTensorType::get(shape, dataType.getElementType());
+}
+
+FailureOr<RankedTensorType> mlc::relax::inferReluType(Type input,
+                                                      ErrorEmitter emitError) {
+  auto type = dyn_cast<RankedTensorType>(input);
+  if (!type || !isa<FloatType, IntegerType>(type.getElementType()))
+    return fail(emitError, "needs a tensor of integers or floats, but got ",
+                input);
+  return type;
 }

@@ -25,23 +25,27 @@
 
 namespace mlc::relax {
 
+/// Emits a diagnostic explaining why a shape rule failed; may be null, in
+/// which case the rule fails silently.
+using ErrorEmitter = llvm::function_ref<mlir::InFlightDiagnostic()>;
+
 /// Result type of an element-wise op on `lhs` and `rhs` under numpy/torch
-/// broadcasting. On mismatch, emits the reason at `loc` (when given) and
-/// fails.
+/// broadcasting.
 mlir::FailureOr<mlir::RankedTensorType>
-inferBroadcastType(std::optional<mlir::Location> loc, mlir::Type lhs,
-                   mlir::Type rhs);
+inferBroadcastType(mlir::Type lhs, mlir::Type rhs, ErrorEmitter emitError = {});
 
-/// Result type of torch.matmul(lhs, rhs); emits the reason on mismatch.
+/// Result type of torch.matmul(lhs, rhs).
 mlir::FailureOr<mlir::RankedTensorType>
-inferMatmulType(std::optional<mlir::Location> loc, mlir::Type lhs,
-                mlir::Type rhs);
+inferMatmulType(mlir::Type lhs, mlir::Type rhs, ErrorEmitter emitError = {});
 
-/// Result type of dense(data, weight) = data @ weight.T; emits the reason on
-/// mismatch.
+/// Result type of dense(data, weight) = data @ weight.T.
 mlir::FailureOr<mlir::RankedTensorType>
-inferDenseType(std::optional<mlir::Location> loc, mlir::Type data,
-               mlir::Type weight);
+inferDenseType(mlir::Type data, mlir::Type weight,
+               ErrorEmitter emitError = {});
+
+/// Result type of relu(input): the input's, for integer or float elements.
+mlir::FailureOr<mlir::RankedTensorType>
+inferReluType(mlir::Type input, ErrorEmitter emitError = {});
 
 } // namespace mlc::relax
 

@@ -91,19 +91,18 @@ def Relax_ConstOp : Relax_Op<"const", [ConstantLike, Pure,
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "attr-dict $value";
   let hasFolder = 1;
-  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//
 // High-level operators
 //===----------------------------------------------------------------------===//
 //
-// Their verification is their type inference: InferTypeOpInterface infers the
-// result type from the operands (emitting the reason when the operands do not
-// fit) and checks it against the declared one, on every verify.
+// Each verifier runs the op's shape rule (RelaxShapeInference.cpp) on the
+// operands and checks the declared result type against it; the builders
+// without a result type take it from the same rule.
 
 class Relax_BroadcastBinaryOp<string mnemonic, string what>
-    : Relax_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+    : Relax_Op<mnemonic, [Pure]> {
   let summary = "element-wise " # what # " with numpy/torch broadcasting";
   let description = [{
     Element-wise }] # what # [{ of two tensors of the same element type. The
@@ -121,6 +120,11 @@ class Relax_BroadcastBinaryOp<string mnemonic, string what>
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
   }];
+  let builders = [
+    /// Infers the result type from the operands' shapes.
+    OpBuilder<(ins "::mlir::Value":$lhs, "::mlir::Value":$rhs)>
+  ];
+  let hasVerifier = 1;
 }
 
 def Relax_AddOp : Relax_BroadcastBinaryOp<"add", "addition">;
@@ -128,7 +132,7 @@ def Relax_SubtractOp : Relax_BroadcastBinaryOp<"subtract", "subtraction">;
 def Relax_MultiplyOp : Relax_BroadcastBinaryOp<"multiply", "multiplication">;
 def Relax_DivideOp : Relax_BroadcastBinaryOp<"divide", "division">;
 
-def Relax_MatmulOp : Relax_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
+def Relax_MatmulOp : Relax_Op<"matmul", [Pure]> {
   let summary = "matrix product with numpy/torch matmul semantics";
   let description = [{
     `torch.matmul` / `numpy.matmul`: 1-D operands are promoted to a matrix
@@ -145,9 +149,14 @@ def Relax_MatmulOp : Relax_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
   }];
+  let builders = [
+    /// Infers the result type from the operands' shapes.
+    OpBuilder<(ins "::mlir::Value":$lhs, "::mlir::Value":$rhs)>
+  ];
+  let hasVerifier = 1;
 }
 
-def Relax_DenseOp : Relax_Op<"dense", [Pure, InferTypeOpAdaptor]> {
+def Relax_DenseOp : Relax_Op<"dense", [Pure]> {
   let summary = "x · wᵀ, the product of nn.Linear (TVM's nn.dense)";
   let description = [{
     `dense(x, w) = x @ w.T` for `x` of shape `(..., K)` and a weight `w` of
@@ -165,9 +174,14 @@ def Relax_DenseOp : Relax_Op<"dense", [Pure, InferTypeOpAdaptor]> {
     $data `,` $weight attr-dict `:` type($data) `,` type($weight) `->`
     type($result)
   }];
+  let builders = [
+    /// Infers the result type from the operands' shapes.
+    OpBuilder<(ins "::mlir::Value":$data, "::mlir::Value":$weight)>
+  ];
+  let hasVerifier = 1;
 }
 
-def Relax_ReluOp : Relax_Op<"relu", [Pure, InferTypeOpAdaptor]> {
+def Relax_ReluOp : Relax_Op<"relu", [Pure]> {
   let summary = "element-wise max(x, 0)";
   let description = [{
     The rectified linear unit of a tensor of integers or floats; the result
@@ -180,6 +194,13 @@ def Relax_ReluOp : Relax_Op<"relu", [Pure, InferTypeOpAdaptor]> {
   let arguments = (ins AnyRankedTensor:$input);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let builders = [
+    /// The result has the operand's type.
+    OpBuilder<(ins "::mlir::Value":$input), [{
+      build($_builder, $_state, input.getType(), input);
+    }]>
+  ];
+  let hasVerifier = 1;
 }
 
 #endif // MLC_DIALECT_RELAX_IR_RELAXOPS_TD

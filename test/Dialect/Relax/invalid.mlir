@@ -1,0 +1,210 @@
+// One case for every diagnostic of the relax dialect.
+// RUN: mlc-opt %s --split-input-file --verify-diagnostics
+
+func.func @no_output(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'relax.dataflow' op body must end with relax.output}}
+  relax.dataflow {
+    llvm.unreachable
+  }
+  return
+}
+
+// -----
+
+func.func @side_effect(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %r = relax.dataflow -> tensor<4xf32> {
+    // expected-error @+1 {{'memref.alloc' op has side effects, which a relax.dataflow block forbids}}
+    %m = memref.alloc() : memref<4xf32>
+    relax.output %x : tensor<4xf32>
+  }
+  return %r : tensor<4xf32>
+}
+
+// -----
+
+func.func @output_count(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %r = relax.dataflow -> tensor<4xf32> {
+    // expected-error @+1 {{'relax.output' op outputs 2 values but the enclosing relax.dataflow has 1 results}}
+    relax.output %x, %x : tensor<4xf32>, tensor<4xf32>
+  }
+  return %r : tensor<4xf32>
+}
+
+// -----
+
+func.func @output_type(%x: tensor<4xf32>) -> tensor<?xf32> {
+  %r = relax.dataflow -> tensor<?xf32> {
+    // expected-error @+1 {{'relax.output' op type of output #0 ('tensor<4xf32>') does not match the relax.dataflow result ('tensor<?xf32>')}}
+    relax.output %x : tensor<4xf32>
+  }
+  return %r : tensor<?xf32>
+}
+
+// -----
+
+func.func @output_outside(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'relax.output' op expects parent op 'relax.dataflow'}}
+  relax.output %x : tensor<4xf32>
+}
+
+// -----
+
+func.func @missing_callee(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'relax.call_tir' op callee @nowhere does not exist}}
+  %y = relax.call_tir @nowhere(%x) : (tensor<4xf32>) -> tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
+func.func private @host(tensor<4xf32>) -> tensor<4xf32>
+
+func.func @not_tir(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'relax.call_tir' op callee @host must be a tir.func, but is a 'func.func'}}
+  %y = relax.call_tir @host(%x) : (tensor<4xf32>) -> tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
+tir.func @id(%A: tensor<4xf32>) -> tensor<4xf32> {
+  tir.return %A : tensor<4xf32>
+}
+
+func.func @arity(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'relax.call_tir' op passes 2 arguments but @id takes 1}}
+  %y = relax.call_tir @id(%x, %x) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
+tir.func @id(%A: tensor<4xf32>) -> tensor<4xf32> {
+  tir.return %A : tensor<4xf32>
+}
+
+func.func @result_count(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'relax.call_tir' op expects 2 results but @id returns 1}}
+  %y:2 = relax.call_tir @id(%x) : (tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>)
+  return
+}
+
+// -----
+
+tir.func @id(%A: tensor<4xf32>) -> tensor<4xf32> {
+  tir.return %A : tensor<4xf32>
+}
+
+func.func @arg_type(%x: tensor<5xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'relax.call_tir' op argument #0 has type 'tensor<5xf32>' but @id expects 'tensor<4xf32>'}}
+  %y = relax.call_tir @id(%x) : (tensor<5xf32>) -> tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
+tir.func @id(%A: tensor<4xf32>) -> tensor<4xf32> {
+  tir.return %A : tensor<4xf32>
+}
+
+func.func @result_type(%x: tensor<4xf32>) -> tensor<4xf64> {
+  // expected-error @+1 {{'relax.call_tir' op result #0 has type 'tensor<4xf64>' but @id returns 'tensor<4xf32>'}}
+  %y = relax.call_tir @id(%x) : (tensor<4xf32>) -> tensor<4xf64>
+  return %y : tensor<4xf64>
+}
+
+// -----
+
+func.func @const_type() -> tensor<4xf32> {
+  // expected-error @+1 {{'relax.const' op failed to verify that all of {value, result} have same type}}
+  %c = "relax.const"() <{value = dense<1.0> : tensor<2xf32>}> : () -> tensor<4xf32>
+  return %c : tensor<4xf32>
+}
+
+// -----
+
+func.func @element_types(%a: tensor<4xf32>, %b: tensor<4xf64>) {
+  // expected-error @+1 {{'relax.add' op operand element types differ: 'f32' vs 'f64'}}
+  %0 = relax.add %a, %b : tensor<4xf32>, tensor<4xf64> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @broadcast(%a: tensor<3x4xf32>, %b: tensor<5xf32>) {
+  // expected-error @+1 {{'relax.multiply' op shapes 'tensor<3x4xf32>' and 'tensor<5xf32>' are not broadcast-compatible}}
+  %0 = relax.multiply %a, %b : tensor<3x4xf32>, tensor<5xf32> -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @declared_type(%a: tensor<3x1xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{'relax.subtract' op result type 'tensor<3x1xf32>' does not match the inferred type 'tensor<3x4xf32>'}}
+  %0 = relax.subtract %a, %b : tensor<3x1xf32>, tensor<4xf32> -> tensor<3x1xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_rank(%a: tensor<f32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{'relax.matmul' op operands must have rank >= 1}}
+  %0 = relax.matmul %a, %b : tensor<f32>, tensor<4xf32> -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @matmul_k(%a: tensor<2x3xf32>, %b: tensor<4x5xf32>) {
+  // expected-error @+1 {{'relax.matmul' op contracted dimensions differ: 3 vs 4 ('tensor<2x3xf32>' @ 'tensor<4x5xf32>')}}
+  %0 = relax.matmul %a, %b : tensor<2x3xf32>, tensor<4x5xf32> -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_batch(%a: tensor<2x2x3xf32>, %b: tensor<5x3x4xf32>) {
+  // expected-error @+1 {{'relax.matmul' op batch dimensions of 'tensor<2x2x3xf32>' and 'tensor<5x3x4xf32>' are not broadcast-compatible}}
+  %0 = relax.matmul %a, %b : tensor<2x2x3xf32>, tensor<5x3x4xf32> -> tensor<2x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @dense_weight_rank(%x: tensor<1x4xf32>, %w: tensor<4xf32>) {
+  // expected-error @+1 {{'relax.dense' op weight must have rank 2 (N x K), but has type 'tensor<4xf32>'}}
+  %0 = relax.dense %x, %w : tensor<1x4xf32>, tensor<4xf32> -> tensor<1xf32>
+  return
+}
+
+// -----
+
+func.func @dense_data_rank(%x: tensor<f32>, %w: tensor<3x4xf32>) {
+  // expected-error @+1 {{'relax.dense' op data must have rank >= 1}}
+  %0 = relax.dense %x, %w : tensor<f32>, tensor<3x4xf32> -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @dense_k(%x: tensor<1x784xf32>, %w: tensor<128x785xf32>) {
+  // expected-error @+1 {{'relax.dense' op reduces data's last dimension (784) against weight dimension 1 (785)}}
+  %0 = relax.dense %x, %w : tensor<1x784xf32>, tensor<128x785xf32> -> tensor<1x128xf32>
+  return
+}
+
+// -----
+
+func.func @relu_element(%x: tensor<4xindex>) {
+  // expected-error @+1 {{'relax.relu' op needs a tensor of integers or floats, but got 'tensor<4xindex>'}}
+  %0 = relax.relu %x : tensor<4xindex> -> tensor<4xindex>
+  return
+}
+
+// -----
+
+func.func @unranked(%a: tensor<*xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{'relax.add' op operand #0 must be ranked tensor of any type values, but got 'tensor<*xf32>'}}
+  %0 = "relax.add"(%a, %b) : (tensor<*xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return
+}

@@ -1,0 +1,90 @@
+// Round trip of every relax op, through the pretty and the generic form.
+// RUN: mlc-opt %s | mlc-opt | FileCheck %s
+// RUN: mlc-opt %s --mlir-print-op-generic | mlc-opt | FileCheck %s
+
+tir.func @copy(%A: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %A, %c0 : tensor<?x4xf32>
+  %B = tir.compute "copy" (%i, %j) sizes(%n) : tensor<?x4xf32> {
+    %a = tir.read %A[%i, %j] : tensor<?x4xf32>
+    tir.yield %a : f32
+  }
+  tir.return %B : tensor<?x4xf32>
+}
+
+// A static call of a tir.func with a dynamic signature; two dataflow outputs.
+// CHECK-LABEL: func.func @dataflow(
+// CHECK-SAME:    %[[X:.*]]: tensor<2x4xf32>)
+// CHECK:         %[[R:.*]]:2 = relax.dataflow -> tensor<2x4xf32>, tensor<2x4xf32> {
+// CHECK:           %[[C:.*]] = relax.call_tir @copy(%[[X]]) : (tensor<2x4xf32>) -> tensor<2x4xf32>
+// CHECK:           %[[D:.*]] = relax.relu %[[C]] : tensor<2x4xf32> -> tensor<2x4xf32>
+// CHECK:           relax.output %[[C]], %[[D]] : tensor<2x4xf32>, tensor<2x4xf32>
+// CHECK:         return %[[R]]#0, %[[R]]#1
+func.func @dataflow(%x: tensor<2x4xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>) {
+  %r:2 = relax.dataflow -> tensor<2x4xf32>, tensor<2x4xf32> {
+    %c = relax.call_tir @copy(%x) : (tensor<2x4xf32>) -> tensor<2x4xf32>
+    %d = relax.relu %c : tensor<2x4xf32> -> tensor<2x4xf32>
+    relax.output %c, %d : tensor<2x4xf32>, tensor<2x4xf32>
+  }
+  return %r#0, %r#1 : tensor<2x4xf32>, tensor<2x4xf32>
+}
+
+// Constants: an inline dense value and a dense_resource blob.
+// CHECK-LABEL: func.func @constants(
+// CHECK:         relax.const dense<[1.000000e+00, 2.000000e+00]> : tensor<2xf32>
+// CHECK:         relax.const dense_resource<w> : tensor<2xf32>
+func.func @constants() -> (tensor<2xf32>, tensor<2xf32>) {
+  %a = relax.const dense<[1.0, 2.0]> : tensor<2xf32>
+  %b = relax.const dense_resource<w> : tensor<2xf32>
+  return %a, %b : tensor<2xf32>, tensor<2xf32>
+}
+
+// CHECK-LABEL: func.func @elementwise(
+// CHECK:         relax.add %{{.*}}, %{{.*}} : tensor<1x128xf32>, tensor<128xf32> -> tensor<1x128xf32>
+// CHECK:         relax.subtract %{{.*}}, %{{.*}} : tensor<3x1xf32>, tensor<1x5xf32> -> tensor<3x5xf32>
+// CHECK:         relax.multiply %{{.*}}, %{{.*}} : tensor<?x4xf32>, tensor<4xf32> -> tensor<?x4xf32>
+// CHECK:         relax.divide %{{.*}}, %{{.*}} : tensor<f32>, tensor<2x2xf32> -> tensor<2x2xf32>
+// CHECK:         relax.relu %{{.*}} : tensor<7xi32> -> tensor<7xi32>
+func.func @elementwise(%a: tensor<1x128xf32>, %b: tensor<128xf32>,
+                       %c: tensor<3x1xf32>, %d: tensor<1x5xf32>,
+                       %e: tensor<?x4xf32>, %f: tensor<4xf32>,
+                       %g: tensor<f32>, %h: tensor<2x2xf32>,
+                       %i: tensor<7xi32>) {
+  %0 = relax.add %a, %b : tensor<1x128xf32>, tensor<128xf32> -> tensor<1x128xf32>
+  %1 = relax.subtract %c, %d : tensor<3x1xf32>, tensor<1x5xf32> -> tensor<3x5xf32>
+  %2 = relax.multiply %e, %f : tensor<?x4xf32>, tensor<4xf32> -> tensor<?x4xf32>
+  %3 = relax.divide %g, %h : tensor<f32>, tensor<2x2xf32> -> tensor<2x2xf32>
+  %4 = relax.relu %i : tensor<7xi32> -> tensor<7xi32>
+  return
+}
+
+// matmul follows torch.matmul for 1-D operands and batch broadcasting.
+// CHECK-LABEL: func.func @products(
+// CHECK:         relax.matmul %{{.*}}, %{{.*}} : tensor<1x128xf32>, tensor<128x64xf32> -> tensor<1x64xf32>
+// CHECK:         relax.matmul %{{.*}}, %{{.*}} : tensor<128xf32>, tensor<128x64xf32> -> tensor<64xf32>
+// CHECK:         relax.matmul %{{.*}}, %{{.*}} : tensor<1x128xf32>, tensor<128xf32> -> tensor<1xf32>
+// CHECK:         relax.matmul %{{.*}}, %{{.*}} : tensor<128xf32>, tensor<128xf32> -> tensor<f32>
+// CHECK:         relax.matmul %{{.*}}, %{{.*}} : tensor<5x1x2x3xf32>, tensor<4x3x7xf32> -> tensor<5x4x2x7xf32>
+// CHECK:         relax.dense %{{.*}}, %{{.*}} : tensor<1x784xf32>, tensor<128x784xf32> -> tensor<1x128xf32>
+// CHECK:         relax.dense %{{.*}}, %{{.*}} : tensor<?x3x784xf32>, tensor<128x784xf32> -> tensor<?x3x128xf32>
+func.func @products(%x: tensor<1x128xf32>, %w: tensor<128x64xf32>,
+                    %v: tensor<128xf32>, %p: tensor<5x1x2x3xf32>,
+                    %q: tensor<4x3x7xf32>, %img: tensor<1x784xf32>,
+                    %w0: tensor<128x784xf32>, %seq: tensor<?x3x784xf32>) {
+  %0 = relax.matmul %x, %w : tensor<1x128xf32>, tensor<128x64xf32> -> tensor<1x64xf32>
+  %1 = relax.matmul %v, %w : tensor<128xf32>, tensor<128x64xf32> -> tensor<64xf32>
+  %2 = relax.matmul %x, %v : tensor<1x128xf32>, tensor<128xf32> -> tensor<1xf32>
+  %3 = relax.matmul %v, %v : tensor<128xf32>, tensor<128xf32> -> tensor<f32>
+  %4 = relax.matmul %p, %q : tensor<5x1x2x3xf32>, tensor<4x3x7xf32> -> tensor<5x4x2x7xf32>
+  %5 = relax.dense %img, %w0 : tensor<1x784xf32>, tensor<128x784xf32> -> tensor<1x128xf32>
+  %6 = relax.dense %seq, %w0 : tensor<?x3x784xf32>, tensor<128x784xf32> -> tensor<?x3x128xf32>
+  return
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      w: "0x040000000000803F00000040"
+    }
+  }
+#-}

@@ -1,0 +1,219 @@
+// One case for every diagnostic of the tir dialect.
+// RUN: mlc-opt %s --split-input-file --verify-diagnostics
+
+// expected-error @+1 {{'tir.func' op argument #1 must be a ranked tensor, but got 'f32'}}
+tir.func @scalar_arg(%A: tensor<4xf32>, %s: f32) -> tensor<4xf32> {
+  tir.return %A : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'tir.func' op result #0 must be a ranked tensor, but got 'tensor<*xf32>'}}
+tir.func @unranked_result(%A: tensor<4xf32>) -> tensor<*xf32> {
+  %u = tensor.cast %A : tensor<4xf32> to tensor<*xf32>
+  tir.return %u : tensor<*xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'tir.func' op requires a body: a tir.func cannot be external}}
+tir.func @declaration(%A: tensor<4xf32>) -> tensor<4xf32>
+
+// -----
+
+tir.func @return_count(%A: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'tir.return' op returns 2 values but the enclosing tir.func has 1 results}}
+  tir.return %A, %A : tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+tir.func @return_type(%A: tensor<4xf32>) -> tensor<?xf32> {
+  // expected-error @+1 {{'tir.return' op type of returned value #0 ('tensor<4xf32>') does not match the result type ('tensor<?xf32>') of the enclosing tir.func}}
+  tir.return %A : tensor<4xf32>
+}
+
+// -----
+
+tir.func @bad_element(%A: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'tir.compute' op result element type must be an integer or float type, but got 'index'}}
+  %B = tir.compute "idx" (%i) : tensor<4xindex> {
+    tir.yield %i : index
+  }
+  tir.return %A : tensor<4xf32>
+}
+
+// -----
+
+tir.func @missing_size(%A: tensor<?xf32>) -> tensor<?xf32> {
+  // expected-error @+1 {{'tir.compute' op expected 1 dynamic size operands for 'tensor<?xf32>', but got 0}}
+  %B = tir.compute "copy" (%i) : tensor<?xf32> {
+    %a = tir.read %A[%i] : tensor<?xf32>
+    tir.yield %a : f32
+  }
+  tir.return %B : tensor<?xf32>
+}
+
+// -----
+
+tir.func @negative_extent(%A: tensor<4xf32>) -> tensor<f32> {
+  // expected-error @+1 {{'tir.compute' op reduction extent must be non-negative, but got -1}}
+  %B = tir.compute "s" () reduce sum (%k : -1) : tensor<f32> {
+    %a = tir.read %A[%k] : tensor<4xf32>
+    tir.yield %a : f32
+  }
+  tir.return %B : tensor<f32>
+}
+
+// -----
+
+tir.func @missing_extent_operand(%A: tensor<4xf32>) -> tensor<f32> {
+  // expected-error @+1 {{'tir.compute' op expected 1 dynamic reduction extent operands, but got 0}}
+  %B = "tir.compute"() <{compute_name = "s", operandSegmentSizes = array<i32: 0, 0>, reduction_extents = array<i64: -9223372036854775808>, reduction_kind = #tir<reduction sum>}> ({
+  ^bb0(%k: index):
+    %a = tir.read %A[%k] : tensor<4xf32>
+    tir.yield %a : f32
+  }) : () -> tensor<f32>
+  tir.return %B : tensor<f32>
+}
+
+// -----
+
+tir.func @kind_without_axes(%A: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'tir.compute' op has a reduction kind but no reduction axes}}
+  %B = "tir.compute"() <{compute_name = "c", operandSegmentSizes = array<i32: 0, 0>, reduction_extents = array<i64>, reduction_kind = #tir<reduction max>}> ({
+  ^bb0(%i: index):
+    %a = tir.read %A[%i] : tensor<4xf32>
+    tir.yield %a : f32
+  }) : () -> tensor<4xf32>
+  tir.return %B : tensor<4xf32>
+}
+
+// -----
+
+tir.func @axes_without_kind(%A: tensor<4xf32>) -> tensor<f32> {
+  // expected-error @+1 {{'tir.compute' op has reduction axes but no reduction kind}}
+  %B = "tir.compute"() <{compute_name = "s", operandSegmentSizes = array<i32: 0, 0>, reduction_extents = array<i64: 4>}> ({
+  ^bb0(%k: index):
+    %a = tir.read %A[%k] : tensor<4xf32>
+    tir.yield %a : f32
+  }) : () -> tensor<f32>
+  tir.return %B : tensor<f32>
+}
+
+// -----
+
+tir.func @arg_count(%A: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'tir.compute' op body must have 1 index arguments (one per output dimension and reduction axis), but has 2}}
+  %B = "tir.compute"() <{compute_name = "c", operandSegmentSizes = array<i32: 0, 0>, reduction_extents = array<i64>}> ({
+  ^bb0(%i: index, %j: index):
+    %a = tir.read %A[%i] : tensor<4xf32>
+    tir.yield %a : f32
+  }) : () -> tensor<4xf32>
+  tir.return %B : tensor<4xf32>
+}
+
+// -----
+
+tir.func @arg_type(%A: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'tir.compute' op body argument #0 must be of index type, but got 'i32'}}
+  %B = "tir.compute"() <{compute_name = "c", operandSegmentSizes = array<i32: 0, 0>, reduction_extents = array<i64>}> ({
+  ^bb0(%i: i32):
+    %z = arith.constant 0.0 : f32
+    tir.yield %z : f32
+  }) : () -> tensor<4xf32>
+  tir.return %B : tensor<4xf32>
+}
+
+// -----
+
+tir.func @no_yield(%A: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'tir.compute' op body must end with tir.yield}}
+  %B = tir.compute "c" (%i) : tensor<4xf32> {
+    llvm.unreachable
+  }
+  tir.return %B : tensor<4xf32>
+}
+
+// -----
+
+tir.func @read_rank(%A: tensor<4x4xf32>) -> tensor<4xf32> {
+  %B = tir.compute "c" (%i) : tensor<4xf32> {
+    // expected-error @+1 {{'tir.read' op expected 2 indices for a tensor of rank 2, but got 1}}
+    %a = tir.read %A[%i] : tensor<4x4xf32>
+    tir.yield %a : f32
+  }
+  tir.return %B : tensor<4xf32>
+}
+
+// -----
+
+func.func @read_outside(%A: tensor<4xf32>, %i: index) -> f32 {
+  // expected-error @+1 {{'tir.read' op must be nested in a tir.compute body}}
+  %a = tir.read %A[%i] : tensor<4xf32>
+  return %a : f32
+}
+
+// -----
+
+tir.func @read_inner(%A: tensor<4xf32>) -> tensor<4xf32> {
+  %B = tir.compute "c" (%i) : tensor<4xf32> {
+    %t = tensor.empty() : tensor<4xf32>
+    // expected-error @+1 {{'tir.read' op must read a tensor defined outside the enclosing tir.compute}}
+    %a = tir.read %t[%i] : tensor<4xf32>
+    tir.yield %a : f32
+  }
+  tir.return %B : tensor<4xf32>
+}
+
+// -----
+
+tir.func @read_type(%A: tensor<4xf32>) -> tensor<4xf32> {
+  %B = tir.compute "c" (%i) : tensor<4xf32> {
+    // expected-error @+1 {{'tir.read' op failed to verify that result type is the tensor's element type}}
+    %a = "tir.read"(%A, %i) : (tensor<4xf32>, index) -> f64
+    %t = arith.truncf %a : f64 to f32
+    tir.yield %t : f32
+  }
+  tir.return %B : tensor<4xf32>
+}
+
+// -----
+
+tir.func @yield_type(%A: tensor<4xf32>) -> tensor<4xf64> {
+  %B = tir.compute "c" (%i) : tensor<4xf64> {
+    %a = tir.read %A[%i] : tensor<4xf32>
+    // expected-error @+1 {{'tir.yield' op yields a value of type 'f32' but the tir.compute element type is 'f64'}}
+    tir.yield %a : f32
+  }
+  tir.return %B : tensor<4xf64>
+}
+
+// -----
+
+func.func @yield_outside(%a: f32) {
+  // expected-error @+1 {{'tir.yield' op expects parent op 'tir.compute'}}
+  tir.yield %a : f32
+}
+
+// -----
+
+tir.func @unknown_kind(%A: tensor<4xf32>) -> tensor<f32> {
+  // expected-error @+1 {{unknown reduction kind 'mean' (expected sum, max, min or prod)}}
+  %B = tir.compute "s" () reduce mean (%k : 4) : tensor<f32> {
+    %a = tir.read %A[%k] : tensor<4xf32>
+    tir.yield %a : f32
+  }
+  tir.return %B : tensor<f32>
+}
+
+// -----
+
+tir.func @index_count(%A: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{expected 1 output indices for a result of rank 1, but got 2}}
+  %B = tir.compute "c" (%i, %j) : tensor<4xf32> {
+    %a = tir.read %A[%i] : tensor<4xf32>
+    tir.yield %a : f32
+  }
+  tir.return %B : tensor<4xf32>
+}
