@@ -1,7 +1,8 @@
 // The chapter's MyModule: te_matmul fused with te_relu in one tir.func (the
 // matmul result a temporary), called from a relax dataflow block.
 
-tir.func @te_matmul_relu(%A: tensor<128x128xf32>, %B: tensor<128x128xf32>)
+tir.func @te_matmul_relu(%A: tensor<128x128xf32>, %B: tensor<128x128xf32>,
+                         %out: tensor<128x128xf32> {tir.output})
     -> tensor<128x128xf32> {
   %C = tir.compute "matmul" (%i, %j) reduce sum (%k : 128)
       : tensor<128x128xf32> {

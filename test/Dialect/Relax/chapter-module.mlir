@@ -1,12 +1,13 @@
 // The chapter's MyModule: a tir.func holding the fused matmul + relu (two
-// compute ops, the matmul result a temporary) and a relax graph function
-// whose dataflow block calls it through call_tir. It must parse, verify and
+// compute ops, the matmul result a temporary, the result written into the
+// caller's destination %out) and a relax graph function whose dataflow block
+// calls it through call_tir, passing the inputs only. It must parse, verify and
 // print, and print the same through the generic form.
 // RUN: mlc-opt %s | FileCheck %s
 // RUN: mlc-opt %s --mlir-print-op-generic | mlc-opt | FileCheck %s
 
 // CHECK-LABEL: tir.func @te_matmul_relu(
-// CHECK-SAME:    %[[A:.*]]: tensor<128x128xf32>, %[[B:.*]]: tensor<128x128xf32>) -> tensor<128x128xf32> {
+// CHECK-SAME:    %[[A:.*]]: tensor<128x128xf32>, %[[B:.*]]: tensor<128x128xf32>, %{{.*}}: tensor<128x128xf32> {tir.output}) -> tensor<128x128xf32> {
 // CHECK:         %[[MM:.*]] = tir.compute "matmul" (%[[I:.*]], %[[J:.*]]) reduce sum (%[[K:.*]] : 128) : tensor<128x128xf32> {
 // CHECK:           tir.read %[[A]][%[[I]], %[[K]]]
 // CHECK:           tir.read %[[B]][%[[K]], %[[J]]]
@@ -18,7 +19,8 @@
 // The temporary is not returned: only the relu result leaves the function.
 // CHECK:         tir.return %[[RELU]] : tensor<128x128xf32>
 // CHECK-NEXT:  }
-tir.func @te_matmul_relu(%A: tensor<128x128xf32>, %B: tensor<128x128xf32>)
+tir.func @te_matmul_relu(%A: tensor<128x128xf32>, %B: tensor<128x128xf32>,
+                         %out: tensor<128x128xf32> {tir.output})
     -> tensor<128x128xf32> {
   %C = tir.compute "matmul" (%i, %j) reduce sum (%k : 128)
       : tensor<128x128xf32> {

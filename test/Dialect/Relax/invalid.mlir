@@ -72,7 +72,7 @@ tir.func @id(%A: tensor<4xf32>) -> tensor<4xf32> {
 }
 
 func.func @arity(%x: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{'relax.call_tir' op passes 2 arguments but @id takes 1}}
+  // expected-error @+1 {{'relax.call_tir' op passes 2 arguments but @id takes 1 inputs}}
   %y = relax.call_tir @id(%x, %x) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   return %y : tensor<4xf32>
 }
@@ -207,4 +207,17 @@ func.func @unranked(%a: tensor<*xf32>, %b: tensor<4xf32>) {
   // expected-error @+1 {{'relax.add' op operand #0 must be ranked tensor of any type values, but got 'tensor<*xf32>'}}
   %0 = "relax.add"(%a, %b) : (tensor<*xf32>, tensor<4xf32>) -> tensor<4xf32>
   return
+}
+
+// -----
+
+tir.func @dps(%A: tensor<4xf32>, %out: tensor<4xf32> {tir.output}) -> tensor<4xf32> {
+  tir.return %A : tensor<4xf32>
+}
+
+func.func @dps_arity(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // The output argument is not passed by the call.
+  // expected-error @+1 {{'relax.call_tir' op passes 2 arguments but @dps takes 1 inputs}}
+  %y = relax.call_tir @dps(%x, %x) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %y : tensor<4xf32>
 }

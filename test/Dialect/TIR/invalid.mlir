@@ -217,3 +217,50 @@ tir.func @index_count(%A: tensor<4xf32>) -> tensor<4xf32> {
   }
   tir.return %B : tensor<4xf32>
 }
+
+// -----
+
+// expected-error @+1 {{unknown tir argument attribute 'tir.outptu'}}
+tir.func @typo(%A: tensor<4xf32>, %B: tensor<4xf32> {tir.outptu}) -> tensor<4xf32> {
+  tir.return %A : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'tir.output' is a unit attribute}}
+tir.func @not_unit(%A: tensor<4xf32>, %B: tensor<4xf32> {tir.output = 1 : i32}) -> tensor<4xf32> {
+  tir.return %A : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'tir.output' marks arguments of a tir.func only}}
+func.func @host(%A: tensor<4xf32> {tir.output}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'tir.func' op has 1 output arguments but 2 results; they must pair one to one}}
+tir.func @output_count(%A: tensor<4xf32>, %B: tensor<4xf32> {tir.output})
+    -> (tensor<4xf32>, tensor<4xf32>) {
+  tir.return %A, %A : tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'tir.func' op output argument #1 has type 'tensor<5xf32>' but the result #0 it holds has type 'tensor<4xf32>'}}
+tir.func @output_type(%A: tensor<4xf32>, %B: tensor<5xf32> {tir.output}) -> tensor<4xf32> {
+  tir.return %A : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'tir.func' op output argument #1 is a destination and must not be used in the body}}
+tir.func @output_read(%A: tensor<4xf32>, %B: tensor<4xf32> {tir.output}) -> tensor<4xf32> {
+  %C = tir.compute "c" (%i) : tensor<4xf32> {
+    %b = tir.read %B[%i] : tensor<4xf32>
+    tir.yield %b : f32
+  }
+  tir.return %C : tensor<4xf32>
+}

@@ -105,3 +105,23 @@ tir.func @gather_pad(%T: tensor<10xf32>, %idx: tensor<4xi64>)
   }
   tir.return %G, %P : tensor<4xf32>, tensor<12xf32>
 }
+
+// Output arguments: TVM's create_prim_func([A, B, C, D]) with the
+// intermediate C passed by the caller; each output pairs with a result.
+// CHECK-LABEL: tir.func @outputs(
+// CHECK-SAME:    %{{.*}}: tensor<8xf32>, %{{.*}}: tensor<8xf32> {tir.output}, %{{.*}}: tensor<8xf32> {tir.output}) -> (tensor<8xf32>, tensor<8xf32>)
+tir.func @outputs(%A: tensor<8xf32>, %C: tensor<8xf32> {tir.output},
+                  %D: tensor<8xf32> {tir.output})
+    -> (tensor<8xf32>, tensor<8xf32>) {
+  %c = tir.compute "double" (%i) : tensor<8xf32> {
+    %a = tir.read %A[%i] : tensor<8xf32>
+    %s = arith.addf %a, %a : f32
+    tir.yield %s : f32
+  }
+  %d = tir.compute "neg" (%i) : tensor<8xf32> {
+    %x = tir.read %c[%i] : tensor<8xf32>
+    %n = arith.negf %x : f32
+    tir.yield %n : f32
+  }
+  tir.return %c, %d : tensor<8xf32>, tensor<8xf32>
+}

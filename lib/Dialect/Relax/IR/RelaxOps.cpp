@@ -67,12 +67,14 @@ CallTIROp::verifySymbolUses(SymbolTableCollection &symbolTable) {
     return emitOpError() << "callee " << getCalleeAttr()
                          << " must be a tir.func, but is a '"
                          << symbol->getName() << "'";
-  ArrayRef<Type> params = callee.getArgumentTypes();
+  // A call passes the inputs; the callee's output arguments are destinations
+  // that the lowering allocates.
+  SmallVector<Type> params = callee.getInputArgumentTypes();
   ArrayRef<Type> results = callee.getResultTypes();
   if (getArgs().size() != params.size())
     return emitOpError() << "passes " << getArgs().size()
                          << " arguments but " << getCalleeAttr() << " takes "
-                         << params.size();
+                         << params.size() << " inputs";
   if (getNumResults() != results.size())
     return emitOpError() << "expects " << getNumResults() << " results but "
                          << getCalleeAttr() << " returns " << results.size();

@@ -24,3 +24,19 @@ void TIRDialect::initialize() {
 #include "mlc/Dialect/TIR/IR/TIROps.cpp.inc"
       >();
 }
+
+LogicalResult TIRDialect::verifyRegionArgAttribute(Operation *op,
+                                                   unsigned regionIndex,
+                                                   unsigned argIndex,
+                                                   NamedAttribute attr) {
+  if (attr.getName() != getOutputAttrName())
+    return op->emitError() << "unknown tir argument attribute '"
+                           << attr.getName().getValue() << "'";
+  if (!isa<UnitAttr>(attr.getValue()))
+    return op->emitError() << "'" << getOutputAttrName()
+                           << "' is a unit attribute";
+  if (!isa<FuncOp>(op))
+    return op->emitError() << "'" << getOutputAttrName()
+                           << "' marks arguments of a tir.func only";
+  return success();
+}

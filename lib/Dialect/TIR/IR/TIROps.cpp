@@ -67,6 +67,19 @@ Block *FuncOp::addEntryBlock(Location loc) {
   return block;
 }
 
+bool FuncOp::isOutputArgument(unsigned index) {
+  return static_cast<bool>(
+      getArgAttr(index, TIRDialect::getOutputAttrName()));
+}
+
+SmallVector<Type> FuncOp::getInputArgumentTypes() {
+  SmallVector<Type> types;
+  for (auto [index, type] : llvm::enumerate(getArgumentTypes()))
+    if (!isOutputArgument(index))
+      types.push_back(type);
+  return types;
+}
+
 ParseResult FuncOp::parse(OpAsmParser &parser, OperationState &result) {
   auto buildFuncType = [](Builder &builder, ArrayRef<Type> argTypes,
                           ArrayRef<Type> results,
@@ -97,6 +110,29 @@ LogicalResult FuncOp::verify() {
                            << " must be a ranked tensor, but got " << type;
   if (isExternal())
     return emitOpError() << "requires a body: a tir.func cannot be external";
+
+  // Output arguments pair with the results, in order.
+  SmallVector<unsigned> outputs;
+  for (unsigned i = 0, e = getNumArguments(); i < e; ++i)
+    if (isOutputArgument(i))
+      outputs.push_back(i);
+  if (outputs.empty())
+    return success();
+  if (outputs.size() != getNumResults())
+    return emitOpError() << "has " << outputs.size()
+                         << " output arguments but " << getNumResults()
+                         << " results; they must pair one to one";
+  for (auto [result, arg] : llvm::enumerate(outputs)) {
+    if (getArgumentTypes()[arg] != getResultTypes()[result])
+      return emitOpError() << "output argument #" << arg << " has type "
+                           << getArgumentTypes()[arg] << " but the result #"
+                           << result << " it holds has type "
+                           << getResultTypes()[result];
+    if (!getArgument(arg).use_empty())
+      return emitOpError() << "output argument #" << arg
+                           << " is a destination and must not be used in "
+                              "the body";
+  }
   return success();
 }
 

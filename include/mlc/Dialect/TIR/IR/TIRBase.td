@@ -28,6 +28,12 @@ def TIR_Dialect : Dialect {
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect"];
   let useDefaultAttributePrinterParser = 1;
+  let hasRegionArgAttrVerify = 1;
+  let extraClassDeclaration = [{
+    /// Name of the unit argument attribute marking a tir.func output
+    /// argument (a destination the caller passes, TVM's output buffer).
+    static ::llvm::StringRef getOutputAttrName() { return "tir.output"; }
+  }];
 }
 
 class TIR_Op<string mnemonic, list<Trait> traits = []>

@@ -29,10 +29,19 @@ def TIR_FuncOp : TIR_Op<"func", [
     A tensor computed in the body and not returned is a temporary (TVM's
     "allocated as a temp space"); bufferization decides where it lives.
 
-    Example (the chapter's fused matmul + relu, the matmul a temporary):
+    Output arguments (destination passing, as TVM's output buffers): an
+    argument marked `{tir.output}` is a destination the caller passes. Either
+    no argument is an output, or there is one output argument per result,
+    paired in order and of the same type; the returned value is what the
+    caller finds in that destination. The body never uses an output
+    argument. `relax.call_tir` passes only the other (input) arguments.
+
+    Example (the chapter's fused matmul + relu, the matmul a temporary,
+    the result written into the caller's `%D`):
 
     ```mlir
-    tir.func @mm_relu(%A: tensor<128x128xf32>, %B: tensor<128x128xf32>)
+    tir.func @mm_relu(%A: tensor<128x128xf32>, %B: tensor<128x128xf32>,
+                      %D: tensor<128x128xf32> {tir.output})
         -> tensor<128x128xf32> {
       %C = tir.compute "matmul" (%i, %j) reduce sum (%k : 128)
           : tensor<128x128xf32> {
@@ -41,13 +50,13 @@ def TIR_FuncOp : TIR_Op<"func", [
         %p = arith.mulf %a, %b : f32
         tir.yield %p : f32
       }
-      %D = tir.compute "relu" (%i, %j) : tensor<128x128xf32> {
+      %R = tir.compute "relu" (%i, %j) : tensor<128x128xf32> {
         %c = tir.read %C[%i, %j] : tensor<128x128xf32>
         %z = arith.constant 0.0 : f32
         %r = arith.maximumf %c, %z : f32
         tir.yield %r : f32
       }
-      tir.return %D : tensor<128x128xf32>
+      tir.return %R : tensor<128x128xf32>
     }
     ```
   }];
@@ -80,6 +89,11 @@ def TIR_FuncOp : TIR_Op<"func", [
 
     /// Adds the entry block with one argument per input, at `loc`.
     ::mlir::Block *addEntryBlock(::mlir::Location loc);
+
+    /// Whether argument `index` is an output (destination) argument.
+    bool isOutputArgument(unsigned index);
+    /// Types of the arguments that are not outputs: what a call passes.
+    ::llvm::SmallVector<::mlir::Type> getInputArgumentTypes();
   }];
   let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
