@@ -67,6 +67,17 @@ Block *FuncOp::addEntryBlock(Location loc) {
   return block;
 }
 
+/// Names arguments after the tensors they stand for, when their location
+/// says (te.create_prim_func gives them NameLocs): %A rather than %arg0.
+void FuncOp::getAsmBlockArgumentNames(Region &region,
+                                      OpAsmSetValueNameFn setNameFn) {
+  if (region.empty())
+    return;
+  for (BlockArgument arg : region.front().getArguments())
+    if (auto loc = dyn_cast<NameLoc>(arg.getLoc()))
+      setNameFn(arg, loc.getName().getValue());
+}
+
 bool FuncOp::isOutputArgument(unsigned index) {
   return static_cast<bool>(
       getArgAttr(index, TIRDialect::getOutputAttrName()));

@@ -25,8 +25,12 @@ def TIR_Dialect : Dialect {
     that is not returned is a temporary, and bufferization later decides
     where it lives.
   }];
+  // Bodies use arith/math for scalars, scf.if for guarded reads and
+  // tensor.dim for symbolic sizes.
   let dependentDialects = ["::mlir::arith::ArithDialect",
-                           "::mlir::math::MathDialect"];
+                           "::mlir::math::MathDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
   let useDefaultAttributePrinterParser = 1;
   let hasRegionArgAttrVerify = 1;
   let extraClassDeclaration = [{

@@ -18,7 +18,9 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 
 def TIR_FuncOp : TIR_Op<"func", [
     AffineScope, AutomaticAllocationScope, FunctionOpInterface,
-    IsolatedFromAbove]> {
+    IsolatedFromAbove,
+    DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmBlockArgumentNames"]>
+    ]> {
   let summary = "a tensor-level function (TensorIR PrimFunc)";
   let description = [{
     A `tir.func` is a symbol holding tensor-level code: a sequence of

@@ -1,0 +1,48 @@
+//===- Topi.h - te definitions of the high-level operators ------*- C++ -*-===//
+//
+// mlc's operator library (TVM's topi): one te definition per relax
+// high-level op. The Python package binds them as mlc.topi, and
+// --relax-legalize turns relax ops into call_tir of functions built from
+// the same definitions.
+//
+// Broadcasting follows numpy: shapes align from the right and a size-1
+// dimension stretches. A dynamic dimension is assumed to equal the size it
+// meets (only a static 1 stretches).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLC_TOPI_TOPI_H
+#define MLC_TOPI_TOPI_H
+
+#include "mlc/TE/TE.h"
+
+namespace mlc::topi {
+
+/// dense(data, weight) = data @ weight.T, data (..., K), weight (N, K).
+te::Tensor dense(const te::Tensor &data, const te::Tensor &weight,
+                 llvm::StringRef name = "T_dense");
+
+/// torch.matmul / numpy.matmul: 1-D promotion, batch broadcasting.
+te::Tensor matmul(const te::Tensor &a, const te::Tensor &b,
+                  llvm::StringRef name = "T_matmul");
+
+te::Tensor add(const te::Tensor &a, const te::Tensor &b,
+               llvm::StringRef name = "T_add");
+te::Tensor subtract(const te::Tensor &a, const te::Tensor &b,
+                    llvm::StringRef name = "T_subtract");
+te::Tensor multiply(const te::Tensor &a, const te::Tensor &b,
+                    llvm::StringRef name = "T_multiply");
+te::Tensor divide(const te::Tensor &a, const te::Tensor &b,
+                  llvm::StringRef name = "T_divide");
+
+/// max(x, 0), element-wise.
+te::Tensor relu(const te::Tensor &x, llvm::StringRef name = "T_relu");
+
+/// The broadcast shape of two te shapes; throws mlc::Error when they do
+/// not broadcast.
+std::vector<te::Expr> broadcastShape(llvm::ArrayRef<te::Expr> a,
+                                     llvm::ArrayRef<te::Expr> b);
+
+} // namespace mlc::topi
+
+#endif // MLC_TOPI_TOPI_H

@@ -1,0 +1,163 @@
+//===- CreatePrimFunc.cpp - te program -> tir.func ------------------------===//
+//
+// Clones the part of the staging block that the listed tensors need into a
+// new tir.func: placeholders become input arguments, listed computed tensors
+// output arguments returned in order, symbolic sizes tensor.dim of an input
+// that carries them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Detail.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/SetVector.h"
+
+using namespace mlir;
+using namespace mlc::te;
+
+namespace {
+
+/// The staging ops and block arguments that `roots` depend on.
+struct Slice {
+  llvm::SetVector<Operation *> ops;
+  llvm::SetVector<Value> arguments;
+};
+
+Slice computeSlice(Block *staging, ArrayRef<Value> roots) {
+  Slice slice;
+  SmallVector<Value> worklist(roots.begin(), roots.end());
+  while (!worklist.empty()) {
+    Value v = worklist.pop_back_val();
+    if (v.getParentBlock() != staging)
+      continue; // defined inside a compute body
+    if (auto arg = dyn_cast<BlockArgument>(v)) {
+      slice.arguments.insert(v);
+      continue;
+    }
+    Operation *op = v.getDefiningOp();
+    if (!slice.ops.insert(op))
+      continue;
+    op->walk([&](Operation *nested) {
+      for (Value operand : nested->getOperands())
+        worklist.push_back(operand);
+    });
+  }
+  return slice;
+}
+
+/// Where a symbolic size can be read: input argument `arg`, dimension `dim`.
+struct SizeSource {
+  unsigned arg;
+  int64_t dim;
+};
+
+} // namespace
+
+mlc::tir::FuncOp mlc::te::createPrimFunc(OpBuilder &builder,
+                                         ArrayRef<Tensor> args,
+                                         StringRef name) {
+  Workspace &ws = Workspace::current();
+  if (ws.getImpl().frame)
+    fail("te.create_prim_func cannot be called inside te.compute");
+  MLIRContext *ctx = ws.getContext();
+  Block *staging = ws.getImpl().staging;
+
+  // Classify the listed tensors.
+  SmallVector<Type> argTypes, resultTypes;
+  SmallVector<Value> outputs;
+  llvm::DenseMap<Value, unsigned> argIndex;
+  for (auto [i, tensor] : llvm::enumerate(args)) {
+    if (!tensor)
+      fail("te.create_prim_func: argument #" + Twine(i) + " is empty");
+    if (!argIndex.try_emplace(tensor.getValue(), i).second)
+      fail("te.create_prim_func: tensor '" + tensor.getName() +
+           "' is listed twice");
+    argTypes.push_back(tensor.getType());
+    if (!tensor.isPlaceholder()) {
+      resultTypes.push_back(tensor.getType());
+      outputs.push_back(tensor.getValue());
+    }
+  }
+  if (outputs.empty())
+    fail("te.create_prim_func: none of the listed tensors is computed; "
+         "list at least one te.compute result");
+
+  // Every placeholder the outputs need must be listed; every symbolic size
+  // must be a dimension of a listed placeholder.
+  Slice slice = computeSlice(staging, outputs);
+  llvm::DenseMap<Value, SizeSource> sizeSources;
+  for (auto [i, tensor] : llvm::enumerate(args)) {
+    if (!tensor.isPlaceholder())
+      continue;
+    for (auto [d, dim] : llvm::enumerate(tensor.getShape()))
+      if (Value v = dim.getValue(); v && isa<BlockArgument>(v))
+        sizeSources.try_emplace(v, SizeSource{static_cast<unsigned>(i),
+                                              static_cast<int64_t>(d)});
+  }
+  for (Value v : slice.arguments) {
+    if (isa<RankedTensorType>(v.getType())) {
+      if (!argIndex.count(v))
+        fail("te.create_prim_func: placeholder " + describeName(ws, v) +
+             " is read but not listed among the arguments");
+    } else if (!sizeSources.count(v)) {
+      fail("te.create_prim_func: symbolic size " + describeName(ws, v) +
+           " is not a dimension of any listed placeholder");
+    }
+  }
+
+  // The function, with named arguments.
+  auto func = mlc::tir::FuncOp::create(
+      builder, nameLoc(ctx, name), name,
+      FunctionType::get(ctx, argTypes, resultTypes));
+  Block *entry = new Block();
+  func.getBody().push_back(entry);
+  for (auto [i, tensor] : llvm::enumerate(args)) {
+    entry->addArgument(tensor.getType(), nameLoc(ctx, tensor.getName()));
+    if (!tensor.isPlaceholder())
+      func.setArgAttr(i, mlc::tir::TIRDialect::getOutputAttrName(),
+                      UnitAttr::get(ctx));
+  }
+
+  OpBuilder body = OpBuilder::atBlockEnd(entry);
+  IRMapping mapping;
+  for (Value v : slice.arguments) {
+    if (isa<RankedTensorType>(v.getType())) {
+      mapping.map(v, entry->getArgument(argIndex.lookup(v)));
+      continue;
+    }
+    SizeSource source = sizeSources.lookup(v);
+    Value dim = tensor::DimOp::create(body, nameLoc(ctx, describeName(ws, v)),
+                                      entry->getArgument(source.arg),
+                                      source.dim);
+    mapping.map(v, dim);
+  }
+  for (Operation &op : *staging)
+    if (slice.ops.contains(&op))
+      body.clone(op, mapping);
+
+  SmallVector<Value> returned;
+  for (Value output : outputs)
+    returned.push_back(mapping.lookup(output));
+  mlc::tir::ReturnOp::create(body, nameLoc(ctx, name), returned);
+
+  for (Operation &op : llvm::make_early_inc_range(
+           llvm::reverse(entry->getOperations())))
+    if (isOpTriviallyDead(&op))
+      op.erase();
+  verifyOrThrow(func, "te.create_prim_func built an invalid tir.func '" +
+                          name.str() + "'");
+  return func;
+}
+
+OwningOpRef<ModuleOp> mlc::te::createPrimFunc(ArrayRef<Tensor> args,
+                                              StringRef name) {
+  Workspace &ws = Workspace::current();
+  OwningOpRef<ModuleOp> module =
+      ModuleOp::create(UnknownLoc::get(ws.getContext()));
+  OpBuilder builder = OpBuilder::atBlockEnd(module->getBody());
+  createPrimFunc(builder, args, name);
+  return module;
+}

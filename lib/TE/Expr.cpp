@@ -1,0 +1,669 @@
+//===- Expr.cpp - Scalar expressions of te --------------------------------===//
+//
+// Every operation emits the arith/math op it stands for at the workspace's
+// insertion point (the compute body being built, or the staging block for
+// size arithmetic). Literals stay untyped until they meet a typed operand.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Detail.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/SetVector.h"
+
+using namespace mlir;
+using namespace mlc::te;
+
+//===----------------------------------------------------------------------===//
+// Expr
+//===----------------------------------------------------------------------===//
+
+Value Expr::getValue() const {
+  if (auto *value = std::get_if<Value>(&data))
+    return *value;
+  return {};
+}
+
+Type Expr::getType() const {
+  Value value = getValue();
+  return value ? value.getType() : Type();
+}
+
+std::optional<int64_t> Expr::getIntLiteral() const {
+  if (auto *i = std::get_if<int64_t>(&data))
+    return *i;
+  return std::nullopt;
+}
+
+std::optional<double> Expr::getFloatLiteral() const {
+  if (auto *d = std::get_if<double>(&data))
+    return *d;
+  return std::nullopt;
+}
+
+std::optional<int64_t> Expr::getConstantInt() const {
+  if (auto literal = getIntLiteral())
+    return literal;
+  APInt constant;
+  if (Value value = getValue();
+      value && matchPattern(value, m_ConstantInt(&constant)))
+    return constant.getSExtValue();
+  return std::nullopt;
+}
+
+Expr Expr::withReduction(Reduction r) const {
+  Expr result = *this;
+  result.reduction = std::make_shared<Reduction>(std::move(r));
+  return result;
+}
+
+//===----------------------------------------------------------------------===//
+// Materialization
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Whether `value` may be used at the workspace's insertion point: it is
+/// defined in the staging block, or inside the compute body being built.
+bool isVisible(Workspace &ws, Value value) {
+  Workspace::Impl &impl = ws.getImpl();
+  Block *block = value.getParentBlock();
+  if (block == impl.staging)
+    return true;
+  if (!impl.frame)
+    return false;
+  for (; block; block = block->getParentOp() ? block->getParentOp()->getBlock()
+                                             : nullptr)
+    if (block == impl.frame->body)
+      return true;
+  return false;
+}
+
+void rejectReduction(const Expr &e, StringRef what) {
+  if (e.getReduction())
+    fail("a reduction (te.sum/max/min/prod) must be the whole body of "
+         "te.compute; it cannot be an operand of " +
+         what);
+}
+
+bool isFloat(Type t) { return isa<FloatType>(t); }
+bool isIntegerLike(Type t) { return isa<IntegerType, IndexType>(t); }
+
+std::string typeName(Type t) { return dtypeName(t); }
+
+} // namespace
+
+Value mlc::te::materialize(Workspace &ws, const Expr &e, Type type) {
+  OpBuilder &b = ws.getBuilder();
+  Location loc = b.getUnknownLoc();
+  if (e.isNull())
+    fail("use of an empty te expression");
+  if (Value value = e.getValue()) {
+    if (!isVisible(ws, value))
+      fail("an expression of another te.compute (or an index of a finished "
+           "compute) is used here; each compute must build its own "
+           "expressions");
+    if (type && value.getType() != type)
+      fail("type mismatch: expected " + typeName(type) + ", got " +
+           typeName(value.getType()) + " (use te.cast)");
+    return value;
+  }
+  if (auto i = e.getIntLiteral()) {
+    if (!type)
+      type = b.getI32Type();
+    if (isFloat(type))
+      return arith::ConstantOp::create(
+          b, loc, b.getFloatAttr(type, static_cast<double>(*i)));
+    if (type.isIndex())
+      return arith::ConstantIndexOp::create(b, loc, *i);
+    return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, *i));
+  }
+  double d = *e.getFloatLiteral();
+  if (!type)
+    type = b.getF32Type();
+  if (!isFloat(type))
+    fail("the float literal " + std::to_string(d) +
+         " cannot be used as " + typeName(type) + " (use te.cast)");
+  return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, d));
+}
+
+Value mlc::te::materializeIndex(Workspace &ws, const Expr &e) {
+  rejectReduction(e, "an index");
+  if (e.getFloatLiteral())
+    fail("a tensor index must be an integer, got a float literal");
+  if (e.getValue() == nullptr)
+    return materialize(ws, e, ws.getBuilder().getIndexType());
+  Value value = materialize(ws, e);
+  if (value.getType().isIndex())
+    return value;
+  if (!isa<IntegerType>(value.getType()))
+    fail("a tensor index must be an integer, got " +
+         typeName(value.getType()));
+  OpBuilder &b = ws.getBuilder();
+  return arith::IndexCastOp::create(b, b.getUnknownLoc(), b.getIndexType(),
+                                    value);
+}
+
+//===----------------------------------------------------------------------===//
+// Arithmetic
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+enum class Binary { Add, Sub, Mul, Div, Rem, FloorDiv, Max, Min };
+enum class Compare { LT, LE, GT, GE, EQ, NE };
+
+const char *binaryName(Binary kind) {
+  switch (kind) {
+  case Binary::Add:
+    return "+";
+  case Binary::Sub:
+    return "-";
+  case Binary::Mul:
+    return "*";
+  case Binary::Div:
+    return "/";
+  case Binary::Rem:
+    return "%";
+  case Binary::FloorDiv:
+    return "//";
+  case Binary::Max:
+    return "max";
+  case Binary::Min:
+    return "min";
+  }
+  return "?";
+}
+
+/// Folds an operation on two integer literals, with C++ (truncating)
+/// division except for floordiv.
+std::optional<Expr> foldIntegers(Binary kind, int64_t a, int64_t b) {
+  switch (kind) {
+  case Binary::Add:
+    return Expr(a + b);
+  case Binary::Sub:
+    return Expr(a - b);
+  case Binary::Mul:
+    return Expr(a * b);
+  case Binary::Div:
+  case Binary::Rem:
+  case Binary::FloorDiv:
+    if (b == 0)
+      fail("division by the literal 0");
+    if (kind == Binary::Div)
+      return Expr(a / b);
+    if (kind == Binary::Rem)
+      return Expr(a % b);
+    return Expr(a / b - ((a % b != 0) && ((a < 0) != (b < 0))));
+  case Binary::Max:
+    return Expr(std::max(a, b));
+  case Binary::Min:
+    return Expr(std::min(a, b));
+  }
+  return std::nullopt;
+}
+
+std::optional<Expr> foldFloats(Binary kind, double a, double b) {
+  switch (kind) {
+  case Binary::Add:
+    return Expr(a + b);
+  case Binary::Sub:
+    return Expr(a - b);
+  case Binary::Mul:
+    return Expr(a * b);
+  case Binary::Div:
+    return Expr(a / b);
+  case Binary::Max:
+    return Expr(std::max(a, b));
+  case Binary::Min:
+    return Expr(std::min(a, b));
+  default:
+    return std::nullopt;
+  }
+}
+
+/// The common type of two operands: the type of the one that has a value;
+/// both must agree when both do.
+Type commonType(const Expr &a, const Expr &b, StringRef what) {
+  Type ta = a.getType(), tb = b.getType();
+  if (ta && tb && ta != tb)
+    fail(Twine("operands of ") + what + " have different types: " +
+         typeName(ta) + " and " + typeName(tb) + " (use te.cast)");
+  return ta ? ta : tb;
+}
+
+Expr binary(Binary kind, const Expr &a, const Expr &b) {
+  rejectReduction(a, binaryName(kind));
+  rejectReduction(b, binaryName(kind));
+  // Two literals fold.
+  if (a.getValue() == nullptr && b.getValue() == nullptr) {
+    auto ia = a.getIntLiteral(), ib = b.getIntLiteral();
+    if (ia && ib)
+      return *foldIntegers(kind, *ia, *ib);
+    double fa = ia ? static_cast<double>(*ia) : *a.getFloatLiteral();
+    double fb = ib ? static_cast<double>(*ib) : *b.getFloatLiteral();
+    if (auto folded = foldFloats(kind, fa, fb))
+      return *folded;
+  }
+  Workspace &ws = Workspace::current();
+  Type type = commonType(a, b, binaryName(kind));
+  Value x = materialize(ws, a, type), y = materialize(ws, b, type);
+  type = x.getType();
+  OpBuilder &bld = ws.getBuilder();
+  Location loc = bld.getUnknownLoc();
+  if (isFloat(type)) {
+    switch (kind) {
+    case Binary::Add:
+      return Value(arith::AddFOp::create(bld, loc, x, y));
+    case Binary::Sub:
+      return Value(arith::SubFOp::create(bld, loc, x, y));
+    case Binary::Mul:
+      return Value(arith::MulFOp::create(bld, loc, x, y));
+    case Binary::Div:
+      return Value(arith::DivFOp::create(bld, loc, x, y));
+    case Binary::Rem:
+      return Value(arith::RemFOp::create(bld, loc, x, y));
+    case Binary::FloorDiv:
+      return Value(math::FloorOp::create(
+          bld, loc, arith::DivFOp::create(bld, loc, x, y)));
+    case Binary::Max:
+      return Value(arith::MaximumFOp::create(bld, loc, x, y));
+    case Binary::Min:
+      return Value(arith::MinimumFOp::create(bld, loc, x, y));
+    }
+  }
+  if (!isIntegerLike(type))
+    fail(Twine("operator ") + binaryName(kind) + " does not apply to " +
+         typeName(type));
+  switch (kind) {
+  case Binary::Add:
+    return Value(arith::AddIOp::create(bld, loc, x, y));
+  case Binary::Sub:
+    return Value(arith::SubIOp::create(bld, loc, x, y));
+  case Binary::Mul:
+    return Value(arith::MulIOp::create(bld, loc, x, y));
+  case Binary::Div:
+    return Value(arith::DivSIOp::create(bld, loc, x, y));
+  case Binary::Rem:
+    return Value(arith::RemSIOp::create(bld, loc, x, y));
+  case Binary::FloorDiv:
+    return Value(arith::FloorDivSIOp::create(bld, loc, x, y));
+  case Binary::Max:
+    return Value(arith::MaxSIOp::create(bld, loc, x, y));
+  case Binary::Min:
+    return Value(arith::MinSIOp::create(bld, loc, x, y));
+  }
+  llvm_unreachable("unknown binary kind");
+}
+
+Expr compare(Compare kind, const Expr &a, const Expr &b) {
+  rejectReduction(a, "a comparison");
+  rejectReduction(b, "a comparison");
+  Workspace &ws = Workspace::current();
+  OpBuilder &bld = ws.getBuilder();
+  Location loc = bld.getUnknownLoc();
+  Type type = commonType(a, b, "a comparison");
+  if (!type) // Two literals: compare as integers or, if either is a float,
+             // as f64.
+    type = (a.getFloatLiteral() || b.getFloatLiteral()) ? Type(bld.getF64Type())
+                                                        : Type(bld.getI64Type());
+  Value x = materialize(ws, a, type), y = materialize(ws, b, type);
+  if (isFloat(type)) {
+    static const arith::CmpFPredicate preds[] = {
+        arith::CmpFPredicate::OLT, arith::CmpFPredicate::OLE,
+        arith::CmpFPredicate::OGT, arith::CmpFPredicate::OGE,
+        arith::CmpFPredicate::OEQ, arith::CmpFPredicate::UNE};
+    return Value(arith::CmpFOp::create(bld, loc,
+                                       preds[static_cast<int>(kind)], x, y));
+  }
+  static const arith::CmpIPredicate preds[] = {
+      arith::CmpIPredicate::slt, arith::CmpIPredicate::sle,
+      arith::CmpIPredicate::sgt, arith::CmpIPredicate::sge,
+      arith::CmpIPredicate::eq,  arith::CmpIPredicate::ne};
+  return Value(
+      arith::CmpIOp::create(bld, loc, preds[static_cast<int>(kind)], x, y));
+}
+
+Value materializeBool(Workspace &ws, const Expr &e, StringRef what) {
+  rejectReduction(e, what);
+  if (auto i = e.getIntLiteral())
+    return materialize(ws, Expr(static_cast<int64_t>(*i != 0)),
+                       ws.getBuilder().getI1Type());
+  Value v = materialize(ws, e);
+  if (!v.getType().isInteger(1))
+    fail(Twine(what) + " needs a boolean (a comparison), got " +
+         typeName(v.getType()));
+  return v;
+}
+
+Expr logical(bool isAnd, const Expr &a, const Expr &b) {
+  Workspace &ws = Workspace::current();
+  const char *what = isAnd ? "logical and" : "logical or";
+  Value x = materializeBool(ws, a, what), y = materializeBool(ws, b, what);
+  OpBuilder &bld = ws.getBuilder();
+  if (isAnd)
+    return Value(arith::AndIOp::create(bld, bld.getUnknownLoc(), x, y));
+  return Value(arith::OrIOp::create(bld, bld.getUnknownLoc(), x, y));
+}
+
+} // namespace
+
+Expr mlc::te::operator+(const Expr &a, const Expr &b) {
+  return binary(Binary::Add, a, b);
+}
+Expr mlc::te::operator-(const Expr &a, const Expr &b) {
+  return binary(Binary::Sub, a, b);
+}
+Expr mlc::te::operator*(const Expr &a, const Expr &b) {
+  return binary(Binary::Mul, a, b);
+}
+Expr mlc::te::operator/(const Expr &a, const Expr &b) {
+  return binary(Binary::Div, a, b);
+}
+Expr mlc::te::operator%(const Expr &a, const Expr &b) {
+  return binary(Binary::Rem, a, b);
+}
+Expr mlc::te::floordiv(const Expr &a, const Expr &b) {
+  return binary(Binary::FloorDiv, a, b);
+}
+Expr mlc::te::max(const Expr &a, const Expr &b) {
+  return binary(Binary::Max, a, b);
+}
+Expr mlc::te::min(const Expr &a, const Expr &b) {
+  return binary(Binary::Min, a, b);
+}
+
+Expr mlc::te::operator-(const Expr &a) {
+  rejectReduction(a, "unary minus");
+  if (auto i = a.getIntLiteral())
+    return Expr(-*i);
+  if (auto d = a.getFloatLiteral())
+    return Expr(-*d);
+  Workspace &ws = Workspace::current();
+  Value x = materialize(ws, a);
+  OpBuilder &bld = ws.getBuilder();
+  if (isFloat(x.getType()))
+    return Value(arith::NegFOp::create(bld, bld.getUnknownLoc(), x));
+  return binary(Binary::Sub, Expr(0), Expr(x));
+}
+
+Expr mlc::te::operator<(const Expr &a, const Expr &b) {
+  return compare(Compare::LT, a, b);
+}
+Expr mlc::te::operator<=(const Expr &a, const Expr &b) {
+  return compare(Compare::LE, a, b);
+}
+Expr mlc::te::operator>(const Expr &a, const Expr &b) {
+  return compare(Compare::GT, a, b);
+}
+Expr mlc::te::operator>=(const Expr &a, const Expr &b) {
+  return compare(Compare::GE, a, b);
+}
+Expr mlc::te::operator==(const Expr &a, const Expr &b) {
+  return compare(Compare::EQ, a, b);
+}
+Expr mlc::te::operator!=(const Expr &a, const Expr &b) {
+  return compare(Compare::NE, a, b);
+}
+Expr mlc::te::operator&&(const Expr &a, const Expr &b) {
+  return logical(true, a, b);
+}
+Expr mlc::te::operator||(const Expr &a, const Expr &b) {
+  return logical(false, a, b);
+}
+
+Expr mlc::te::operator!(const Expr &a) {
+  Workspace &ws = Workspace::current();
+  Value x = materializeBool(ws, a, "logical not");
+  OpBuilder &bld = ws.getBuilder();
+  Value one = arith::ConstantOp::create(bld, bld.getUnknownLoc(),
+                                        bld.getBoolAttr(true));
+  return Value(arith::XOrIOp::create(bld, bld.getUnknownLoc(), x, one));
+}
+
+Expr mlc::te::all(ArrayRef<Expr> conditions) {
+  if (conditions.empty())
+    fail("te.all needs at least one condition");
+  Expr result = conditions.front();
+  for (const Expr &c : conditions.drop_front())
+    result = result && c;
+  return Value(materializeBool(Workspace::current(), result, "te.all"));
+}
+
+Expr mlc::te::any(ArrayRef<Expr> conditions) {
+  if (conditions.empty())
+    fail("te.any needs at least one condition");
+  Expr result = conditions.front();
+  for (const Expr &c : conditions.drop_front())
+    result = result || c;
+  return Value(materializeBool(Workspace::current(), result, "te.any"));
+}
+
+std::optional<bool> mlc::te::evaluateBool(const Expr &e) {
+  if (auto i = e.getConstantInt())
+    return *i != 0;
+  Value v = e.getValue();
+  if (v == nullptr)
+    return std::nullopt;
+  if (auto cmp = v.getDefiningOp<arith::CmpIOp>();
+      cmp && cmp.getLhs() == cmp.getRhs()) {
+    switch (cmp.getPredicate()) {
+    case arith::CmpIPredicate::eq:
+    case arith::CmpIPredicate::sle:
+    case arith::CmpIPredicate::sge:
+    case arith::CmpIPredicate::ule:
+    case arith::CmpIPredicate::uge:
+      return true;
+    default:
+      return false;
+    }
+  }
+  return std::nullopt;
+}
+
+//===----------------------------------------------------------------------===//
+// Casts and math
+//===----------------------------------------------------------------------===//
+
+Expr mlc::te::cast(Type type, const Expr &value) {
+  rejectReduction(value, "te.cast");
+  Workspace &ws = Workspace::current();
+  if (value.getValue() == nullptr) {
+    if (auto d = value.getFloatLiteral(); d && !isFloat(type))
+      return materialize(ws, Expr(static_cast<int64_t>(*d)), type);
+    return materialize(ws, value, type);
+  }
+  Value x = materialize(ws, value);
+  Type from = x.getType();
+  if (from == type)
+    return x;
+  OpBuilder &bld = ws.getBuilder();
+  Location loc = bld.getUnknownLoc();
+  if (isFloat(from) && isFloat(type)) {
+    if (llvm::cast<FloatType>(from).getWidth() < llvm::cast<FloatType>(type).getWidth())
+      return Value(arith::ExtFOp::create(bld, loc, type, x));
+    return Value(arith::TruncFOp::create(bld, loc, type, x));
+  }
+  if (from.isIndex() || type.isIndex())
+    return Value(arith::IndexCastOp::create(bld, loc, type, x));
+  if (isa<IntegerType>(from) && isFloat(type)) {
+    if (from.isInteger(1))
+      return Value(arith::UIToFPOp::create(bld, loc, type, x));
+    return Value(arith::SIToFPOp::create(bld, loc, type, x));
+  }
+  if (isFloat(from) && isa<IntegerType>(type)) {
+    if (type.isInteger(1))
+      return compare(Compare::NE, Expr(x), Expr(0.0));
+    return Value(arith::FPToSIOp::create(bld, loc, type, x));
+  }
+  unsigned fw = llvm::cast<IntegerType>(from).getWidth();
+  unsigned tw = llvm::cast<IntegerType>(type).getWidth();
+  if (tw == 1)
+    return compare(Compare::NE, Expr(x), Expr(0));
+  if (fw < tw) {
+    if (fw == 1)
+      return Value(arith::ExtUIOp::create(bld, loc, type, x));
+    return Value(arith::ExtSIOp::create(bld, loc, type, x));
+  }
+  return Value(arith::TruncIOp::create(bld, loc, type, x));
+}
+
+namespace {
+/// Applies a unary math op to a float expression (literals become f32).
+template <typename OpTy> Expr unaryMath(const Expr &x, StringRef name) {
+  rejectReduction(x, name);
+  Workspace &ws = Workspace::current();
+  Value v = materialize(
+      ws, x, x.getValue() ? Type() : Type(ws.getBuilder().getF32Type()));
+  if (!isFloat(v.getType()))
+    fail(Twine("te.") + name + " needs a float operand, got " +
+         typeName(v.getType()) + " (use te.cast)");
+  OpBuilder &bld = ws.getBuilder();
+  return Value(OpTy::create(bld, bld.getUnknownLoc(), v));
+}
+} // namespace
+
+Expr mlc::te::exp(const Expr &x) { return unaryMath<math::ExpOp>(x, "exp"); }
+Expr mlc::te::log(const Expr &x) { return unaryMath<math::LogOp>(x, "log"); }
+Expr mlc::te::sqrt(const Expr &x) {
+  return unaryMath<math::SqrtOp>(x, "sqrt");
+}
+Expr mlc::te::tanh(const Expr &x) {
+  return unaryMath<math::TanhOp>(x, "tanh");
+}
+Expr mlc::te::erf(const Expr &x) { return unaryMath<math::ErfOp>(x, "erf"); }
+Expr mlc::te::floor(const Expr &x) {
+  return unaryMath<math::FloorOp>(x, "floor");
+}
+
+Expr mlc::te::sigmoid(const Expr &x) {
+  // 1 / (1 + exp(-x)).
+  Expr e = exp(-x);
+  return Expr(1.0) / (Expr(1.0) + e);
+}
+
+Expr mlc::te::abs(const Expr &x) {
+  rejectReduction(x, "te.abs");
+  if (auto i = x.getIntLiteral())
+    return Expr(*i < 0 ? -*i : *i);
+  if (auto d = x.getFloatLiteral())
+    return Expr(*d < 0 ? -*d : *d);
+  Workspace &ws = Workspace::current();
+  Value v = materialize(ws, x);
+  OpBuilder &bld = ws.getBuilder();
+  if (isFloat(v.getType()))
+    return Value(math::AbsFOp::create(bld, bld.getUnknownLoc(), v));
+  if (isa<IntegerType>(v.getType()))
+    return Value(math::AbsIOp::create(bld, bld.getUnknownLoc(), v));
+  fail("te.abs needs an integer or float operand, got " +
+       typeName(v.getType()));
+}
+
+Expr mlc::te::pow(const Expr &x, const Expr &y) {
+  rejectReduction(x, "te.pow");
+  rejectReduction(y, "te.pow");
+  Workspace &ws = Workspace::current();
+  Type type = commonType(x, y, "te.pow");
+  if (!type)
+    type = ws.getBuilder().getF32Type();
+  Value a = materialize(ws, x, type), b = materialize(ws, y, type);
+  OpBuilder &bld = ws.getBuilder();
+  if (isFloat(type))
+    return Value(math::PowFOp::create(bld, bld.getUnknownLoc(), a, b));
+  if (isa<IntegerType>(type))
+    return Value(math::IPowIOp::create(bld, bld.getUnknownLoc(), a, b));
+  fail("te.pow needs integer or float operands, got " + typeName(type));
+}
+
+//===----------------------------------------------------------------------===//
+// if_then_else
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// The ops of `block` (at its top level) that `value` depends on, in block
+/// order, following values used inside nested regions too.
+SmallVector<Operation *> sliceInBlock(Value value, Block *block) {
+  llvm::SetVector<Operation *> slice;
+  SmallVector<Value> worklist{value};
+  while (!worklist.empty()) {
+    Value v = worklist.pop_back_val();
+    Operation *def = v.getDefiningOp();
+    if (!def || def->getBlock() != block || slice.contains(def))
+      continue;
+    slice.insert(def);
+    def->walk([&](Operation *nested) {
+      for (Value operand : nested->getOperands())
+        worklist.push_back(operand);
+    });
+  }
+  SmallVector<Operation *> ordered(slice.begin(), slice.end());
+  llvm::sort(ordered, [](Operation *a, Operation *b) {
+    return a->isBeforeInBlock(b);
+  });
+  return ordered;
+}
+
+/// Whether evaluating the slice could fault or read memory when its
+/// condition is false: it reads a tensor or divides.
+bool needsGuard(ArrayRef<Operation *> slice) {
+  for (Operation *op : slice) {
+    bool unsafe = false;
+    op->walk([&](Operation *nested) {
+      if (isa<mlc::tir::ReadOp, arith::DivSIOp, arith::DivUIOp,
+              arith::RemSIOp, arith::RemUIOp, arith::FloorDivSIOp,
+              arith::CeilDivSIOp>(nested))
+        unsafe = true;
+    });
+    if (unsafe)
+      return true;
+  }
+  return false;
+}
+
+/// Clones the slice computing `value` into `builder`'s block and returns the
+/// clone of `value`.
+Value cloneSlice(OpBuilder &builder, Value value, Block *block) {
+  IRMapping mapping;
+  for (Operation *op : sliceInBlock(value, block))
+    builder.clone(*op, mapping);
+  return mapping.lookupOrDefault(value);
+}
+
+} // namespace
+
+Expr mlc::te::ifThenElse(const Expr &cond, const Expr &t, const Expr &f) {
+  rejectReduction(t, "te.if_then_else");
+  rejectReduction(f, "te.if_then_else");
+  Workspace &ws = Workspace::current();
+  Value c = materializeBool(ws, cond, "te.if_then_else");
+  Type type = commonType(t, f, "te.if_then_else");
+  Value tv = materialize(ws, t, type), fv = materialize(ws, f, type);
+  type = tv.getType();
+  OpBuilder &bld = ws.getBuilder();
+  Location loc = bld.getUnknownLoc();
+  Block *block = bld.getInsertionBlock();
+
+  SmallVector<Operation *> thenSlice = sliceInBlock(tv, block);
+  SmallVector<Operation *> elseSlice = sliceInBlock(fv, block);
+  if (!needsGuard(thenSlice) && !needsGuard(elseSlice))
+    return Value(arith::SelectOp::create(bld, loc, c, tv, fv));
+
+  // Move each side under the condition: clone its slice into the branch;
+  // the unguarded originals become dead and are erased when the compute is
+  // finished.
+  auto ifOp = scf::IfOp::create(bld, loc, TypeRange{type}, c,
+                                /*withElseRegion=*/true);
+  {
+    OpBuilder::InsertionGuard guard(bld);
+    bld.setInsertionPointToStart(ifOp.thenBlock());
+    scf::YieldOp::create(bld, loc, cloneSlice(bld, tv, block));
+    bld.setInsertionPointToStart(ifOp.elseBlock());
+    scf::YieldOp::create(bld, loc, cloneSlice(bld, fv, block));
+  }
+  return Value(ifOp.getResult(0));
+}

@@ -1,0 +1,185 @@
+//===- Topi.cpp - te definitions of the high-level operators --------------===//
+
+#include "mlc/Topi/Topi.h"
+
+#include "mlc/Support/Error.h"
+
+using namespace mlc;
+using te::Expr;
+using te::Tensor;
+
+namespace {
+
+[[noreturn]] void fail(const llvm::Twine &message) {
+  throw mlc::Error(message.str());
+}
+
+std::optional<int64_t> staticSize(const Expr &e) { return e.getConstantInt(); }
+
+/// Indices of `operand` (with shape `shape`) for the output indices
+/// `indices` of a broadcast, where the operand's dimensions align with the
+/// last ones: a static size-1 dimension reads index 0.
+std::vector<Expr> broadcastIndices(llvm::ArrayRef<Expr> shape,
+                                   llvm::ArrayRef<Expr> indices) {
+  std::vector<Expr> result;
+  size_t offset = indices.size() - shape.size();
+  for (size_t d = 0; d < shape.size(); ++d) {
+    std::optional<int64_t> size = staticSize(shape[d]);
+    result.push_back(size && *size == 1 ? Expr(0) : indices[offset + d]);
+  }
+  return result;
+}
+
+std::string describe(llvm::ArrayRef<Expr> shape) {
+  std::string s = "(";
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i)
+      s += ", ";
+    auto size = staticSize(shape[i]);
+    s += size ? std::to_string(*size) : "?";
+  }
+  return s + ")";
+}
+
+template <typename Fn>
+Tensor broadcastBinary(const Tensor &a, const Tensor &b, llvm::StringRef name,
+                       Fn fn) {
+  if (a.getElementType() != b.getElementType())
+    fail("topi " + name + ": dtypes differ: " +
+         te::dtypeName(a.getElementType()) + " and " +
+         te::dtypeName(b.getElementType()));
+  std::vector<Expr> shape = topi::broadcastShape(a.getShape(), b.getShape());
+  return te::compute(
+      shape,
+      [&](llvm::ArrayRef<Expr> i) {
+        // Read a before b, so the IR follows the source order.
+        Expr x = a(broadcastIndices(a.getShape(), i));
+        Expr y = b(broadcastIndices(b.getShape(), i));
+        return fn(x, y);
+      },
+      name);
+}
+
+} // namespace
+
+std::vector<Expr> topi::broadcastShape(llvm::ArrayRef<Expr> a,
+                                       llvm::ArrayRef<Expr> b) {
+  size_t rank = std::max(a.size(), b.size());
+  std::vector<Expr> shape(rank);
+  for (size_t i = 0; i < rank; ++i) {
+    // Align from the right.
+    const Expr *x = i < rank - a.size() ? nullptr : &a[i - (rank - a.size())];
+    const Expr *y = i < rank - b.size() ? nullptr : &b[i - (rank - b.size())];
+    if (!x || !y) {
+      shape[i] = x ? *x : *y;
+      continue;
+    }
+    auto sx = staticSize(*x), sy = staticSize(*y);
+    if (sx && sy) {
+      if (*sx != *sy && *sx != 1 && *sy != 1)
+        fail("shapes " + describe(a) + " and " + describe(b) +
+             " do not broadcast");
+      shape[i] = Expr(*sx == 1 ? *sy : *sx);
+    } else if (sx) {
+      shape[i] = *sx == 1 ? *y : *x;
+    } else {
+      shape[i] = *x; // Dynamic sizes are assumed equal to what they meet.
+    }
+  }
+  return shape;
+}
+
+Tensor topi::dense(const Tensor &data, const Tensor &weight,
+                   llvm::StringRef name) {
+  if (weight.getRank() != 2)
+    fail("topi.nn.dense: weight must have rank 2 (N, K), got rank " +
+         llvm::Twine(weight.getRank()));
+  if (data.getRank() < 1)
+    fail("topi.nn.dense: data must have rank >= 1");
+  if (data.getElementType() != weight.getElementType())
+    fail("topi.nn.dense: dtypes of data and weight differ");
+  Expr kData = data.getShape().back(), kWeight = weight.getShape()[1];
+  auto k1 = staticSize(kData), k2 = staticSize(kWeight);
+  if (k1 && k2 && *k1 != *k2)
+    fail("topi.nn.dense: data has K = " + llvm::Twine(*k1) +
+         " but weight has K = " + llvm::Twine(*k2));
+  te::IterVar k = te::reduceAxis(0, k1 ? kData : kWeight, "k");
+  std::vector<Expr> shape(data.getShape().begin(), data.getShape().end() - 1);
+  shape.push_back(weight.getShape()[0]);
+  return te::compute(
+      shape,
+      [&](llvm::ArrayRef<Expr> i) {
+        std::vector<Expr> x(i.begin(), i.end() - 1);
+        x.push_back(Expr(k));
+        Expr xv = data(x);
+        Expr wv = weight(i.back(), k);
+        return te::sum(xv * wv, {k});
+      },
+      name);
+}
+
+Tensor topi::matmul(const Tensor &a, const Tensor &b, llvm::StringRef name) {
+  if (a.getRank() < 1 || b.getRank() < 1)
+    fail("topi.matmul: operands must have rank >= 1");
+  if (a.getElementType() != b.getElementType())
+    fail("topi.matmul: dtypes differ");
+  bool aVector = a.getRank() == 1, bVector = b.getRank() == 1;
+  llvm::ArrayRef<Expr> as = a.getShape(), bs = b.getShape();
+  Expr ka = as.back(), kb = bVector ? bs[0] : bs[bs.size() - 2];
+  auto k1 = staticSize(ka), k2 = staticSize(kb);
+  if (k1 && k2 && *k1 != *k2)
+    fail("topi.matmul: contracted dimensions differ: " + llvm::Twine(*k1) +
+         " vs " + llvm::Twine(*k2));
+  llvm::ArrayRef<Expr> aBatch = aVector ? llvm::ArrayRef<Expr>() : as.drop_back(2);
+  llvm::ArrayRef<Expr> bBatch = bVector ? llvm::ArrayRef<Expr>() : bs.drop_back(2);
+  std::vector<Expr> shape = broadcastShape(aBatch, bBatch);
+  size_t numBatch = shape.size();
+  if (!aVector)
+    shape.push_back(as[as.size() - 2]);
+  if (!bVector)
+    shape.push_back(bs.back());
+  te::IterVar k = te::reduceAxis(0, k1 ? ka : kb, "k");
+  return te::compute(
+      shape,
+      [&](llvm::ArrayRef<Expr> i) {
+        llvm::ArrayRef<Expr> batch = i.take_front(numBatch);
+        std::vector<Expr> ai = broadcastIndices(aBatch, batch);
+        std::vector<Expr> bi = broadcastIndices(bBatch, batch);
+        size_t next = numBatch;
+        if (!aVector)
+          ai.push_back(i[next++]);
+        ai.push_back(Expr(k));
+        bi.push_back(Expr(k));
+        if (!bVector)
+          bi.push_back(i[next]);
+        Expr av = a(ai);
+        Expr bv = b(bi);
+        return te::sum(av * bv, {k});
+      },
+      name);
+}
+
+Tensor topi::add(const Tensor &a, const Tensor &b, llvm::StringRef name) {
+  return broadcastBinary(a, b, name,
+                         [](Expr x, Expr y) { return x + y; });
+}
+Tensor topi::subtract(const Tensor &a, const Tensor &b,
+                      llvm::StringRef name) {
+  return broadcastBinary(a, b, name,
+                         [](Expr x, Expr y) { return x - y; });
+}
+Tensor topi::multiply(const Tensor &a, const Tensor &b,
+                      llvm::StringRef name) {
+  return broadcastBinary(a, b, name,
+                         [](Expr x, Expr y) { return x * y; });
+}
+Tensor topi::divide(const Tensor &a, const Tensor &b, llvm::StringRef name) {
+  return broadcastBinary(a, b, name,
+                         [](Expr x, Expr y) { return x / y; });
+}
+
+Tensor topi::relu(const Tensor &x, llvm::StringRef name) {
+  return te::compute(
+      x.getShape(),
+      [&](llvm::ArrayRef<Expr> i) { return te::max(x(i), Expr(0)); }, name);
+}
