@@ -115,7 +115,12 @@ mlc::tir::FuncOp mlc::te::createPrimFunc(OpBuilder &builder,
   Block *entry = new Block();
   func.getBody().push_back(entry);
   for (auto [i, tensor] : llvm::enumerate(args)) {
-    entry->addArgument(tensor.getType(), nameLoc(ctx, tensor.getName()));
+    // An output argument is the destination of the compute of the same
+    // name: "<name>_out" keeps the two apart in the printed IR.
+    std::string argName = tensor.isPlaceholder()
+                              ? tensor.getName()
+                              : tensor.getName() + "_out";
+    entry->addArgument(tensor.getType(), nameLoc(ctx, argName));
     if (!tensor.isPlaceholder())
       func.setArgAttr(i, mlc::tir::TIRDialect::getOutputAttrName(),
                       UnitAttr::get(ctx));
