@@ -115,6 +115,9 @@ struct FunctionState {
   /// Parameters bound on first use, in that order (when the parameter list
   /// comes with emitFuncOutput).
   std::vector<Var> usedParams;
+  /// The last relax.const materialized at the top of the function; the
+  /// next one goes after it, so constants appear in order of first use.
+  Operation *lastConstant = nullptr;
   bool returned = false;
 };
 
@@ -174,8 +177,13 @@ struct BlockBuilder::Impl {
       // One relax.const per constant and function, at the function's top
       // so that it dominates every use.
       OpBuilder::InsertionGuard guard(builder);
-      builder.setInsertionPointToStart(fn.entry);
-      Value value = ConstOp::create(builder, loc(node->name), node->constant);
+      if (fn.lastConstant)
+        builder.setInsertionPointAfter(fn.lastConstant);
+      else
+        builder.setInsertionPointToStart(fn.entry);
+      auto op = ConstOp::create(builder, loc(node->name), node->constant);
+      fn.lastConstant = op;
+      Value value = op;
       fn.bound[node] = value;
       return value;
     }

@@ -128,11 +128,19 @@ mlc::tir::FuncOp mlc::te::createPrimFunc(OpBuilder &builder,
 
   OpBuilder body = OpBuilder::atBlockEnd(entry);
   IRMapping mapping;
+  SmallVector<Value> sizes;
   for (Value v : slice.arguments) {
-    if (isa<RankedTensorType>(v.getType())) {
+    if (isa<RankedTensorType>(v.getType()))
       mapping.map(v, entry->getArgument(argIndex.lookup(v)));
-      continue;
-    }
+    else
+      sizes.push_back(v);
+  }
+  // Read symbolic sizes in argument and dimension order.
+  llvm::sort(sizes, [&](Value a, Value b) {
+    SizeSource x = sizeSources.lookup(a), y = sizeSources.lookup(b);
+    return std::tie(x.arg, x.dim) < std::tie(y.arg, y.dim);
+  });
+  for (Value v : sizes) {
     SizeSource source = sizeSources.lookup(v);
     Value dim = tensor::DimOp::create(body, nameLoc(ctx, describeName(ws, v)),
                                       entry->getArgument(source.arg),

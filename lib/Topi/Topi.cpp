@@ -16,16 +16,19 @@ namespace {
 
 std::optional<int64_t> staticSize(const Expr &e) { return e.getConstantInt(); }
 
-/// Indices of `operand` (with shape `shape`) for the output indices
-/// `indices` of a broadcast, where the operand's dimensions align with the
-/// last ones: a static size-1 dimension reads index 0.
+/// Indices of an operand of shape `shape` for the output indices `indices`
+/// of a broadcast to `outShape`, the operand's dimensions aligning with the
+/// last ones: a size-1 dimension that is stretched reads index 0.
 std::vector<Expr> broadcastIndices(llvm::ArrayRef<Expr> shape,
+                                   llvm::ArrayRef<Expr> outShape,
                                    llvm::ArrayRef<Expr> indices) {
   std::vector<Expr> result;
   size_t offset = indices.size() - shape.size();
   for (size_t d = 0; d < shape.size(); ++d) {
     std::optional<int64_t> size = staticSize(shape[d]);
-    result.push_back(size && *size == 1 ? Expr(0) : indices[offset + d]);
+    std::optional<int64_t> out = staticSize(outShape[offset + d]);
+    bool stretched = size && *size == 1 && !(out && *out == 1);
+    result.push_back(stretched ? Expr(0) : indices[offset + d]);
   }
   return result;
 }
@@ -53,8 +56,8 @@ Tensor broadcastBinary(const Tensor &a, const Tensor &b, llvm::StringRef name,
       shape,
       [&](llvm::ArrayRef<Expr> i) {
         // Read a before b, so the IR follows the source order.
-        Expr x = a(broadcastIndices(a.getShape(), i));
-        Expr y = b(broadcastIndices(b.getShape(), i));
+        Expr x = a(broadcastIndices(a.getShape(), shape, i));
+        Expr y = b(broadcastIndices(b.getShape(), shape, i));
         return fn(x, y);
       },
       name);
@@ -143,8 +146,9 @@ Tensor topi::matmul(const Tensor &a, const Tensor &b, llvm::StringRef name) {
       shape,
       [&](llvm::ArrayRef<Expr> i) {
         llvm::ArrayRef<Expr> batch = i.take_front(numBatch);
-        std::vector<Expr> ai = broadcastIndices(aBatch, batch);
-        std::vector<Expr> bi = broadcastIndices(bBatch, batch);
+        llvm::ArrayRef<Expr> outBatch = llvm::ArrayRef(shape).take_front(numBatch);
+        std::vector<Expr> ai = broadcastIndices(aBatch, outBatch, batch);
+        std::vector<Expr> bi = broadcastIndices(bBatch, outBatch, batch);
         size_t next = numBatch;
         if (!aVector)
           ai.push_back(i[next++]);

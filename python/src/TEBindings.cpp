@@ -91,6 +91,15 @@ template <typename Fn> auto binaryOp(Fn fn, bool reversed = false) {
   };
 }
 
+/// The same for a reduction axis on the left (it binds in the compute being
+/// built, or raises outside one).
+template <typename Fn> auto axisOp(Fn fn, bool reversed = false) {
+  return [fn, reversed](const te::IterVar &self, py::object other) {
+    Expr a(self), o = toExpr(other);
+    return reversed ? fn(o, a) : fn(a, o);
+  };
+}
+
 } // namespace
 
 void mlc::python::registerTE(py::module_ &m) {
@@ -153,12 +162,12 @@ void mlc::python::registerTE(py::module_ &m) {
                                return dimToPython(iv.getExtent(),
                                                   varRegistry());
                              })
-      .def("__add__", binaryOp([](Expr a, Expr b) { return a + b; }))
-      .def("__radd__", binaryOp([](Expr a, Expr b) { return a + b; }, true))
-      .def("__sub__", binaryOp([](Expr a, Expr b) { return a - b; }))
-      .def("__rsub__", binaryOp([](Expr a, Expr b) { return a - b; }, true))
-      .def("__mul__", binaryOp([](Expr a, Expr b) { return a * b; }))
-      .def("__rmul__", binaryOp([](Expr a, Expr b) { return a * b; }, true));
+      .def("__add__", axisOp([](Expr a, Expr b) { return a + b; }))
+      .def("__radd__", axisOp([](Expr a, Expr b) { return a + b; }, true))
+      .def("__sub__", axisOp([](Expr a, Expr b) { return a - b; }))
+      .def("__rsub__", axisOp([](Expr a, Expr b) { return a - b; }, true))
+      .def("__mul__", axisOp([](Expr a, Expr b) { return a * b; }))
+      .def("__rmul__", axisOp([](Expr a, Expr b) { return a * b; }, true));
 
   py::class_<te::Tensor>(m, "Tensor")
       .def_property_readonly("name", &te::Tensor::getName)
@@ -286,17 +295,24 @@ void mlc::python::registerTE(py::module_ &m) {
 
   // topi: the C++ operator library.
   py::module_ topi = m.def_submodule("topi", "te operator definitions");
-  topi.def("dense", &topi::dense, py::arg("data"), py::arg("weight"),
-           py::arg("name") = "T_dense");
-  topi.def("matmul", &topi::matmul, py::arg("a"), py::arg("b"),
-           py::arg("name") = "T_matmul");
-  topi.def("add", &topi::add, py::arg("a"), py::arg("b"),
-           py::arg("name") = "T_add");
-  topi.def("subtract", &topi::subtract, py::arg("a"), py::arg("b"),
-           py::arg("name") = "T_subtract");
-  topi.def("multiply", &topi::multiply, py::arg("a"), py::arg("b"),
-           py::arg("name") = "T_multiply");
-  topi.def("divide", &topi::divide, py::arg("a"), py::arg("b"),
-           py::arg("name") = "T_divide");
-  topi.def("relu", &topi::relu, py::arg("x"), py::arg("name") = "T_relu");
+#define MLC_TOPI_BINARY(NAME, DEFAULT)                                         \
+  topi.def(                                                                    \
+      #NAME,                                                                   \
+      [](const te::Tensor &a, const te::Tensor &b, const std::string &name) {  \
+        return topi::NAME(a, b, name);                                         \
+      },                                                                       \
+      py::arg("a"), py::arg("b"), py::arg("name") = DEFAULT);
+  MLC_TOPI_BINARY(dense, "T_dense")
+  MLC_TOPI_BINARY(matmul, "T_matmul")
+  MLC_TOPI_BINARY(add, "T_add")
+  MLC_TOPI_BINARY(subtract, "T_subtract")
+  MLC_TOPI_BINARY(multiply, "T_multiply")
+  MLC_TOPI_BINARY(divide, "T_divide")
+#undef MLC_TOPI_BINARY
+  topi.def(
+      "relu",
+      [](const te::Tensor &x, const std::string &name) {
+        return topi::relu(x, name);
+      },
+      py::arg("x"), py::arg("name") = "T_relu");
 }

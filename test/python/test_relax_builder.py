@@ -1,0 +1,313 @@
+"""relax.BlockBuilder: emit, emit_te, dataflow, high-level ops, constants,
+and every misuse the chapter's API allows."""
+
+import re
+
+import numpy as np
+import pytest
+
+import mlc
+from mlc import relax, te, topi
+from mlc.ir import IRModule
+
+from irchecks import check_in_order, check_not, function_body
+
+
+def var(name, shape, dtype="float32"):
+    return relax.Var(name, shape, relax.DynTensorType(len(shape), dtype))
+
+
+def te_relu(A):
+    return te.compute(A.shape, lambda *i: te.max(A(*i), 0), name="relu")
+
+
+def test_high_level_ops_and_constants():
+    x = var("x", (1, 784))
+    w = relax.const(np.random.rand(128, 784).astype("float32"),
+                    relax.DynTensorType(2, "float32"))
+    b = relax.const(np.arange(128, dtype="float32"),
+                    relax.DynTensorType(1, "float32"))
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x]):
+        with bb.dataflow():
+            y = bb.emit(relax.op.dense(x, w))
+            z = bb.emit(relax.op.add(y, b))
+            r = bb.emit(relax.op.relu(z))
+            out = bb.emit_output(r)
+        bb.emit_func_output(out)
+    module = bb.get()
+    assert y.shape == (1, 128) and type(y) is relax.DataflowVar
+    shown = module.script()
+    check_in_order(shown, [
+        r"func\.func @main\((%\w+): tensor<1x784xf32>\) -> tensor<1x128xf32>",
+        r"relax\.const dense_resource<const\d+> : tensor<128x784xf32>",
+        r"relax\.const dense_resource<const\d+> : tensor<128xf32>",
+        r"relax\.dense %\w+, %\w+ : tensor<1x784xf32>, tensor<128x784xf32> "
+        r"-> tensor<1x128xf32>",
+        r"relax\.add %\w+, %\w+ : tensor<1x128xf32>, tensor<128xf32> -> "
+        r"tensor<1x128xf32>",
+        r"relax\.relu",
+    ])
+    # show() elides the weight blobs; str() keeps them, and parses back.
+    assert len(shown) < 4000
+    full = str(module)
+    assert len(full) > 128 * 784 * 8
+    again = IRModule.from_text(full)
+    # Parsing in the same context renames the blobs (the originals are
+    # alive): compare up to the blob keys.
+    def unkeyed(text):
+        return re.sub(r"\bconst\d+(_\d+)?\b", "KEY", text)
+    assert unkeyed(str(again)) == unkeyed(full)
+
+
+def test_small_constants_print_inline():
+    x = var("x", (3,))
+    c = relax.const(np.array([1.0, 2.0, 3.0], dtype="float32"))
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x]):
+        y = bb.emit(relax.op.multiply(x, c))
+        bb.emit_func_output(y)
+    check_in_order(bb.get().script(), [
+        r"relax\.const dense<\[1\.0+e\+00, 2\.0+e\+00, 3\.0+e\+00\]> : "
+        r"tensor<3xf32>",
+        r"relax\.multiply",
+    ])
+
+
+def test_emit_te_with_topi_and_unique_names():
+    x = var("x", (2, 4))
+    w = var("w", (3, 4))
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x, w]):
+        with bb.dataflow():
+            a = bb.emit_te(topi.nn.dense, x, w)
+            b = bb.emit_te(te_relu, a)
+            c = bb.emit_te(te_relu, b)
+            out = bb.emit_output(c)
+        bb.emit_func_output(out)
+    module = bb.get()
+    assert module.functions() == ["dense", "te_relu", "te_relu1", "main"]
+    check_in_order(function_body(str(module), "main"), [
+        r"relax\.call_tir @dense\(",
+        r"relax\.call_tir @te_relu\(",
+        r"relax\.call_tir @te_relu1\(",
+    ])
+
+
+def test_emit_te_passes_plain_arguments_through():
+    x = var("x", (4,))
+
+    def scale(A, factor):
+        return te.compute(A.shape, lambda i: A[i] * factor, name="scale")
+
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x]):
+        y = bb.emit_te(scale, x, 3.0)
+        bb.emit_func_output(y)
+    check_in_order(str(bb.get()), [r"arith\.constant 3\.0+e\+00 : f32",
+                                   r"arith\.mulf"])
+
+
+def test_dynamic_shapes_flow_into_te():
+    x = relax.Var("x", None, relax.DynTensorType(2, "float32"))
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x]):
+        y = bb.emit_te(te_relu, x)
+        bb.emit_func_output(y)
+    text = str(bb.get())
+    check_in_order(text, [
+        r"tir\.func @te_relu\(%x: tensor<\?x\?xf32>",
+        r"tensor\.dim %x, %c0",
+        r"tensor\.dim %x, %c1",
+        r"tir\.compute \"relu\" \(%i, %j\) sizes\(",
+        r"func\.func @main\(%\w+: tensor<\?x\?xf32>\) -> tensor<\?x\?xf32>",
+    ])
+
+
+def test_emit_outside_dataflow_and_several_outputs():
+    x = var("x", (4,))
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x]):
+        a = bb.emit(relax.op.relu(x))
+        b = bb.emit(relax.op.add(a, x))
+        assert type(a) is relax.Var
+        bb.emit_func_output([a, b])
+    check_in_order(str(bb.get()), [
+        r"func\.func @main\(%\w+: tensor<4xf32>\) -> \(tensor<4xf32>, "
+        r"tensor<4xf32>\)",
+        r"relax\.relu", r"relax\.add", r"return %\w+, %\w+",
+    ])
+    check_not(str(bb.get()), "relax.dataflow")
+
+
+def test_two_functions_in_one_module():
+    x = var("x", (4,))
+    bb = relax.BlockBuilder()
+    for name in ["f", "g"]:
+        with bb.function(name, params=[x]):
+            bb.emit_func_output(bb.emit(relax.op.relu(x)))
+    assert bb.get().functions() == ["f", "g"]
+
+
+# --- misuse ---------------------------------------------------------------
+
+def test_emit_outside_function():
+    x = var("x", (4,))
+    bb = relax.BlockBuilder()
+    with pytest.raises(mlc.MLCError, match="outside a function scope"):
+        bb.emit(relax.op.relu(x))
+    with pytest.raises(mlc.MLCError, match="outside a function scope"):
+        bb.emit_te(te_relu, x)
+
+
+def test_emit_func_output_twice():
+    x = var("x", (4,))
+    bb = relax.BlockBuilder()
+    with pytest.raises(mlc.MLCError, match="emit_func_output called twice"):
+        with bb.function("main", params=[x]):
+            y = bb.emit(relax.op.relu(x))
+            bb.emit_func_output(y)
+            bb.emit_func_output(y)
+    # The failed function is dropped; the builder stays usable.
+    with bb.function("main", params=[x]):
+        bb.emit_func_output(bb.emit(relax.op.relu(x)))
+    assert bb.get().functions() == ["main"]
+
+
+def test_missing_emit_func_output():
+    x = var("x", (4,))
+    bb = relax.BlockBuilder()
+    with pytest.raises(mlc.MLCError, match="ended without emit_func_output"):
+        with bb.function("main", params=[x]):
+            bb.emit(relax.op.relu(x))
+
+
+def test_var_from_another_function():
+    x = var("x", (4,))
+    bb = relax.BlockBuilder()
+    with bb.function("f", params=[x]):
+        y = bb.emit(relax.op.relu(x))
+        bb.emit_func_output(y)
+    with pytest.raises(mlc.MLCError, match="belongs to another function"):
+        with bb.function("g", params=[x]):
+            bb.emit(relax.op.relu(y))
+
+
+def test_dataflow_var_used_after_its_block():
+    x = var("x", (4,))
+    bb = relax.BlockBuilder()
+    with pytest.raises(mlc.MLCError, match="not visible outside its dataflow "
+                                           "block"):
+        with bb.function("main", params=[x]):
+            with bb.dataflow():
+                lv = bb.emit(relax.op.relu(x))
+                bb.emit_output(lv)
+            bb.emit_func_output(lv)
+
+
+def test_output_of_open_block_used_inside_it():
+    x = var("x", (4,))
+    bb = relax.BlockBuilder()
+    with pytest.raises(mlc.MLCError, match="still open"):
+        with bb.function("main", params=[x]):
+            with bb.dataflow():
+                gv = bb.emit_output(bb.emit(relax.op.relu(x)))
+                bb.emit(relax.op.relu(gv))
+
+
+def test_non_tensor_argument_to_emit_te():
+    x = var("x", (4,))
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x]):
+        with pytest.raises(TypeError, match="argument #0 is a ndarray"):
+            bb.emit_te(te_relu, np.zeros(4, dtype="float32"))
+        with pytest.raises(TypeError, match="needs at least one relax value"):
+            bb.emit_te(te_relu, 3)
+        with pytest.raises(TypeError, match="returned a int, not a "
+                                            "te.Tensor"):
+            bb.emit_te(lambda A: 1, x)
+        bb.emit_func_output(x)
+
+
+def test_unlisted_parameter():
+    x, y = var("x", (4,)), var("y", (4,))
+    bb = relax.BlockBuilder()
+    with pytest.raises(mlc.MLCError, match="variable 'y' is used in function "
+                                           "'main' but is not in its params"):
+        with bb.function("main"):
+            z = bb.emit(relax.op.add(x, y))
+            bb.emit_func_output(z, params=[x])
+    with pytest.raises(mlc.MLCError, match="is not one of its parameters"):
+        with bb.function("main", params=[x]):
+            bb.emit(relax.op.add(x, y))
+
+
+def test_shape_errors_carry_the_diagnostic():
+    a, b = var("a", (3, 4)), var("b", (5,))
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[a, b]):
+        with pytest.raises(mlc.MLCError,
+                           match=r"'relax.add' op shapes 'tensor<3x4xf32>' "
+                                 r"and 'tensor<5xf32>' are not "
+                                 r"broadcast-compatible"):
+            bb.emit(relax.op.add(a, b))
+        with pytest.raises(mlc.MLCError, match="contracted dimensions differ"):
+            bb.emit(relax.op.matmul(a, a))
+        bb.emit_func_output(a)
+
+
+def test_emit_func_output_inside_dataflow():
+    x = var("x", (4,))
+    bb = relax.BlockBuilder()
+    with pytest.raises(mlc.MLCError, match="inside a dataflow block"):
+        with bb.function("main", params=[x]):
+            with bb.dataflow():
+                bb.emit_func_output(bb.emit(relax.op.relu(x)))
+
+
+def test_get_while_function_open():
+    x = var("x", (4,))
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x]):
+        with pytest.raises(mlc.MLCError, match="still open"):
+            bb.get()
+        bb.emit_func_output(x)
+
+
+def test_nested_scopes_rejected():
+    x = var("x", (4,))
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x]):
+        with pytest.raises(mlc.MLCError, match="do not nest"):
+            with bb.function("inner"):
+                pass
+        with bb.dataflow():
+            with pytest.raises(mlc.MLCError, match="do not nest"):
+                with bb.dataflow():
+                    pass
+            out = bb.emit_output(x)
+        bb.emit_func_output(out)
+
+
+def test_relax_op_argument_types():
+    with pytest.raises(TypeError, match="not a relax value"):
+        relax.op.add(np.zeros(3), var("x", (3,)))
+    with pytest.raises(TypeError, match="emit takes a relax.op call"):
+        relax.BlockBuilder().emit(var("x", (3,)))
+
+
+def test_const_checks_its_type():
+    with pytest.raises(mlc.MLCError, match="2 dimensions but the type says 1"):
+        relax.const(np.zeros((2, 2), "float32"),
+                    relax.DynTensorType(1, "float32"))
+
+
+def test_parse_errors_raise():
+    with pytest.raises(mlc.MLCError, match="could not parse"):
+        IRModule.from_text("func.func @f( {")
+    with pytest.raises(mlc.MLCError, match="callee @nowhere does not exist"):
+        IRModule.from_text("""
+          func.func @f(%x: tensor<4xf32>) -> tensor<4xf32> {
+            %y = relax.call_tir @nowhere(%x) : (tensor<4xf32>) -> tensor<4xf32>
+            return %y : tensor<4xf32>
+          }""")
