@@ -1,0 +1,61 @@
+//===- Passes.td - mlc's conversion passes ------------------*- tablegen -*-===//
+
+#ifndef MLC_CONVERSION_PASSES_TD
+#define MLC_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertTIRToLinalgPass : Pass<"convert-tir-to-linalg", "mlir::ModuleOp"> {
+  let summary = "Lowers te-style tir.compute ops to linalg.generic on tensors";
+  let description = [{
+    Each `tir.compute` becomes one `linalg.generic` on tensors with one loop
+    per output dimension (parallel) and per reduction axis (reduction). A
+    `tir.read` whose indices are affine in the loop indices becomes an input
+    operand with that indexing map, when the loop ranges linalg infers from
+    the operand shapes are provably the compute's (MLIR's value-bounds
+    analysis decides). Any other read (data-dependent, guarded by an
+    `scf.if`, or not provably in range) stays a `tensor.extract` in the
+    body, indexed with `linalg.index`. A reduction initialises its `outs`
+    with `linalg.fill` of the kind's identity and combines in the body.
+    `tir.func`s stay; `--convert-relax-to-func` turns them into `func.func`.
+
+    Example: the matmul of the chapter,
+
+    ```mlir
+    %C = tir.compute "matmul" (%i, %j) reduce sum (%k : 128) : tensor<128x128xf32> {
+      %a = tir.read %A[%i, %k] : tensor<128x128xf32>
+      %b = tir.read %B[%k, %j] : tensor<128x128xf32>
+      %p = arith.mulf %a, %b : f32
+      tir.yield %p : f32
+    }
+    ```
+
+    becomes `linalg.fill` of 0.0 and a `linalg.generic` with maps
+    `(i, j, k) -> (i, k)`, `(i, j, k) -> (k, j)`, `(i, j, k) -> (i, j)` and
+    iterators `[parallel, parallel, reduction]` whose body adds the product
+    to the accumulator.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::math::MathDialect",
+                           "mlir::scf::SCFDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
+def ConvertRelaxToFuncPass : Pass<"convert-relax-to-func", "mlir::ModuleOp"> {
+  let summary = "Lowers the relax graph and tir.funcs to func.func and calls";
+  let description = [{
+    Inlines `relax.dataflow` regions, turns `relax.call_tir` into
+    `func.call`, `relax.const` into `arith.constant`, and every `tir.func`
+    into a private `func.func` that returns its results. A tir.func's output
+    arguments (`{tir.output}`) are dropped: they are never used in the body,
+    and after this pass results are plain return values, so a caller needs
+    no destination (and no result shape) before the call. High-level relax
+    ops must have been legalized (`--relax-legalize`) first; the pass fails
+    on any that remain.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::func::FuncDialect"];
+}
+
+#endif // MLC_CONVERSION_PASSES_TD

@@ -1,0 +1,37 @@
+//===- Pipelines.h - mlc's pass pipelines -----------------------*- C++ -*-===//
+
+#ifndef MLC_PIPELINES_PIPELINES_H
+#define MLC_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassOptions.h"
+
+namespace mlir {
+class OpPassManager;
+} // namespace mlir
+
+namespace mlc {
+
+struct LowerToLLVMOptions
+    : public mlir::PassPipelineOptions<LowerToLLVMOptions> {
+  Option<bool> legalize{*this, "legalize",
+                        llvm::cl::desc("Legalize high-level relax ops first"),
+                        llvm::cl::init(true)};
+  Option<bool> cInterface{
+      *this, "c-interface",
+      llvm::cl::desc("Emit _mlir_ciface_ wrappers taking memref descriptors "
+                     "by pointer (what the runtime calls)"),
+      llvm::cl::init(true)};
+};
+
+/// relax + tir -> LLVM dialect: legalize, tir -> linalg, relax -> func,
+/// one-shot bufferization across functions, ownership-based deallocation,
+/// linalg -> affine loops -> scf -> cf, and conversion to LLVM.
+void buildLowerToLLVMPipeline(mlir::OpPassManager &pm,
+                              const LowerToLLVMOptions &options);
+
+/// Registers --mlc-lower-to-llvm.
+void registerPipelines();
+
+} // namespace mlc
+
+#endif // MLC_PIPELINES_PIPELINES_H

@@ -1,0 +1,141 @@
+//===- RelaxToFunc.cpp - relax graph and tir.func to func -----------------===//
+//
+// After this pass a module is plain func/arith/tensor/linalg: graph
+// functions call tensor functions with func.call, and every function returns
+// its results (no destination arguments). The patterns are one-to-one op
+// replacements, run by a partial conversion so that anything relax left
+// behind is reported.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mlc/Conversion/RelaxToFunc/RelaxToFunc.h"
+
+#include "mlc/Dialect/Relax/IR/Relax.h"
+#include "mlc/Dialect/TIR/IR/TIR.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/DialectConversion.h"
+#include "llvm/ADT/BitVector.h"
+
+namespace mlc {
+#define GEN_PASS_DEF_CONVERTRELAXTOFUNCPASS
+#include "mlc/Conversion/Passes.h.inc"
+} // namespace mlc
+
+using namespace mlir;
+
+namespace {
+
+/// Moves the dataflow body in front of the op; its outputs replace its
+/// results.
+struct InlineDataflow : OpRewritePattern<mlc::relax::DataflowOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(mlc::relax::DataflowOp op,
+                                PatternRewriter &rewriter) const override {
+    Block &body = op.getBody().front();
+    auto output = cast<mlc::relax::OutputOp>(body.getTerminator());
+    SmallVector<Value> values(output.getValues());
+    rewriter.eraseOp(output);
+    rewriter.inlineBlockBefore(&body, op);
+    rewriter.replaceOp(op, values);
+    return success();
+  }
+};
+
+struct CallTIRToCall : OpRewritePattern<mlc::relax::CallTIROp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(mlc::relax::CallTIROp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<func::CallOp>(op, op.getCallee(),
+                                              op.getResultTypes(),
+                                              op.getArgs());
+    return success();
+  }
+};
+
+struct ConstToArith : OpRewritePattern<mlc::relax::ConstOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(mlc::relax::ConstOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, op.getValue());
+    return success();
+  }
+};
+
+/// tir.func -> private func.func without its output arguments (unused by
+/// construction: the verifier forbids uses).
+struct TIRFuncToFunc : OpRewritePattern<mlc::tir::FuncOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(mlc::tir::FuncOp op,
+                                PatternRewriter &rewriter) const override {
+    auto func = func::FuncOp::create(
+        rewriter, op.getLoc(), op.getSymName(),
+        rewriter.getFunctionType(op.getInputArgumentTypes(),
+                                 op.getResultTypes()));
+    func.setPrivate();
+    rewriter.inlineRegionBefore(op.getBody(), func.getBody(), func.end());
+    Block &entry = func.getBody().front();
+    llvm::BitVector outputs(entry.getNumArguments());
+    for (unsigned i = 0; i < entry.getNumArguments(); ++i)
+      if (op.isOutputArgument(i))
+        outputs.set(i);
+    entry.eraseArguments(outputs);
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+struct TIRReturnToReturn : OpRewritePattern<mlc::tir::ReturnOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(mlc::tir::ReturnOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<func::ReturnOp>(op, op.getOperands());
+    return success();
+  }
+};
+
+struct ConvertRelaxToFuncPass
+    : mlc::impl::ConvertRelaxToFuncPassBase<ConvertRelaxToFuncPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    // High-level ops have no lowering of their own: they go through
+    // --relax-legalize. Report every one left.
+    bool highLevel = false;
+    module.walk([&](Operation *op) {
+      if (isa<mlc::relax::RelaxDialect>(op->getDialect()) &&
+          !isa<mlc::relax::DataflowOp, mlc::relax::OutputOp,
+               mlc::relax::CallTIROp, mlc::relax::ConstOp>(op)) {
+        op->emitOpError() << "must be legalized to call_tir before "
+                             "--convert-relax-to-func (run --relax-legalize)";
+        highLevel = true;
+      }
+    });
+    if (highLevel)
+      return signalPassFailure();
+    module.walk([&](mlc::tir::ComputeOp op) {
+      op.emitOpError() << "must be lowered before --convert-relax-to-func "
+                          "(run --convert-tir-to-linalg)";
+      highLevel = true;
+    });
+    if (highLevel)
+      return signalPassFailure();
+
+    ConversionTarget target(getContext());
+    target.addIllegalDialect<mlc::relax::RelaxDialect,
+                             mlc::tir::TIRDialect>();
+    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    RewritePatternSet patterns(&getContext());
+    mlc::populateRelaxToFuncPatterns(patterns);
+    if (failed(applyPartialConversion(module, target, std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+void mlc::populateRelaxToFuncPatterns(RewritePatternSet &patterns) {
+  patterns.add<InlineDataflow, CallTIRToCall, ConstToArith, TIRFuncToFunc,
+               TIRReturnToReturn>(patterns.getContext());
+}

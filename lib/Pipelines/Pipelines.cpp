@@ -1,0 +1,66 @@
+//===- Pipelines.cpp - mlc's pass pipelines -------------------------------===//
+
+#include "mlc/Pipelines/Pipelines.h"
+
+#include "mlc/Conversion/Passes.h"
+#include "mlc/Dialect/Relax/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void mlc::buildLowerToLLVMPipeline(OpPassManager &pm,
+                                   const LowerToLLVMOptions &options) {
+  // Graph and tensor programs to func + linalg on tensors.
+  if (options.legalize)
+    pm.addPass(mlc::relax::createRelaxLegalizePass());
+  pm.addPass(mlc::createConvertTIRToLinalgPass());
+  pm.addPass(mlc::createConvertRelaxToFuncPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  // Tensors to buffers across function boundaries; results are returned
+  // as freshly allocated buffers whose ownership passes to the caller.
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::buildBufferDeallocationPipeline(pm);
+
+  // Loops: linalg -> affine -> scf -> cf.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToAffineLoopsPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+
+  // LLVM. Math ops without an LLVM intrinsic (erf, tanh, ...) call libm.
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  if (options.cInterface)
+    pm.addNestedPass<func::FuncOp>(LLVM::createLLVMRequestCWrappersPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void mlc::registerPipelines() {
+  PassPipelineRegistration<LowerToLLVMOptions>(
+      "mlc-lower-to-llvm",
+      "Lowers relax and tir to the LLVM dialect (legalize, tir -> linalg, "
+      "relax -> func, bufferization, deallocation, affine loops, LLVM)",
+      buildLowerToLLVMPipeline);
+}
