@@ -20,6 +20,12 @@ using namespace mlir;
 
 void mlc::buildLowerToLLVMPipeline(OpPassManager &pm,
                                    const LowerToLLVMOptions &options) {
+  buildLowerToFuncPipeline(pm, options);
+  buildFuncToLLVMPipeline(pm, options);
+}
+
+void mlc::buildLowerToFuncPipeline(OpPassManager &pm,
+                                   const LowerToLLVMOptions &options) {
   // Graph and tensor programs to func + linalg on tensors.
   if (options.legalize)
     pm.addPass(mlc::relax::createRelaxLegalizePass());
@@ -27,7 +33,10 @@ void mlc::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(mlc::createConvertRelaxToFuncPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+}
 
+void mlc::buildFuncToLLVMPipeline(OpPassManager &pm,
+                                  const LowerToLLVMOptions &options) {
   // Tensors to buffers across function boundaries; results are returned
   // as freshly allocated buffers whose ownership passes to the caller.
   bufferization::OneShotBufferizePassOptions bufferize;

@@ -5,6 +5,9 @@ code written for TVM's Relax/TensorIR runs with ``import mlc as tvm``.
 """
 
 from ._ffi import MLCError
-from . import ir, te, topi, relax
+from . import ir, te, topi, relax, nd, runtime
+from .build_module import build
+from .runtime.device import Device, cpu
 
-__all__ = ["MLCError", "ir", "te", "topi", "relax"]
+__all__ = ["MLCError", "ir", "te", "topi", "relax", "nd", "runtime",
+           "build", "Device", "cpu"]

@@ -31,6 +31,7 @@ std::string printOp(mlir::Operation *op, bool elide);
 void registerIR(pybind11::module_ &m);
 void registerTE(pybind11::module_ &m);
 void registerRelax(pybind11::module_ &m);
+void registerRuntime(pybind11::module_ &m);
 
 } // namespace mlc::python
 

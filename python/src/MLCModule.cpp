@@ -64,4 +64,6 @@ PYBIND11_MODULE(_mlc, m) {
   mlc::python::registerTE(te);
   py::module_ relax = m.def_submodule("relax", "graph builder");
   mlc::python::registerRelax(relax);
+  py::module_ runtime = m.def_submodule("runtime", "compiled executables");
+  mlc::python::registerRuntime(runtime);
 }

@@ -23,11 +23,20 @@ struct LowerToLLVMOptions
       llvm::cl::init(true)};
 };
 
-/// relax + tir -> LLVM dialect: legalize, tir -> linalg, relax -> func,
-/// one-shot bufferization across functions, ownership-based deallocation,
-/// linalg -> affine loops -> scf -> cf, and conversion to LLVM.
+/// relax + tir -> LLVM dialect: buildLowerToFuncPipeline, then
+/// buildFuncToLLVMPipeline.
 void buildLowerToLLVMPipeline(mlir::OpPassManager &pm,
                               const LowerToLLVMOptions &options);
+
+/// The first half: legalize, tir -> linalg, relax -> func. The result is
+/// func.func on tensors with linalg bodies.
+void buildLowerToFuncPipeline(mlir::OpPassManager &pm,
+                              const LowerToLLVMOptions &options);
+
+/// The second half: one-shot bufferization across functions, ownership-
+/// based deallocation, linalg -> affine loops -> scf -> cf, and LLVM.
+void buildFuncToLLVMPipeline(mlir::OpPassManager &pm,
+                             const LowerToLLVMOptions &options);
 
 /// Registers --mlc-lower-to-llvm.
 void registerPipelines();

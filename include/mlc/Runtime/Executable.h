@@ -1,0 +1,108 @@
+//===- Executable.h - JIT-compiled mlc modules ------------------*- C++ -*-===//
+//
+// Compiles a module of relax graph functions and tir.funcs for the host CPU
+// (mlc-lower-to-llvm, then MLIR's ExecutionEngine) and calls its functions
+// on caller memory.
+//
+// Calling convention: every function takes its tensor inputs as memref
+// descriptors over the caller's memory (no copy) and returns each result in
+// a buffer it allocated with malloc, whose ownership passes to the caller
+// (free it with std::free, from `allocated`).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLC_RUNTIME_EXECUTABLE_H
+#define MLC_RUNTIME_EXECUTABLE_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mlir {
+class ExecutionEngine;
+} // namespace mlir
+
+namespace mlc::runtime {
+
+/// Element types the runtime passes: float16/32/64, int8/16/32/64, bool.
+struct TensorInfo {
+  std::string name;
+  std::string dtype;
+  /// -1 for a dynamic dimension.
+  std::vector<int64_t> shape;
+  /// For a tir.func argument: whether it is an output (destination).
+  bool isOutput = false;
+
+  size_t elementSize() const;
+};
+
+struct FunctionInfo {
+  std::string name;
+  /// Every argument in order (a tir.func's output arguments included).
+  std::vector<TensorInfo> params;
+  std::vector<TensorInfo> results;
+  /// Whether it is a tir.func (callable TVM-style with its outputs).
+  bool isPrimFunc = false;
+
+  /// The arguments a call passes (params less the outputs).
+  std::vector<TensorInfo> inputs() const;
+};
+
+/// A strided view of caller memory (strides in elements).
+struct BufferView {
+  void *data = nullptr;
+  std::vector<int64_t> shape;
+  std::vector<int64_t> strides;
+};
+
+/// A result buffer; `allocated` is what std::free releases, `data` the
+/// first element.
+struct OwnedBuffer {
+  void *allocated = nullptr;
+  void *data = nullptr;
+  std::vector<int64_t> shape;
+  std::vector<int64_t> strides;
+};
+
+struct CompileOptions {
+  /// LLVM optimization level of the generated code (0-3).
+  unsigned optLevel = 3;
+};
+
+class Executable {
+public:
+  ~Executable();
+
+  /// Lowers a copy of `module` to LLVM and JIT-compiles it. Throws
+  /// mlc::Error with the diagnostics when a step fails.
+  static std::unique_ptr<Executable> compile(mlir::ModuleOp module,
+                                             const CompileOptions &options = {});
+
+  const std::vector<FunctionInfo> &functions() const { return infos; }
+  /// Throws mlc::Error naming the available functions if there is none
+  /// named `name`.
+  const FunctionInfo &function(const std::string &name) const;
+
+  /// Calls `name` on `inputs` (one per input, checked against the
+  /// signature: count, rank, static sizes; dtypes are the caller's job as
+  /// views are untyped). Returns one buffer per result. Throws mlc::Error.
+  std::vector<OwnedBuffer> call(const std::string &name,
+                                const std::vector<BufferView> &inputs);
+
+  /// The module in the LLVM dialect, as compiled.
+  mlir::ModuleOp getLoweredModule() { return *lowered; }
+
+private:
+  Executable() = default;
+  std::unique_ptr<mlir::ExecutionEngine> engine;
+  std::vector<FunctionInfo> infos;
+  mlir::OwningOpRef<mlir::ModuleOp> lowered;
+};
+
+} // namespace mlc::runtime
+
+#endif // MLC_RUNTIME_EXECUTABLE_H

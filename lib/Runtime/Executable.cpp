@@ -1,0 +1,234 @@
+//===- Executable.cpp - JIT-compiled mlc modules --------------------------===//
+
+#include "mlc/Runtime/Executable.h"
+
+#include "mlc/Dialect/Relax/IR/Relax.h"
+#include "mlc/Dialect/TIR/IR/TIR.h"
+#include "mlc/Pipelines/Pipelines.h"
+#include "mlc/Support/Error.h"
+#include "mlc/TE/TE.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/Support/TargetSelect.h"
+
+#include <mutex>
+
+using namespace mlir;
+using namespace mlc::runtime;
+
+namespace {
+
+[[noreturn]] void fail(const llvm::Twine &message) {
+  throw mlc::Error(message.str());
+}
+
+TensorInfo describe(Type type, std::string name, bool isOutput = false) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor)
+    fail("the runtime passes ranked tensors only, not " +
+         [&] {
+           std::string s;
+           llvm::raw_string_ostream os(s);
+           os << type;
+           return s;
+         }());
+  TensorInfo info;
+  info.name = std::move(name);
+  info.dtype = mlc::te::dtypeName(tensor.getElementType());
+  for (int64_t size : tensor.getShape())
+    info.shape.push_back(ShapedType::isDynamic(size) ? -1 : size);
+  info.isOutput = isOutput;
+  return info;
+}
+
+std::string argName(Block &entry, unsigned i) {
+  if (auto loc = dyn_cast<NameLoc>(entry.getArgument(i).getLoc()))
+    return loc.getName().str();
+  return "arg" + std::to_string(i);
+}
+
+/// The signatures of the functions a caller can call: graph functions and
+/// tir.funcs, as written (before lowering).
+std::vector<FunctionInfo> collectSignatures(ModuleOp module) {
+  std::vector<FunctionInfo> infos;
+  for (Operation &op : *module.getBody()) {
+    FunctionInfo info;
+    if (auto func = dyn_cast<func::FuncOp>(op)) {
+      if (func.isExternal())
+        continue;
+      info.name = func.getSymName().str();
+      for (auto [i, type] : llvm::enumerate(func.getArgumentTypes()))
+        info.params.push_back(describe(type, argName(func.front(), i)));
+      for (Type type : func.getResultTypes())
+        info.results.push_back(describe(type, "result"));
+    } else if (auto func = dyn_cast<mlc::tir::FuncOp>(op)) {
+      info.name = func.getSymName().str();
+      info.isPrimFunc = true;
+      for (auto [i, type] : llvm::enumerate(func.getArgumentTypes()))
+        info.params.push_back(describe(type, argName(func.getBody().front(), i),
+                                       func.isOutputArgument(i)));
+      for (Type type : func.getResultTypes())
+        info.results.push_back(describe(type, "result"));
+    } else {
+      continue;
+    }
+    infos.push_back(std::move(info));
+  }
+  return infos;
+}
+
+void initializeLLVM() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+}
+
+/// A ranked memref descriptor: allocated, aligned, offset, sizes, strides.
+size_t descriptorWords(size_t rank) { return 3 + 2 * rank; }
+
+} // namespace
+
+size_t TensorInfo::elementSize() const {
+  if (dtype == "bool" || dtype == "int8")
+    return 1;
+  if (dtype == "int16" || dtype == "float16" || dtype == "bfloat16")
+    return 2;
+  if (dtype == "int32" || dtype == "float32")
+    return 4;
+  return 8;
+}
+
+std::vector<TensorInfo> FunctionInfo::inputs() const {
+  std::vector<TensorInfo> result;
+  for (const TensorInfo &param : params)
+    if (!param.isOutput)
+      result.push_back(param);
+  return result;
+}
+
+Executable::~Executable() = default;
+
+std::unique_ptr<Executable> Executable::compile(ModuleOp module,
+                                                const CompileOptions &options) {
+  MLIRContext *ctx = module.getContext();
+  mlc::DiagnosticCollector diagnostics(ctx);
+  mlc::verifyOrThrow(module, "the module does not verify");
+  std::unique_ptr<Executable> exe(new Executable());
+  exe->infos = collectSignatures(module);
+  if (exe->infos.empty())
+    fail("the module has no function to compile");
+
+  OwningOpRef<ModuleOp> work(cast<ModuleOp>(module->clone()));
+  mlc::LowerToLLVMOptions pipelineOptions;
+  PassManager toFunc(ctx);
+  mlc::buildLowerToFuncPipeline(toFunc, pipelineOptions);
+  if (failed(toFunc.run(*work)))
+    fail("lowering to func failed:\n" + diagnostics.str());
+  // Every function stays callable (tir.funcs became private).
+  for (auto func : work->getOps<func::FuncOp>())
+    func.setPublic();
+  PassManager toLLVM(ctx);
+  mlc::buildFuncToLLVMPipeline(toLLVM, pipelineOptions);
+  if (failed(toLLVM.run(*work)))
+    fail("lowering to LLVM failed:\n" + diagnostics.str());
+
+  initializeLLVM();
+  registerBuiltinDialectTranslation(*ctx);
+  registerLLVMDialectTranslation(*ctx);
+  ExecutionEngineOptions engineOptions;
+  engineOptions.transformer = makeOptimizingTransformer(
+      options.optLevel, /*sizeLevel=*/0, /*targetMachine=*/nullptr);
+  engineOptions.jitCodeGenOptLevel =
+      static_cast<llvm::CodeGenOptLevel>(std::min(options.optLevel, 3u));
+  auto engine = ExecutionEngine::create(*work, engineOptions);
+  if (!engine)
+    fail("JIT compilation failed: " + llvm::toString(engine.takeError()) +
+         "\n" + diagnostics.str());
+  exe->engine = std::move(*engine);
+  exe->lowered = std::move(work);
+  return exe;
+}
+
+const FunctionInfo &Executable::function(const std::string &name) const {
+  for (const FunctionInfo &info : infos)
+    if (info.name == name)
+      return info;
+  std::string names;
+  for (const FunctionInfo &info : infos)
+    names += (names.empty() ? "" : ", ") + info.name;
+  fail("no function named '" + name + "' (the executable has: " + names +
+       ")");
+}
+
+std::vector<OwnedBuffer> Executable::call(const std::string &name,
+                                          const std::vector<BufferView> &args) {
+  const FunctionInfo &info = function(name);
+  std::vector<TensorInfo> inputs = info.inputs();
+  if (args.size() != inputs.size())
+    fail(name + " takes " + llvm::Twine(inputs.size()) + " inputs, got " +
+         llvm::Twine(args.size()));
+
+  // Input descriptors over the caller's memory.
+  std::vector<std::vector<int64_t>> descriptors;
+  for (auto [i, arg] : llvm::enumerate(args)) {
+    const TensorInfo &param = inputs[i];
+    if (arg.shape.size() != param.shape.size())
+      fail(name + ": argument #" + llvm::Twine(i) + " '" + param.name +
+           "' has rank " + llvm::Twine(arg.shape.size()) +
+           " but the function takes rank " + llvm::Twine(param.shape.size()));
+    for (size_t d = 0; d < arg.shape.size(); ++d)
+      if (param.shape[d] >= 0 && param.shape[d] != arg.shape[d])
+        fail(name + ": argument #" + llvm::Twine(i) + " '" + param.name +
+             "' has size " + llvm::Twine(arg.shape[d]) + " in dimension " +
+             llvm::Twine(d) + " but the function takes " +
+             llvm::Twine(param.shape[d]));
+    std::vector<int64_t> desc;
+    desc.push_back(reinterpret_cast<int64_t>(arg.data));
+    desc.push_back(reinterpret_cast<int64_t>(arg.data));
+    desc.push_back(0);
+    desc.insert(desc.end(), arg.shape.begin(), arg.shape.end());
+    desc.insert(desc.end(), arg.strides.begin(), arg.strides.end());
+    descriptors.push_back(std::move(desc));
+  }
+
+  // Results: consecutive descriptors in one struct, passed first.
+  size_t resultWords = 0;
+  for (const TensorInfo &result : info.results)
+    resultWords += descriptorWords(result.shape.size());
+  std::vector<int64_t> resultStorage(std::max<size_t>(resultWords, 1), 0);
+
+  std::vector<void *> pointers;
+  if (!info.results.empty())
+    pointers.push_back(resultStorage.data());
+  for (std::vector<int64_t> &desc : descriptors)
+    pointers.push_back(desc.data());
+  std::vector<void *> packed;
+  for (void *&pointer : pointers)
+    packed.push_back(&pointer);
+  if (llvm::Error error =
+          engine->invokePacked("_mlir_ciface_" + name, packed))
+    fail("calling " + name + " failed: " + llvm::toString(std::move(error)));
+
+  std::vector<OwnedBuffer> results;
+  const int64_t *word = resultStorage.data();
+  for (const TensorInfo &result : info.results) {
+    size_t rank = result.shape.size();
+    OwnedBuffer buffer;
+    buffer.allocated = reinterpret_cast<void *>(word[0]);
+    auto *aligned = reinterpret_cast<char *>(word[1]);
+    buffer.data = aligned + word[2] * result.elementSize();
+    buffer.shape.assign(word + 3, word + 3 + rank);
+    buffer.strides.assign(word + 3 + rank, word + 3 + 2 * rank);
+    results.push_back(std::move(buffer));
+    word += descriptorWords(rank);
+  }
+  return results;
+}

@@ -1,0 +1,76 @@
+"""mlc.build: compiles tensor functions to call TVM-style."""
+
+from .ir.module import IRModule
+from .nd import NDArray
+from .runtime.executable import Executable, _to_numpy
+
+
+class PackedFunc:
+    """A compiled tensor function called as TVM calls a PrimFunc: every
+    argument in order, outputs included; the results are written into the
+    output arrays."""
+
+    def __init__(self, executable, name):
+        self._exe = executable
+        self.name = name
+        sig = executable.signature(name)
+        self._params = sig["params"]
+        self._has_outputs = any(p["is_output"] for p in self._params)
+
+    def __call__(self, *args):
+        if len(args) != len(self._params):
+            names = ", ".join(p["name"] for p in self._params)
+            raise TypeError(f"{self.name} takes {len(self._params)} arguments "
+                            f"({names}), got {len(args)}")
+        inputs, outputs = [], []
+        for i, (arg, param) in enumerate(zip(args, self._params)):
+            (outputs if param["is_output"] else inputs).append(
+                (i, param, arg))
+        results = self._exe.call(self.name, [a for _, _, a in inputs])
+        if not self._has_outputs:
+            return [NDArray(r) for r in results] if len(results) != 1 \
+                else NDArray(results[0])
+        for (i, param, arg), result in zip(outputs, results):
+            out = _to_numpy(arg, f"{self.name}: argument #{i}")
+            if out.shape != result.shape or out.dtype != result.dtype:
+                raise ValueError(
+                    f"{self.name}: output #{i} '{param['name']}' has shape "
+                    f"{out.shape} and dtype {out.dtype}, but the result has "
+                    f"shape {result.shape} and dtype {result.dtype}")
+            if isinstance(arg, NDArray):
+                arg.copyfrom(result)
+            else:
+                out[...] = result
+        return None
+
+
+class Module:
+    """The result of ``mlc.build``: compiled functions by name."""
+
+    def __init__(self, executable):
+        self._exe = executable
+
+    def __getitem__(self, name):
+        return PackedFunc(self._exe, name)
+
+    def __call__(self, *args):
+        names = self._exe.function_names()
+        if len(names) != 1:
+            raise TypeError("the module has several functions "
+                            f"({', '.join(names)}); pick one with mod[name]")
+        return self[names[0]](*args)
+
+    def function_names(self):
+        return self._exe.function_names()
+
+
+def build(module, target="llvm", opt_level=3):
+    """Compiles a tensor function (``te.create_prim_func``) or a module of
+    them for the host CPU."""
+    if target not in ("llvm", "llvm -mcpu=native", "c"):
+        raise ValueError(f"mlc compiles for target 'llvm' (the host CPU), "
+                         f"not {target!r}")
+    if not isinstance(module, IRModule):
+        raise TypeError(f"mlc.build takes a te.create_prim_func result or an "
+                        f"IRModule, not {type(module).__name__}")
+    return Module(Executable(module, opt_level))

@@ -1,0 +1,43 @@
+"""Building and running relax modules (TVM's relax.vm / VirtualMachine)."""
+
+from ..ir.module import IRModule
+from ..nd import NDArray
+from ..runtime.device import Device
+from ..runtime.executable import Executable
+
+
+def build(mod, target="llvm", opt_level=3):
+    """Compiles a relax module (graph functions and the tir.funcs they call)
+    for the host CPU."""
+    if target not in ("llvm", "llvm -mcpu=native"):
+        raise ValueError(f"mlc compiles for target 'llvm' (the host CPU), "
+                         f"not {target!r}")
+    if not isinstance(mod, IRModule):
+        raise TypeError(f"relax.vm.build takes an IRModule, not "
+                        f"{type(mod).__name__}")
+    return Executable(mod, opt_level)
+
+
+class VirtualMachine:
+    """Runs the functions of a built relax module: ``vm["main"](*args)``
+    returns an NDArray (a tuple of them for several results)."""
+
+    def __init__(self, exe, device=None):
+        if not isinstance(exe, Executable):
+            raise TypeError("VirtualMachine takes the result of "
+                            "relax.vm.build")
+        if device is not None and not isinstance(device, Device):
+            raise TypeError("device must be mlc.cpu()")
+        self._exe = exe
+        self.device = device
+
+    def __getitem__(self, name):
+        self._exe.signature(name)  # raises KeyError for an unknown name
+
+        def call(*args):
+            results = self._exe.call(name, list(args))
+            arrays = tuple(NDArray(r, self.device) for r in results)
+            return arrays[0] if len(arrays) == 1 else arrays
+
+        call.__name__ = name
+        return call

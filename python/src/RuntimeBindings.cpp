@@ -1,0 +1,149 @@
+//===- RuntimeBindings.cpp - mlc._mlc.runtime -----------------------------===//
+//
+// Compiled executables called on numpy memory: inputs are passed in place,
+// results come back as numpy arrays that own the buffers the compiled code
+// allocated (freed with free() when the array dies). No copies either way.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Bindings.h"
+
+#include "mlc/Runtime/Executable.h"
+#include "mlc/Support/Error.h"
+
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include <cstdlib>
+
+namespace py = pybind11;
+using namespace mlc;
+using runtime::Executable;
+
+namespace {
+
+py::dict infoToDict(const runtime::TensorInfo &info) {
+  py::dict d;
+  d["name"] = info.name;
+  d["dtype"] = info.dtype;
+  py::list shape;
+  for (int64_t size : info.shape)
+    shape.append(size < 0 ? py::object(py::none()) : py::int_(size));
+  d["shape"] = py::tuple(shape);
+  d["is_output"] = info.isOutput;
+  return d;
+}
+
+std::string shapeText(const py::array &array) {
+  std::string s = "(";
+  for (py::ssize_t d = 0; d < array.ndim(); ++d)
+    s += (d ? ", " : "") + std::to_string(array.shape(d));
+  return s + (array.ndim() == 1 ? ",)" : ")");
+}
+
+} // namespace
+
+void mlc::python::registerRuntime(py::module_ &m) {
+  py::class_<Executable, std::shared_ptr<Executable>>(m, "Executable")
+      .def("functions",
+           [](Executable &exe) {
+             py::list functions;
+             for (const runtime::FunctionInfo &info : exe.functions()) {
+               py::dict f;
+               f["name"] = info.name;
+               f["is_prim_func"] = info.isPrimFunc;
+               py::list params, results;
+               for (const auto &p : info.params)
+                 params.append(infoToDict(p));
+               for (const auto &r : info.results)
+                 results.append(infoToDict(r));
+               f["params"] = params;
+               f["results"] = results;
+               functions.append(f);
+             }
+             return functions;
+           })
+      .def("lowered_text",
+           [](Executable &exe) { return printOp(exe.getLoweredModule(), true); })
+      .def(
+          "call",
+          [](Executable &exe, const std::string &name, py::list args) {
+            const runtime::FunctionInfo &info = exe.function(name);
+            std::vector<runtime::TensorInfo> inputs = info.inputs();
+            if (args.size() != inputs.size())
+              throw mlc::Error(name + " takes " +
+                               std::to_string(inputs.size()) +
+                               " inputs, got " + std::to_string(args.size()));
+            std::vector<runtime::BufferView> views;
+            std::vector<py::array> keep;
+            for (size_t i = 0; i < inputs.size(); ++i) {
+              const runtime::TensorInfo &param = inputs[i];
+              std::string what = name + ": argument #" + std::to_string(i) +
+                                 " '" + param.name + "'";
+              if (!py::isinstance<py::array>(args[i]))
+                throw mlc::Error(what + " is not an array");
+              py::array array = args[i].cast<py::array>();
+              py::dtype want(param.dtype);
+              if (!array.dtype().is(want) &&
+                  !array.dtype().attr("__eq__")(want).cast<bool>())
+                throw mlc::Error(
+                    what + " has dtype " +
+                    std::string(py::str(array.dtype())) +
+                    " but the function takes " + param.dtype);
+              if (!(array.flags() & py::array::c_style))
+                throw mlc::Error(what + " is not C-contiguous");
+              runtime::BufferView view;
+              view.data = const_cast<void *>(array.data());
+              for (py::ssize_t d = 0; d < array.ndim(); ++d) {
+                view.shape.push_back(array.shape(d));
+                view.strides.push_back(array.strides(d) /
+                                       static_cast<py::ssize_t>(
+                                           array.itemsize()));
+              }
+              if (static_cast<size_t>(array.ndim()) == param.shape.size())
+                for (size_t d = 0; d < param.shape.size(); ++d)
+                  if (param.shape[d] >= 0 &&
+                      param.shape[d] != array.shape(d))
+                    throw mlc::Error(what + " has shape " + shapeText(array) +
+                                     " but the function takes another in "
+                                     "dimension " +
+                                     std::to_string(d) + " (size " +
+                                     std::to_string(param.shape[d]) + ")");
+              views.push_back(std::move(view));
+              keep.push_back(std::move(array));
+            }
+            std::vector<runtime::OwnedBuffer> buffers;
+            {
+              py::gil_scoped_release release;
+              buffers = exe.call(name, views);
+            }
+            py::list results;
+            for (size_t i = 0; i < buffers.size(); ++i) {
+              runtime::OwnedBuffer &buffer = buffers[i];
+              const runtime::TensorInfo &result = info.results[i];
+              py::dtype dtype(result.dtype);
+              std::vector<py::ssize_t> shape(buffer.shape.begin(),
+                                             buffer.shape.end());
+              std::vector<py::ssize_t> strides;
+              for (int64_t stride : buffer.strides)
+                strides.push_back(stride * dtype.itemsize());
+              py::capsule owner(buffer.allocated,
+                                [](void *p) { std::free(p); });
+              results.append(
+                  py::array(dtype, shape, strides, buffer.data, owner));
+            }
+            return results;
+          },
+          py::arg("name"), py::arg("args"));
+
+  m.def(
+      "compile",
+      [](std::shared_ptr<PyModule> module, unsigned optLevel) {
+        runtime::CompileOptions options;
+        options.optLevel = optLevel;
+        std::shared_ptr<Executable> exe =
+            Executable::compile(module->get(), options);
+        return exe;
+      },
+      py::arg("module"), py::arg("opt_level") = 3);
+}
