@@ -112,6 +112,9 @@ struct FunctionState {
   std::optional<std::vector<Var>> params;
   /// Parameters and constants bound in this function.
   llvm::DenseMap<VarNode *, Value> bound;
+  /// Keeps every variable in `bound` alive, so that no other variable can
+  /// reuse its address while the function is built.
+  std::vector<Var> keepAlive;
   /// Parameters bound on first use, in that order (when the parameter list
   /// comes with emitFuncOutput).
   std::vector<Var> usedParams;
@@ -185,6 +188,7 @@ struct BlockBuilder::Impl {
       fn.lastConstant = op;
       Value value = op;
       fn.bound[node] = value;
+      fn.keepAlive.push_back(var);
       return value;
     }
     if (node->function == kNoScope) {
@@ -194,6 +198,7 @@ struct BlockBuilder::Impl {
              "' but is not one of its parameters");
       Value arg = fn.entry->addArgument(node->type, loc(node->name));
       fn.bound[node] = arg;
+      fn.keepAlive.push_back(var);
       fn.usedParams.push_back(var);
       return arg;
     }
@@ -266,6 +271,7 @@ void BlockBuilder::beginFunction(StringRef name,
         fail("parameter '" + param.getName() + "' is listed twice");
       state.bound[param.get()] = state.entry->addArgument(
           param.getType(), impl->loc(param.getName()));
+      state.keepAlive.push_back(param);
     }
     state.params = std::move(params);
   }
@@ -363,6 +369,7 @@ void BlockBuilder::emitFuncOutput(ArrayRef<Var> outputs,
       if (auto it = fn.bound.find(param.get()); it != fn.bound.end())
         it->second.replaceAllUsesWith(arg);
       fn.bound[param.get()] = arg;
+      fn.keepAlive.push_back(param);
     }
     llvm::BitVector stale(entry->getNumArguments());
     stale.set(0, numOld);

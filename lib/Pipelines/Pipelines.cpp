@@ -45,6 +45,13 @@ void mlc::buildFuncToLLVMPipeline(OpPassManager &pm,
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   bufferization::buildBufferDeallocationPipeline(pm);
+  // Deallocation clones buffers it must hand over (a returned argument).
+  pm.addPass(createConvertBufferizationToMemRefPass());
+
+  // Ask for C-interface wrappers now, before math-to-libm declares libm
+  // functions that must keep their plain C names.
+  if (options.cInterface)
+    pm.addNestedPass<func::FuncOp>(LLVM::createLLVMRequestCWrappersPass());
 
   // Loops: linalg -> affine -> scf -> cf.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToAffineLoopsPass());
@@ -59,8 +66,6 @@ void mlc::buildFuncToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
-  if (options.cInterface)
-    pm.addNestedPass<func::FuncOp>(LLVM::createLLVMRequestCWrappersPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());

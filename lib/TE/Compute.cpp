@@ -145,6 +145,7 @@ Expr::Expr(const IterVar &axis) {
     index = arith::AddIOp::create(b, b.getUnknownLoc(), arg, offset);
   }
   frame->axes.insert({axis.get(), {arg, index}});
+  frame->keepAlive.push_back(axis);
   data = index;
 }
 
@@ -216,7 +217,7 @@ public:
     for (unsigned i = 0; i < rank; ++i)
       body->addArgument(ws.getBuilder().getIndexType(),
                         ws.getBuilder().getUnknownLoc());
-    ws.getImpl().frame = ComputeFrame{name.str(), body, rank, {}};
+    ws.getImpl().frame = ComputeFrame{name.str(), body, rank, {}, {}};
     ws.getBuilder().setInsertionPointToEnd(body);
   }
 

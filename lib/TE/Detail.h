@@ -32,6 +32,9 @@ struct ComputeFrame {
   /// the index value (the argument plus the axis' begin) that uses see.
   llvm::MapVector<IterVarNode *, std::pair<mlir::BlockArgument, mlir::Value>>
       axes;
+  /// Keeps the axes in `axes` alive while the body is built, so that no
+  /// other axis can take the address of one the body already uses.
+  std::vector<IterVar> keepAlive;
 };
 
 struct Workspace::Impl {

@@ -311,3 +311,20 @@ def test_parse_errors_raise():
             %y = relax.call_tir @nowhere(%x) : (tensor<4xf32>) -> tensor<4xf32>
             return %y : tensor<4xf32>
           }""")
+
+
+def test_temporary_constants_are_not_confused():
+    # Each relax.const below dies right after its emit; a later one may get
+    # its address. Every constant must still be its own.
+    x = var("x", (2, 3))
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x]):
+        y = x
+        for i in range(20):
+            y = bb.emit(relax.op.add(y, relax.const(
+                np.full((3,), i, "float32"))))
+        bb.emit_func_output(y)
+    text = str(bb.get())
+    assert text.count("relax.const") == 20
+    for i in range(20):
+        assert f"dense<{float(i):.6e}>" in text

@@ -1,0 +1,46 @@
+// RUN: mlc-opt %s --split-input-file --convert-relax-to-func | FileCheck %s
+
+// tir.func -> private func.func without its output argument; the dataflow
+// block is inlined; call_tir -> func.call passing the inputs; relax.const ->
+// arith.constant.
+// CHECK-LABEL: func.func private @double(
+// CHECK-SAME:    %[[A:.*]]: tensor<4xf32>) -> tensor<4xf32> {
+// CHECK:         %[[E:.*]] = tensor.empty() : tensor<4xf32>
+// CHECK:         return %[[E]] : tensor<4xf32>
+// CHECK-LABEL: func.func @main(
+// CHECK-SAME:    %[[X:.*]]: tensor<4xf32>) -> tensor<4xf32> {
+// CHECK:         %[[C:.*]] = arith.constant dense<1.000000e+00> : tensor<4xf32>
+// CHECK:         %[[R:.*]] = call @double(%[[X]]) : (tensor<4xf32>) -> tensor<4xf32>
+// CHECK:         %[[S:.*]] = call @double(%[[C]]) : (tensor<4xf32>) -> tensor<4xf32>
+// CHECK:         return %[[S]] : tensor<4xf32>
+// CHECK-NOT:     relax.
+// CHECK-NOT:     tir.
+tir.func @double(%A: tensor<4xf32>, %out: tensor<4xf32> {tir.output})
+    -> tensor<4xf32> {
+  %e = tensor.empty() : tensor<4xf32>
+  tir.return %e : tensor<4xf32>
+}
+
+func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %c = relax.const dense<1.0> : tensor<4xf32>
+  %r = relax.dataflow -> tensor<4xf32> {
+    %a = relax.call_tir @double(%x) : (tensor<4xf32>) -> tensor<4xf32>
+    %b = relax.call_tir @double(%c) : (tensor<4xf32>) -> tensor<4xf32>
+    relax.output %b : tensor<4xf32>
+  }
+  return %r : tensor<4xf32>
+}
+
+// -----
+
+// Several outputs of one dataflow block replace its results.
+// CHECK-LABEL: func.func @two_outputs(
+// CHECK-SAME:    %[[X:.*]]: tensor<2xf32>
+// CHECK-NOT:     relax.dataflow
+// CHECK:         return %[[X]], %[[X]] : tensor<2xf32>, tensor<2xf32>
+func.func @two_outputs(%x: tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>) {
+  %r:2 = relax.dataflow -> tensor<2xf32>, tensor<2xf32> {
+    relax.output %x, %x : tensor<2xf32>, tensor<2xf32>
+  }
+  return %r#0, %r#1 : tensor<2xf32>, tensor<2xf32>
+}

@@ -1,0 +1,286 @@
+"""Compiled te programs and relax modules against numpy."""
+
+import numpy as np
+import pytest
+
+import mlc
+from mlc import relax, te, topi
+
+RTOL = 1e-5
+
+
+def rand(*shape, dtype="float32", seed=[0]):
+    seed[0] += 1
+    return np.random.default_rng(seed[0]).standard_normal(shape).astype(dtype)
+
+
+def run(tensors, *inputs):
+    """Builds create_prim_func(tensors), calls it TVM-style with outputs
+    passed as arguments, returns the outputs as numpy."""
+    f = mlc.build(te.create_prim_func(tensors))
+    outs = [mlc.nd.empty(t.shape, t.dtype) for t in tensors
+            if not t.is_placeholder]
+    f(*[mlc.nd.array(x) for x in inputs], *outs)
+    return [o.numpy() for o in outs]
+
+
+def te_matmul(A, B):
+    k = te.reduce_axis((0, A.shape[1]), name="k")
+    return te.compute((A.shape[0], B.shape[1]),
+                      lambda i, j: te.sum(A[i, k] * B[k, j], axis=k),
+                      name="matmul")
+
+
+def te_relu(A):
+    return te.compute(A.shape, lambda *i: te.max(A(*i), 0), name="relu")
+
+
+@pytest.mark.parametrize("m,k,n", [(128, 128, 128), (37, 53, 29)])
+def test_matmul(m, k, n):
+    A = te.placeholder((m, k), name="A")
+    B = te.placeholder((k, n), name="B")
+    a, b = rand(m, k), rand(k, n)
+    (c,) = run([A, B, te_matmul(A, B)], a, b)
+    np.testing.assert_allclose(c, a @ b, rtol=RTOL, atol=1e-5)
+
+
+@pytest.mark.parametrize("shape", [(10,), (10, 20)])
+def test_relu(shape):
+    X = te.placeholder(shape, name="X")
+    x = rand(*shape)
+    (y,) = run([X, te_relu(X)], x)
+    np.testing.assert_array_equal(y, np.maximum(x, 0))
+
+
+def test_fused_matmul_relu_with_temporary():
+    A = te.placeholder((64, 32), name="A")
+    B = te.placeholder((32, 48), name="B")
+    D = te_relu(te_matmul(A, B))
+    func = te.create_prim_func([A, B, D])
+    assert "matmul_out" not in func.script()  # the matmul is a temporary
+    a, b = rand(64, 32), rand(32, 48)
+    (d,) = run([A, B, D], a, b)
+    np.testing.assert_allclose(d, np.maximum(a @ b, 0), rtol=RTOL, atol=1e-5)
+
+
+def test_listed_intermediate_is_written_too():
+    A = te.placeholder((8, 8), name="A")
+    B = te.placeholder((8, 8), name="B")
+    C = te_matmul(A, B)
+    D = te_relu(C)
+    a, b = rand(8, 8), rand(8, 8)
+    c, d = run([A, B, C, D], a, b)
+    np.testing.assert_allclose(c, a @ b, rtol=RTOL, atol=1e-5)
+    np.testing.assert_allclose(d, np.maximum(a @ b, 0), rtol=RTOL, atol=1e-5)
+
+
+def conv2d_nchw(data, weight, pad):
+    """te conv2d with if_then_else zero padding, stride 1."""
+    n, c, h, w = data.shape
+    f, _, kh, kw = weight.shape
+    oh, ow = h + 2 * pad - kh + 1, w + 2 * pad - kw + 1
+    padded = te.compute(
+        (n, c, h + 2 * pad, w + 2 * pad),
+        lambda b, ch, y, x: te.if_then_else(
+            te.all(y >= pad, y < h + pad, x >= pad, x < w + pad),
+            data[b, ch, y - pad, x - pad], 0.0),
+        name="pad")
+    rc = te.reduce_axis((0, c), name="rc")
+    ry = te.reduce_axis((0, kh), name="ry")
+    rx = te.reduce_axis((0, kw), name="rx")
+    return te.compute(
+        (n, f, oh, ow),
+        lambda b, o, y, x: te.sum(
+            padded[b, rc, y + ry, x + rx] * weight[o, rc, ry, rx],
+            axis=[rc, ry, rx]),
+        name="conv")
+
+
+def test_conv2d_with_zero_padding():
+    import torch
+    D = te.placeholder((2, 3, 9, 7), name="D")
+    W = te.placeholder((4, 3, 3, 3), name="W")
+    out = conv2d_nchw(D, W, pad=1)
+    d, w = rand(2, 3, 9, 7), rand(4, 3, 3, 3)
+    (o,) = run([D, W, out], d, w)
+    ref = torch.nn.functional.conv2d(torch.from_numpy(d), torch.from_numpy(w),
+                                     padding=1).numpy()
+    np.testing.assert_allclose(o, ref, rtol=1e-4, atol=1e-5)
+
+
+def test_row_max():
+    A = te.placeholder((7, 13), name="A")
+    k = te.reduce_axis((0, 13), name="k")
+    M = te.compute((7,), lambda i: te.max(A[i, k], axis=k), name="rowmax")
+    a = rand(7, 13)
+    (m,) = run([A, M], a)
+    np.testing.assert_array_equal(m, a.max(axis=1))
+
+
+def test_softmax():
+    A = te.placeholder((5, 11), name="A")
+    k = te.reduce_axis((0, 11), name="k")
+    mx = te.compute((5,), lambda i: te.max(A[i, k], axis=k), name="mx")
+    e = te.compute((5, 11), lambda i, j: te.exp(A[i, j] - mx[i]), name="e")
+    k2 = te.reduce_axis((0, 11), name="k2")
+    s = te.compute((5,), lambda i: te.sum(e[i, k2], axis=k2), name="s")
+    sm = te.compute((5, 11), lambda i, j: e[i, j] / s[i], name="softmax")
+    a = rand(5, 11)
+    (y,) = run([A, sm], a)
+    ref = np.exp(a - a.max(1, keepdims=True))
+    np.testing.assert_allclose(y, ref / ref.sum(1, keepdims=True), rtol=RTOL)
+
+
+def test_transpose():
+    A = te.placeholder((6, 9), name="A")
+    T = te.compute((9, 6), lambda i, j: A[j, i], name="T")
+    a = rand(6, 9)
+    (t,) = run([A, T], a)
+    np.testing.assert_array_equal(t, a.T)
+
+
+def test_symbolic_size_at_two_sizes():
+    n = te.var("n")
+    A = te.placeholder((n, 4), name="A")
+    B = te.compute((n, 4), lambda i, j: A[i, j] * 2.0 + 1.0, name="B")
+    f = mlc.build(te.create_prim_func([A, B]))
+    for rows in (3, 17):
+        a = rand(rows, 4)
+        b = mlc.nd.empty((rows, 4))
+        f(mlc.nd.array(a), b)
+        np.testing.assert_allclose(b.numpy(), a * 2 + 1, rtol=RTOL)
+
+
+def test_math_and_integer_programs():
+    A = te.placeholder((16,), name="A")
+    I = te.placeholder((16,), name="I", dtype="int32")
+    M = te.compute((16,), lambda i: te.sigmoid(A[i]) + te.tanh(A[i]) +
+                   te.erf(A[i]) + te.abs(A[i]), name="M")
+    Q = te.compute((16,), lambda i: I[i] * I[i] % 7 + te.max(I[i], 3),
+                   name="Q")
+    a = rand(16)
+    i = np.arange(-8, 8, dtype="int32")
+    m, q = run([A, I, M, Q], a, i)
+    import math
+    erf = np.vectorize(math.erf)(a.astype("float64"))
+    ref = 1 / (1 + np.exp(-a)) + np.tanh(a) + erf + np.abs(a)
+    np.testing.assert_allclose(m, ref, rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(q, np.fmod(i * i, 7) + np.maximum(i, 3))
+
+
+def my_module():
+    A = relax.Var("A", (128, 128), relax.DynTensorType(2, "float32"))
+    B = relax.Var("B", (128, 128), relax.DynTensorType(2, "float32"))
+    bb = relax.BlockBuilder()
+    with bb.function("main"):
+        with bb.dataflow():
+            C = bb.emit_te(te_matmul, A, B)
+            D = bb.emit_te(te_relu, C)
+            R = bb.emit_output(D)
+        bb.emit_func_output(R, params=[A, B])
+    return bb.get()
+
+
+def test_chapter_module_on_the_vm():
+    ex = relax.vm.build(my_module(), target="llvm")
+    vm = relax.VirtualMachine(ex, mlc.cpu())
+    a, b = rand(128, 128), rand(128, 128)
+    res = vm["main"](mlc.nd.array(a), mlc.nd.array(b))
+    assert isinstance(res, mlc.nd.NDArray)
+    np.testing.assert_allclose(res.numpy(), np.maximum(a @ b, 0), rtol=RTOL,
+                               atol=1e-5)
+
+
+def test_high_level_ops_are_legalized_and_run():
+    w = rand(128, 784)
+    bias = rand(128)
+    x = relax.Var("x", (1, 784), relax.DynTensorType(2, "float32"))
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x]):
+        with bb.dataflow():
+            y = bb.emit(relax.op.dense(x, relax.const(w)))
+            y = bb.emit(relax.op.add(y, relax.const(bias)))
+            y = bb.emit(relax.op.relu(y))
+            z = bb.emit(relax.op.multiply(y, relax.const(np.float32([2.0]))))
+            z = bb.emit(relax.op.subtract(z, y))
+            z = bb.emit(relax.op.divide(z, relax.const(np.float32([4.0]))))
+            out = bb.emit_output(z)
+        bb.emit_func_output(out)
+    vm = relax.VirtualMachine(relax.vm.build(bb.get()), mlc.cpu())
+    data = rand(1, 784)
+    got = vm["main"](mlc.nd.array(data)).numpy()
+    h = np.maximum(data @ w.T + bias, 0)
+    np.testing.assert_allclose(got, (h * 2 - h) / 4, rtol=1e-4, atol=1e-5)
+
+
+def test_matmul_op_with_batches_runs():
+    a = relax.Var("a", (2, 3, 4), relax.DynTensorType(3, "float32"))
+    b = relax.Var("b", (4, 5), relax.DynTensorType(2, "float32"))
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[a, b]):
+        bb.emit_func_output(bb.emit(relax.op.matmul(a, b)))
+    vm = relax.VirtualMachine(relax.vm.build(bb.get()), mlc.cpu())
+    x, y = rand(2, 3, 4), rand(4, 5)
+    np.testing.assert_allclose(vm["main"](x, y).numpy(), x @ y, rtol=RTOL,
+                               atol=1e-5)
+
+
+def test_returning_a_parameter_and_several_results():
+    x = relax.Var("x", (4,), relax.DynTensorType(1, "float32"))
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x]):
+        r = bb.emit(relax.op.relu(x))
+        bb.emit_func_output([x, r])
+    vm = relax.VirtualMachine(relax.vm.build(bb.get()), mlc.cpu())
+    data = rand(4)
+    same, relu = vm["main"](data)
+    np.testing.assert_array_equal(same.numpy(), data)
+    np.testing.assert_array_equal(relu.numpy(), np.maximum(data, 0))
+    data[0] = 100.0  # the result is a copy the caller owns
+    assert same.numpy()[0] != 100.0
+
+
+def test_nd_array_shares_memory():
+    a = rand(3, 4)
+    nd = mlc.nd.array(a)
+    assert nd.numpy() is a
+    assert np.shares_memory(mlc.nd.array(a).numpy(), a)
+    assert nd.shape == (3, 4) and nd.dtype == "float32"
+    t = mlc.nd.array(a.T)  # not contiguous: copied once
+    assert t.numpy().flags["C_CONTIGUOUS"]
+
+
+# --- errors ---------------------------------------------------------------
+
+def test_call_errors_name_the_argument():
+    vm = relax.VirtualMachine(relax.vm.build(my_module()), mlc.cpu())
+    a = rand(128, 128)
+    with pytest.raises(mlc.MLCError, match="main takes 2 inputs, got 1"):
+        vm["main"](a)
+    with pytest.raises(mlc.MLCError, match=r"argument #1 'B' has shape "
+                                           r"\(128, 64\)"):
+        vm["main"](a, rand(128, 64))
+    with pytest.raises(mlc.MLCError, match=r"argument #0 'A' has dtype "
+                                           r"float64 but the function takes "
+                                           r"float32"):
+        vm["main"](a.astype("float64"), a)
+    with pytest.raises(mlc.MLCError, match="argument #1 'B' has rank 1"):
+        vm["main"](a, rand(128))
+    with pytest.raises(TypeError, match="argument #1 is a list"):
+        vm["main"](a, [1.0])
+    with pytest.raises(KeyError, match="no function named 'nope'"):
+        vm["nope"]
+
+
+def test_build_errors():
+    A = te.placeholder((4,), name="A")
+    f = mlc.build(te.create_prim_func([A, te_relu(A)]))
+    with pytest.raises(TypeError, match=r"main takes 2 arguments \(A, "
+                                        r"relu_out\), got 1"):
+        f(mlc.nd.array(rand(4)))
+    with pytest.raises(ValueError, match="output #1 'relu_out' has shape"):
+        f(mlc.nd.array(rand(4)), mlc.nd.empty((5,)))
+    with pytest.raises(ValueError, match="compiles for target 'llvm'"):
+        mlc.build(te.create_prim_func([A, te_relu(A)]), target="cuda")
+    with pytest.raises(TypeError, match="takes a te.create_prim_func"):
+        mlc.build("not a module")
