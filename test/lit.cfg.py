@@ -20,5 +20,6 @@ config.substitutions.append(("%PYTHON", config.python_executable))
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
-tools = [ToolSubst("mlc-opt", unresolved="fatal")]
+tools = [ToolSubst("mlc-opt", unresolved="fatal"),
+         ToolSubst("mlc-run", unresolved="fatal")]
 llvm_config.add_tool_substitutions(tools, [config.mlc_tools_dir])
