@@ -154,6 +154,7 @@ std::unique_ptr<Executable> Executable::compile(ModuleOp module,
          "\n" + diagnostics.str());
   exe->engine = std::move(*engine);
   exe->lowered = std::move(work);
+  exe->options = options;
   return exe;
 }
 

@@ -63,6 +63,11 @@ class Module:
     def function_names(self):
         return self._exe.function_names()
 
+    def export_library(self, path):
+        """Writes the compiled functions as a shared library (see
+        ``mlc/runtime/loader.py``)."""
+        self._exe.export_library(path)
+
 
 def build(module, target="llvm", opt_level=3):
     """Compiles a tensor function (``te.create_prim_func``) or a module of

@@ -63,6 +63,7 @@ void mlc::python::registerRuntime(py::module_ &m) {
              }
              return functions;
            })
+      .def("export_library", &Executable::exportLibrary, py::arg("path"))
       .def("lowered_text",
            [](Executable &exe) { return printOp(exe.getLoweredModule(), true); })
       .def(

@@ -96,8 +96,17 @@ public:
   /// The module in the LLVM dialect, as compiled.
   mlir::ModuleOp getLoweredModule() { return *lowered; }
 
+  /// Writes a shared library of the compiled functions that a process
+  /// without MLIR can load: position-independent code for the host CPU,
+  /// linked with the system C compiler, the functions' C interfaces
+  /// (`_mlir_ciface_<name>`) exported, and a JSON description of their
+  /// signatures in the string `mlc_metadata` (mlc/runtime/loader.py reads
+  /// it). Throws mlc::Error.
+  void exportLibrary(const std::string &path) const;
+
 private:
   Executable() = default;
+  CompileOptions options;
   std::unique_ptr<mlir::ExecutionEngine> engine;
   std::vector<FunctionInfo> infos;
   mlir::OwningOpRef<mlir::ModuleOp> lowered;

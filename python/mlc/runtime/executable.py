@@ -39,6 +39,12 @@ class Executable:
                   for i, v in enumerate(inputs)]
         return self._native.call(name, arrays)
 
+    def export_library(self, path):
+        """Writes a shared library of the compiled functions that a process
+        without MLIR loads with ``mlc/runtime/loader.py`` (ctypes and numpy
+        only)."""
+        self._native.export_library(str(path))
+
     def lowered_text(self):
         """The module as compiled, in the LLVM dialect."""
         return self._native.lowered_text()

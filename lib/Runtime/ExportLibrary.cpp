@@ -1,0 +1,140 @@
+//===- ExportLibrary.cpp - Compiled modules as shared libraries -----------===//
+//
+// The JIT's module, compiled ahead of time: LLVM IR from the LLVM dialect,
+// optimized for the host CPU, emitted as a position-independent object and
+// linked by the system C compiler (cc) into a shared library that needs
+// only libc and libm.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mlc/Runtime/Executable.h"
+
+#include "mlc/Support/Error.h"
+
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/GlobalVariable.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+
+using namespace mlc::runtime;
+
+namespace {
+
+[[noreturn]] void fail(const llvm::Twine &message) {
+  throw mlc::Error(message.str());
+}
+
+std::string quote(const std::string &s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\')
+      out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string tensorJson(const TensorInfo &t) {
+  std::string shape;
+  for (size_t i = 0; i < t.shape.size(); ++i)
+    shape += (i ? ", " : "") + std::to_string(t.shape[i]);
+  return "{\"name\": " + quote(t.name) + ", \"dtype\": " + quote(t.dtype) +
+         ", \"shape\": [" + shape + "], \"is_output\": " +
+         (t.isOutput ? "true" : "false") + "}";
+}
+
+/// The signatures, as the loader reads them.
+std::string metadataJson(const std::vector<FunctionInfo> &functions) {
+  std::string json = "{\"format\": 1, \"functions\": [";
+  for (size_t f = 0; f < functions.size(); ++f) {
+    const FunctionInfo &info = functions[f];
+    json += (f ? ", " : "") + std::string("{\"name\": ") + quote(info.name) +
+            ", \"is_prim_func\": " + (info.isPrimFunc ? "true" : "false") +
+            ", \"params\": [";
+    for (size_t i = 0; i < info.params.size(); ++i)
+      json += (i ? ", " : "") + tensorJson(info.params[i]);
+    json += "], \"results\": [";
+    for (size_t i = 0; i < info.results.size(); ++i)
+      json += (i ? ", " : "") + tensorJson(info.results[i]);
+    json += "]}";
+  }
+  return json + "]}";
+}
+
+} // namespace
+
+void Executable::exportLibrary(const std::string &path) const {
+  mlir::ModuleOp module = *lowered;
+  mlir::registerBuiltinDialectTranslation(*module.getContext());
+  mlir::registerLLVMDialectTranslation(*module.getContext());
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      mlir::translateModuleToLLVMIR(module, llvmContext, "mlc");
+  if (!llvmModule)
+    fail("export_library: translation to LLVM IR failed");
+
+  auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!builder)
+    fail("export_library: " + llvm::toString(builder.takeError()));
+  builder->setRelocationModel(llvm::Reloc::PIC_);
+  builder->setCodeGenOptLevel(
+      static_cast<llvm::CodeGenOptLevel>(std::min(options.optLevel, 3u)));
+  auto machine = builder->createTargetMachine();
+  if (!machine)
+    fail("export_library: " + llvm::toString(machine.takeError()));
+  llvmModule->setDataLayout((*machine)->createDataLayout());
+  llvmModule->setTargetTriple((*machine)->getTargetTriple());
+  if (llvm::Error error = mlir::makeOptimizingTransformer(
+          options.optLevel, 0, machine->get())(llvmModule.get()))
+    fail("export_library: " + llvm::toString(std::move(error)));
+
+  // const char *mlc_metadata = "<json>";
+  llvm::Constant *text = llvm::ConstantDataArray::getString(
+      llvmContext, metadataJson(infos), /*AddNull=*/true);
+  auto *data = new llvm::GlobalVariable(
+      *llvmModule, text->getType(), /*isConstant=*/true,
+      llvm::GlobalValue::PrivateLinkage, text, "mlc_metadata_text");
+  auto *pointerType = llvm::PointerType::getUnqual(llvmContext);
+  new llvm::GlobalVariable(*llvmModule, pointerType, /*isConstant=*/true,
+                           llvm::GlobalValue::ExternalLinkage, data,
+                           "mlc_metadata");
+
+  llvm::SmallString<128> object;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("mlc-export", "o", object))
+    fail("export_library: cannot create a temporary file: " + ec.message());
+  llvm::FileRemover removeObject(object);
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream out(object, ec, llvm::sys::fs::OF_None);
+    if (ec)
+      fail("export_library: " + ec.message());
+    llvm::legacy::PassManager pm;
+    if ((*machine)->addPassesToEmitFile(pm, out, nullptr,
+                                        llvm::CodeGenFileType::ObjectFile))
+      fail("export_library: the target cannot emit object files");
+    pm.run(*llvmModule);
+  }
+
+  llvm::ErrorOr<std::string> cc = llvm::sys::findProgramByName("cc");
+  if (!cc)
+    fail("export_library: no C compiler (cc) on PATH to link the library");
+  std::string message;
+  llvm::SmallVector<llvm::StringRef> args = {*cc,    "-shared", "-o",
+                                             path,   object,    "-lm"};
+  int status = llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, {}, 0, 0,
+                                         &message);
+  if (status != 0)
+    fail("export_library: linking " + path + " failed (" + *cc +
+         " exited with " + llvm::Twine(status) + ") " + message);
+}

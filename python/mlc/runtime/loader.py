@@ -1,0 +1,134 @@
+"""Loads a library written by ``export_library`` and calls its functions.
+
+This file imports only ctypes, json and numpy: a process that loads an
+exported model needs neither MLIR nor the rest of mlc. Use it from the
+package (``from mlc.runtime.loader import load``) or on its own, copied next
+to the library or imported by path.
+
+    lib = load("model.so")
+    (logits,) = lib["main"](images)          # numpy arrays in and out
+
+The library exports each function's C interface, ``_mlir_ciface_<name>``,
+taking a pointer to the result memref descriptors first and a pointer to each
+input's descriptor; results are buffers the library allocated with malloc,
+owned by the returned arrays (freed with free() when they die). The string
+``mlc_metadata`` describes the signatures as JSON.
+"""
+
+import ctypes
+import json
+import os
+import weakref
+
+import numpy as np
+
+__all__ = ["load", "Library", "Function"]
+
+_libc = ctypes.CDLL(None)
+_libc.free.argtypes = [ctypes.c_void_p]
+_libc.free.restype = None
+
+
+def _descriptor(rank):
+    """The ctypes struct of a ranked memref descriptor."""
+
+    class Descriptor(ctypes.Structure):
+        _fields_ = [("allocated", ctypes.c_void_p),
+                    ("aligned", ctypes.c_void_p),
+                    ("offset", ctypes.c_int64),
+                    ("sizes", ctypes.c_int64 * rank),
+                    ("strides", ctypes.c_int64 * rank)]
+
+    return Descriptor
+
+
+class Function:
+    """One exported function, called on numpy arrays."""
+
+    def __init__(self, lib, info):
+        self.name = info["name"]
+        self._info = info
+        self._inputs = [p for p in info["params"] if not p["is_output"]]
+        self._symbol = getattr(lib, "_mlir_ciface_" + self.name)
+        self._symbol.restype = None
+        fields = [(f"r{i}", _descriptor(len(r["shape"])))
+                  for i, r in enumerate(info["results"])]
+        self._results_type = type("Results", (ctypes.Structure,),
+                                  {"_fields_": fields})
+
+    def __call__(self, *args):
+        if len(args) != len(self._inputs):
+            raise TypeError(f"{self.name} takes {len(self._inputs)} inputs, "
+                            f"got {len(args)}")
+        arrays, descriptors = [], []
+        for i, (arg, param) in enumerate(zip(args, self._inputs)):
+            what = f"{self.name}: argument #{i} '{param['name']}'"
+            array = np.ascontiguousarray(arg)
+            if array.dtype != np.dtype(param["dtype"]):
+                raise TypeError(f"{what} has dtype {array.dtype} but the "
+                                f"function takes {param['dtype']}")
+            if array.ndim != len(param["shape"]) or any(
+                    want >= 0 and want != got
+                    for want, got in zip(param["shape"], array.shape)):
+                want = tuple(None if d < 0 else d for d in param["shape"])
+                raise ValueError(f"{what} has shape {array.shape} but the "
+                                 f"function takes {want}")
+            desc = _descriptor(array.ndim)()
+            desc.allocated = desc.aligned = array.ctypes.data
+            desc.offset = 0
+            for d in range(array.ndim):
+                desc.sizes[d] = array.shape[d]
+                desc.strides[d] = array.strides[d] // array.itemsize
+            arrays.append(array)
+            descriptors.append(desc)
+        results = self._results_type()
+        call_args = [ctypes.byref(d) for d in descriptors]
+        if self._info["results"]:
+            call_args.insert(0, ctypes.byref(results))
+        self._symbol(*call_args)
+        outputs = []
+        for i, info in enumerate(self._info["results"]):
+            desc = getattr(results, f"r{i}")
+            dtype = np.dtype(info["dtype"])
+            shape = tuple(desc.sizes)
+            count = int(np.prod(shape, dtype=np.int64))
+            address = (desc.aligned or 0) + desc.offset * dtype.itemsize
+            buffer = (ctypes.c_char * (count * dtype.itemsize)).from_address(
+                address) if count else bytearray()
+            array = np.ndarray(shape, dtype, buffer=buffer,
+                               strides=tuple(s * dtype.itemsize
+                                             for s in desc.strides))
+            if desc.allocated:
+                weakref.finalize(array, _libc.free, desc.allocated)
+            outputs.append(array)
+        return tuple(outputs)
+
+
+class Library:
+    """An exported library: its functions by name."""
+
+    def __init__(self, path):
+        self.path = os.path.abspath(path)
+        self._lib = ctypes.CDLL(self.path)
+        text = ctypes.c_char_p.in_dll(self._lib, "mlc_metadata").value
+        meta = json.loads(text.decode())
+        if meta.get("format") != 1:
+            raise ValueError(f"{path}: unknown metadata format")
+        self._infos = {f["name"]: f for f in meta["functions"]}
+
+    def function_names(self):
+        return list(self._infos)
+
+    def signature(self, name):
+        return self._infos[name]
+
+    def __getitem__(self, name):
+        if name not in self._infos:
+            raise KeyError(f"no function named '{name}' in {self.path} "
+                           f"(it has {', '.join(self._infos)})")
+        return Function(self._lib, self._infos[name])
+
+
+def load(path):
+    """Loads a library written by ``export_library``."""
+    return Library(path)

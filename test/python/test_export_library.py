@@ -1,0 +1,91 @@
+"""export_library: a shared object that a process without MLIR loads."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+import mlc
+from mlc import relax, te
+
+LOADER = os.path.join(os.path.dirname(mlc.__file__), "runtime", "loader.py")
+
+# Runs in a fresh interpreter: loads loader.py by path (not the mlc package),
+# calls the library, and checks that no MLIR library entered the process.
+CHILD = r"""
+import importlib.util, sys
+import numpy as np
+spec = importlib.util.spec_from_file_location("loader", sys.argv[1])
+loader = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(loader)
+lib = loader.load(sys.argv[2])
+a, b = np.load(sys.argv[3]), np.load(sys.argv[4])
+(out,) = lib["main"](a, b)
+np.save(sys.argv[5], out)
+maps = open("/proc/self/maps").read()
+assert "libMLIR" not in maps and "libLLVM" not in maps, "MLIR was loaded"
+assert not any(name.startswith("mlc") for name in sys.modules), sys.modules
+try:
+    lib["main"](a)
+except TypeError as error:
+    print("count error:", error)
+print("ok", out.shape)
+"""
+
+
+def te_matmul(A, B):
+    k = te.reduce_axis((0, A.shape[1]), name="k")
+    return te.compute((A.shape[0], B.shape[1]),
+                      lambda i, j: te.sum(A[i, k] * B[k, j], axis=k),
+                      name="matmul")
+
+
+def te_relu(A):
+    return te.compute(A.shape, lambda *i: te.max(A(*i), 0), name="relu")
+
+
+def test_exported_library_runs_without_mlir(tmp_path):
+    A = relax.Var("A", (16, 8), relax.DynTensorType(2, "float32"))
+    B = relax.Var("B", (8, 4), relax.DynTensorType(2, "float32"))
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[A, B]):
+        with bb.dataflow():
+            C = bb.emit_te(te_matmul, A, B)
+            R = bb.emit_output(bb.emit_te(te_relu, C))
+        bb.emit_func_output(R)
+    ex = relax.vm.build(bb.get())
+    library = tmp_path / "model.so"
+    ex.export_library(library)
+    assert library.stat().st_size > 0
+
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal((16, 8)).astype("float32")
+    b = rng.standard_normal((8, 4)).astype("float32")
+    np.save(tmp_path / "a.npy", a)
+    np.save(tmp_path / "b.npy", b)
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD, LOADER, str(library),
+         str(tmp_path / "a.npy"), str(tmp_path / "b.npy"),
+         str(tmp_path / "out.npy")],
+        capture_output=True, text=True, env={"PATH": os.environ["PATH"]})
+    assert child.returncode == 0, child.stderr
+    assert "ok (16, 4)" in child.stdout
+    assert "main takes 2 inputs, got 1" in child.stdout
+    out = np.load(tmp_path / "out.npy")
+    np.testing.assert_allclose(out, np.maximum(a @ b, 0), rtol=1e-5,
+                               atol=1e-5)
+
+
+def test_loader_in_process_matches_the_jit(tmp_path):
+    from mlc.runtime.loader import load
+    n = te.var("n")
+    X = te.placeholder((n,), name="X")
+    Y = te.compute((n,), lambda i: te.exp(X[i]) * 2.0, name="Y")
+    mod = mlc.build(te.create_prim_func([X, Y], name="scale"))
+    mod.export_library(tmp_path / "scale.so")
+    lib = load(tmp_path / "scale.so")
+    x = np.linspace(-1, 1, 7, dtype="float32")
+    (y,) = lib["scale"](x)
+    np.testing.assert_allclose(y, np.exp(x) * 2, rtol=1e-6)
+    assert lib.signature("scale")["params"][1]["is_output"]
