@@ -11,3 +11,4 @@ from .runtime.device import Device, cpu
 
 __all__ = ["MLCError", "ir", "te", "topi", "relax", "nd", "runtime",
            "build", "Device", "cpu"]
+# mlc.frontend (torch.fx import) needs torch: import it explicitly.

@@ -1,8 +1,241 @@
-"""Neural-network operators of topi."""
+"""Neural-network operators of topi: te definitions.
 
+``dense`` and ``relu`` are the C++ definitions (shared with
+``--relax-legalize``); the others are written here in te.
+"""
+
+import math as _math
+
+from .. import te
 from .._ffi import lib
+from ._util import normalize_axis, pair, static
+from .reduction import _reduce
 
 dense = lib.te.topi.dense
 relu = lib.te.topi.relu
 
-__all__ = ["dense", "relu"]
+
+def _pad(data, ph, pw, value, name):
+    """Pads the last two axes of NCHW data with `value` (guarded reads)."""
+    if ph == 0 and pw == 0:
+        return data
+    n, c, h, w = data.shape
+    h, w = static(h, "padding"), static(w, "padding")
+    return te.compute(
+        (n, c, h + 2 * ph, w + 2 * pw),
+        lambda b, ch, y, x: te.if_then_else(
+            te.all(y >= ph, y < h + ph, x >= pw, x < w + pw),
+            data[b, ch, y - ph, x - pw], value),
+        name=name)
+
+
+def _out_size(size, kernel, stride, pad, dilation, ceil_mode=False):
+    span = size + 2 * pad - dilation * (kernel - 1) - 1
+    if ceil_mode:
+        out = -(-span // stride) + 1
+        if (out - 1) * stride >= size + pad:
+            out -= 1
+        return out
+    return span // stride + 1
+
+
+def conv2d_nchw(data, weight, stride=1, padding=0, dilation=1, groups=1,
+                name="conv2d"):
+    """2-D convolution, NCHW data and OIHW weight, as torch.nn.Conv2d."""
+    n, c, h, w = data.shape
+    oc, icg, kh, kw = weight.shape
+    c, h, w = (static(v, "conv2d") for v in (c, h, w))
+    sh, sw = pair(stride)
+    ph, pw = pair(padding)
+    dh, dw = pair(dilation)
+    if c != icg * groups or oc % groups:
+        raise ValueError(f"conv2d: {c} input channels and {oc} output "
+                         f"channels do not fit groups={groups} with a weight "
+                         f"of {icg} channels per group")
+    oh = _out_size(h, kh, sh, ph, dh)
+    ow = _out_size(w, kw, sw, pw, dw)
+    padded = _pad(data, ph, pw, 0.0, "pad")
+    rc = te.reduce_axis((0, icg), name="rc")
+    ry = te.reduce_axis((0, kh), name="ry")
+    rx = te.reduce_axis((0, kw), name="rx")
+    ocg = oc // groups
+
+    def fcompute(b, o, y, x):
+        channel = rc if groups == 1 else (o // ocg) * icg + rc
+        return te.sum(padded[b, channel, y * sh + ry * dh, x * sw + rx * dw]
+                      * weight[o, rc, ry, rx], axis=[rc, ry, rx])
+
+    return te.compute((n, oc, oh, ow), fcompute, name=name)
+
+
+def _pool(data, kernel, stride, padding, dilation, ceil_mode, kind, name,
+          count_include_pad=True):
+    n, c, h, w = data.shape
+    h, w = static(h, "pooling"), static(w, "pooling")
+    kh, kw = pair(kernel)
+    sh, sw = pair(kernel if stride is None or stride == [] else stride)
+    ph, pw = pair(padding)
+    dh, dw = pair(dilation)
+    oh = _out_size(h, kh, sh, ph, dh, ceil_mode)
+    ow = _out_size(w, kw, sw, pw, dw, ceil_mode)
+    ry = te.reduce_axis((0, kh), name="ry")
+    rx = te.reduce_axis((0, kw), name="rx")
+    fill = -_math.inf if kind == "max" else 0.0
+    exact = ph == 0 and pw == 0 and \
+        (oh - 1) * sh + (kh - 1) * dh < h and (ow - 1) * sw + (kw - 1) * dw < w
+
+    def read(b, ch, y, x):
+        yy, xx = y * sh + ry * dh - ph, x * sw + rx * dw - pw
+        if exact:
+            return data[b, ch, yy, xx]
+        return te.if_then_else(te.all(yy >= 0, yy < h, xx >= 0, xx < w),
+                               data[b, ch, yy, xx], fill)
+
+    if kind == "max":
+        return te.compute((n, c, oh, ow), lambda b, ch, y, x: te.max(
+            read(b, ch, y, x), axis=[ry, rx]), name=name)
+    total = te.compute((n, c, oh, ow), lambda b, ch, y, x: te.sum(
+        read(b, ch, y, x), axis=[ry, rx]), name=name + "_sum")
+    if count_include_pad or exact:
+        return te.compute(total.shape,
+                          lambda *i: total(*i) / float(kh * kw), name=name)
+
+    def count(y, x):  # window cells inside the input
+        y0 = te.max(y * sh - ph, 0)
+        y1 = te.min(y * sh - ph + kh, h)
+        x0 = te.max(x * sw - pw, 0)
+        x1 = te.min(x * sw - pw + kw, w)
+        return te.cast((y1 - y0) * (x1 - x0), "float32")
+
+    return te.compute(total.shape, lambda b, ch, y, x: total[b, ch, y, x] /
+                      count(y, x), name=name)
+
+
+def max_pool2d(data, kernel, stride=None, padding=0, dilation=1,
+               ceil_mode=False, name="max_pool2d"):
+    return _pool(data, kernel, stride, padding, dilation, ceil_mode, "max",
+                 name)
+
+
+def avg_pool2d(data, kernel, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True, name="avg_pool2d"):
+    return _pool(data, kernel, stride, padding, 1, ceil_mode, "avg", name,
+                 count_include_pad)
+
+
+def adaptive_avg_pool2d(data, output_size, name="adaptive_avg_pool2d"):
+    """torch's adaptive average pooling: output cell i averages input rows
+    floor(i*H/OH) .. ceil((i+1)*H/OH)."""
+    n, c, h, w = data.shape
+    h, w = static(h, "adaptive pooling"), static(w, "adaptive pooling")
+    oh, ow = pair(output_size if output_size is not None else (h, w))
+    oh = h if oh is None else oh
+    ow = w if ow is None else ow
+    if h % oh == 0 and w % ow == 0:
+        return avg_pool2d(data, (h // oh, w // ow), (h // oh, w // ow),
+                          name=name)
+    kh = max(-(-(i + 1) * h // oh) - (i * h) // oh for i in range(oh))
+    kw = max(-(-(j + 1) * w // ow) - (j * w) // ow for j in range(ow))
+    ry = te.reduce_axis((0, kh), name="ry")
+    rx = te.reduce_axis((0, kw), name="rx")
+
+    def bounds(i, size, out):
+        start = (i * size) // out
+        end = (i * size + size + out - 1) // out
+        return start, end
+
+    def fsum(b, ch, y, x):
+        y0, y1 = bounds(y, h, oh)
+        x0, x1 = bounds(x, w, ow)
+        inside = te.all(y0 + ry < y1, x0 + rx < x1)
+        return te.sum(te.if_then_else(inside, data[b, ch, y0 + ry, x0 + rx],
+                                      0.0), axis=[ry, rx])
+
+    total = te.compute((n, c, oh, ow), fsum, name=name + "_sum")
+
+    def favg(b, ch, y, x):
+        y0, y1 = bounds(y, h, oh)
+        x0, x1 = bounds(x, w, ow)
+        return total[b, ch, y, x] / te.cast((y1 - y0) * (x1 - x0), "float32")
+
+    return te.compute(total.shape, favg, name=name)
+
+
+def softmax(x, axis=-1, name="softmax"):
+    axis = normalize_axis(axis, len(x.shape))
+    mx = _reduce(x, axis, True, "max", name + "_max")
+    e = te.compute(x.shape, lambda *i: te.exp(x(*i) - mx(*_keep(i, axis))),
+                   name=name + "_exp")
+    s = _reduce(e, axis, True, "sum", name + "_sum")
+    return te.compute(x.shape, lambda *i: e(*i) / s(*_keep(i, axis)),
+                      name=name)
+
+
+def log_softmax(x, axis=-1, name="log_softmax"):
+    axis = normalize_axis(axis, len(x.shape))
+    mx = _reduce(x, axis, True, "max", name + "_max")
+    e = te.compute(x.shape, lambda *i: te.exp(x(*i) - mx(*_keep(i, axis))),
+                   name=name + "_exp")
+    s = _reduce(e, axis, True, "sum", name + "_sum")
+    return te.compute(
+        x.shape,
+        lambda *i: x(*i) - mx(*_keep(i, axis)) - te.log(s(*_keep(i, axis))),
+        name=name)
+
+
+def _keep(index, axis):
+    """The index into a keepdims reduction over `axis`."""
+    return tuple(0 if d == axis else v for d, v in enumerate(index))
+
+
+def batch_norm_inference(x, mean, var, weight, bias, eps=1e-5,
+                         name="batch_norm"):
+    """(x - mean) / sqrt(var + eps) * weight + bias over axis 1 (NC...)."""
+    return te.compute(
+        x.shape,
+        lambda *i: (x(*i) - mean[i[1]]) / te.sqrt(var[i[1]] + eps) *
+        weight[i[1]] + bias[i[1]], name=name)
+
+
+def layer_norm(x, weight, bias, normalized_ndim, eps=1e-5, name="layer_norm"):
+    """torch.nn.LayerNorm over the last `normalized_ndim` axes (biased
+    variance); `weight`/`bias` may be None."""
+    ndim = len(x.shape)
+    axes = list(range(ndim - normalized_ndim, ndim))
+    mean = _reduce(x, axes, True, "mean", name + "_mean")
+    centered = te.compute(
+        x.shape, lambda *i: x(*i) - mean(*_keep_all(i, axes)),
+        name=name + "_centered")
+    sq = te.compute(x.shape, lambda *i: centered(*i) * centered(*i),
+                    name=name + "_sq")
+    var = _reduce(sq, axes, True, "mean", name + "_var")
+
+    def fcompute(*i):
+        v = centered(*i) / te.sqrt(var(*_keep_all(i, axes)) + eps)
+        inner = i[ndim - normalized_ndim:]
+        if weight is not None:
+            v = v * weight[inner]
+        if bias is not None:
+            v = v + bias[inner]
+        return v
+
+    return te.compute(x.shape, fcompute, name=name)
+
+
+def _keep_all(index, axes):
+    return tuple(0 if d in axes else v for d, v in enumerate(index))
+
+
+def gelu(x, approximate="none", name="gelu"):
+    """x * Phi(x), exact (erf) or with torch's tanh approximation."""
+    if approximate == "tanh":
+        c = _math.sqrt(2.0 / _math.pi)
+        return te.compute(x.shape, lambda *i: 0.5 * x(*i) * (1.0 + te.tanh(
+            c * (x(*i) + 0.044715 * x(*i) * x(*i) * x(*i)))), name=name)
+    return te.compute(x.shape, lambda *i: 0.5 * x(*i) * (
+        1.0 + te.erf(x(*i) * (1.0 / _math.sqrt(2.0)))), name=name)
+
+
+__all__ = ["dense", "relu", "conv2d_nchw", "max_pool2d", "avg_pool2d",
+           "adaptive_avg_pool2d", "softmax", "log_softmax",
+           "batch_norm_inference", "layer_norm", "gelu"]
