@@ -39,6 +39,10 @@ struct mlc::relax::VarNode {
   ScopeId function = kNoScope;
   ScopeId dataflow = kNoScope;
   Value value;
+  /// For a dataflow variable passed to emit_output: the variable visible
+  /// after the block. TVM lets the dataflow variable itself be used there
+  /// too (the chapter's from_fx returns it), meaning that output.
+  std::weak_ptr<VarNode> output;
 };
 
 const std::string &Var::getName() const { return node->name; }
@@ -209,9 +213,12 @@ struct BlockBuilder::Impl {
       fail("variable '" + node->name + "' is the output of the dataflow "
            "block still open; use it after the block");
     if (node->dataflow != kNoScope &&
-        (!dataflow || dataflow->id != node->dataflow))
+        (!dataflow || dataflow->id != node->dataflow)) {
+      if (auto output = node->output.lock(); output && output->value)
+        return output->value;
       fail("dataflow variable '" + node->name + "' is not visible outside "
            "its dataflow block (pass it to emit_output)");
+    }
     return node->value;
   }
 
@@ -458,6 +465,7 @@ Var BlockBuilder::emitOutput(const Var &value) {
     inner = Var(wrapped);
   }
   Var outer(node);
+  value.get()->output = node;
   impl->dataflow->outputs.push_back({inner, outer});
   return outer;
 }

@@ -328,3 +328,17 @@ def test_temporary_constants_are_not_confused():
     assert text.count("relax.const") == 20
     for i in range(20):
         assert f"dense<{float(i):.6e}>" in text
+
+
+def test_output_dataflow_var_stands_for_its_output_after_the_block():
+    # The chapter's from_fx passes the dataflow variable itself to
+    # emit_func_output after emit_output; TVM accepts that.
+    x = var("x", (4,))
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x]):
+        with bb.dataflow():
+            lv = bb.emit(relax.op.relu(x))
+            gv = bb.emit_output(lv)
+        bb.emit_func_output(lv)
+    check_in_order(str(bb.get()), [
+        r"(%\w+) = relax\.dataflow", r"relax\.output", r"return %\w+"])

@@ -1,0 +1,1 @@
+"""Examples that run end to end (``python3 -m mlc.examples.fashion_mnist``)."""
