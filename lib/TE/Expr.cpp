@@ -488,6 +488,14 @@ Expr mlc::te::cast(Type type, const Expr &value) {
       return Value(arith::ExtFOp::create(bld, loc, type, x));
     return Value(arith::TruncFOp::create(bld, loc, type, x));
   }
+  // index converts to and from floats through i64.
+  if (from.isIndex() && isFloat(type))
+    return Value(arith::SIToFPOp::create(
+        bld, loc, type,
+        arith::IndexCastOp::create(bld, loc, bld.getI64Type(), x)));
+  if (isFloat(from) && type.isIndex())
+    return Value(arith::IndexCastOp::create(
+        bld, loc, type, arith::FPToSIOp::create(bld, loc, bld.getI64Type(), x)));
   if (from.isIndex() || type.isIndex())
     return Value(arith::IndexCastOp::create(bld, loc, type, x));
   if (isa<IntegerType>(from) && isFloat(type)) {

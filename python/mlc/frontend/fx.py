@@ -10,9 +10,11 @@ unsupported nodes fail before anything is built, with one error that names
 every such node, its target and its source line.
 """
 
+import operator
 import re
 
 import torch
+import torch.nn.functional as F
 from torch import fx
 
 from .. import relax
@@ -59,7 +61,13 @@ def _describe_target(node, modules):
     if node.op == "call_method":
         return f"method .{node.target}()"
     target = node.target
-    name = getattr(target, "__qualname__", None) or str(target)
+    name = getattr(target, "__name__", None) or str(target)
+    # Builtins of torch report odd homes (torch._C._nn, ...): name them by
+    # where users call them.
+    for home, prefix in ((torch, "torch."), (F, "torch.nn.functional."),
+                         (operator, "operator.")):
+        if getattr(home, name, None) is target:
+            return f"function {prefix}{name}"
     module = getattr(target, "__module__", None)
     return f"function {module + '.' if module else ''}{name}"
 
@@ -69,9 +77,13 @@ def _source_line(node, graph_module):
     recorded stack traces, else its line in the traced code."""
     trace = node.meta.get("stack_trace") or getattr(node, "stack_trace", None)
     if trace:
-        frames = re.findall(r'File "([^"]+)", line (\d+)', trace)
+        # torch lists the most recent frame first: the first one in user
+        # code (not torch's, not the interpreter's) is the call.
+        frames = [(path, line) for path, line in
+                  re.findall(r'File "([^"]+)", line (\d+)', trace)
+                  if "/torch/" not in path and not path.startswith("<")]
         if frames:
-            path, line = frames[-1]
+            path, line = frames[0]
             return f"{path}:{line}"
     for number, line in enumerate(graph_module.code.splitlines(), 1):
         if re.match(rf"\s*{re.escape(node.name)} = ", line):

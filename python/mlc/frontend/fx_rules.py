@@ -381,6 +381,19 @@ def _avg_pool_module(bb, node_map, node, module):
                module.count_include_pad, name="avg_pool2d")
 
 
+def _avg_pool_function(bb, node_map, node):
+    p = _params(node_map, node, ["input", "kernel_size", "stride", "padding",
+                                 "ceil_mode", "count_include_pad",
+                                 "divisor_override"],
+                [("stride", None), ("padding", 0), ("ceil_mode", False),
+                 ("count_include_pad", True), ("divisor_override", None)])
+    if p["divisor_override"] is not None:
+        raise MLCError(f"{node.name}: divisor_override is not supported")
+    return _te(bb, topi.nn.avg_pool2d, _tensor(p["input"], node),
+               p["kernel_size"], p["stride"], p["padding"], p["ceil_mode"],
+               p["count_include_pad"], name="avg_pool2d")
+
+
 def _adaptive_avg_pool_module(bb, node_map, node, module):
     return _te(bb, topi.nn.adaptive_avg_pool2d,
                _tensor(arg(node_map, node.args[0]), node), module.output_size,
@@ -513,7 +526,7 @@ FUNCTIONS = {
     torch.mean: _mean, torch.sum: _sum, torch.amax: _amax,
     torch.unsqueeze: _unsqueeze, torch.squeeze: _squeeze,
     F.conv2d: _conv2d_function, F.linear: _linear_function,
-    F.max_pool2d: _max_pool_function,
+    F.max_pool2d: _max_pool_function, F.avg_pool2d: _avg_pool_function,
     F.adaptive_avg_pool2d: _adaptive_avg_pool_function,
     F.layer_norm: _layer_norm_function,
     builtins.getattr: _getattr, operator.getitem: _getitem,

@@ -115,17 +115,20 @@ def concatenate(tensors, axis=0, name="concatenate"):
     out_shape = list(tensors[0].shape)
     out_shape[axis] = sum(sizes)
 
+    offsets = [0]
+    for s in sizes:
+        offsets.append(offsets[-1] + s)
+
     def fcompute(*i):
-        offsets = [0]
-        for s in sizes:
-            offsets.append(offsets[-1] + s)
+        # Last tensor unguarded; each earlier one takes over below its end.
         value = None
-        for t, start in reversed(list(zip(tensors, offsets))):
+        for t, start, end in reversed(list(zip(tensors, offsets,
+                                               offsets[1:]))):
             index = list(i)
             index[axis] = i[axis] - start
             read = t[tuple(index)]
             value = read if value is None else \
-                te.if_then_else(i[axis] >= start, read, value)
+                te.if_then_else(i[axis] < end, read, value)
         return value
 
     return te.compute(out_shape, fcompute, name=name)

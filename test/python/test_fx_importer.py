@@ -1,0 +1,349 @@
+"""mlc.frontend.from_fx: every default rule against PyTorch on random
+inputs, models that combine them, user maps, and the unsupported-operator
+error."""
+
+import operator
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import fx, nn
+
+import mlc
+from mlc import relax
+from mlc.frontend import UnsupportedOperatorError, from_fx
+
+torch.manual_seed(0)
+
+
+def run_mlc(model, *inputs, input_shapes=None):
+    gm = fx.symbolic_trace(model)
+    shapes = input_shapes or [tuple(x.shape) for x in inputs]
+    mod = from_fx(gm, input_shapes=shapes)
+    vm = relax.VirtualMachine(relax.vm.build(mod), mlc.cpu())
+    out = vm["main"](*[mlc.nd.array(x.numpy()) for x in inputs])
+    return out
+
+
+def check(model, *inputs, rtol=1e-4, atol=1e-5, input_shapes=None):
+    model.eval()
+    with torch.no_grad():
+        expected = model(*inputs)
+    got = run_mlc(model, *inputs, input_shapes=input_shapes)
+    if isinstance(expected, (tuple, list)):
+        for g, e in zip(got, expected):
+            np.testing.assert_allclose(g.numpy(), e.numpy(), rtol=rtol,
+                                       atol=atol)
+    else:
+        np.testing.assert_allclose(got.numpy(), expected.numpy(), rtol=rtol,
+                                   atol=atol)
+
+
+class _Fn1(nn.Module):
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def forward(self, a):
+        return self.fn(a)
+
+
+class _Fn2(_Fn1):
+    def forward(self, a, b):
+        return self.fn(a, b)
+
+
+class _Fn3(_Fn1):
+    def forward(self, a, b, c):
+        return self.fn(a, b, c)
+
+
+def Fn(fn):
+    """Wraps a function of its inputs as a module to trace (fixed arity:
+    torch 1.13's fx cannot trace *args on Python 3.11)."""
+    return {1: _Fn1, 2: _Fn2, 3: _Fn3}[fn.__code__.co_argcount](fn)
+
+
+def r(*shape):
+    return torch.randn(*shape)
+
+
+# --- modules ----------------------------------------------------------------
+
+MODULES = [
+    ("Linear", nn.Linear(6, 4), [r(3, 6)]),
+    ("Linear-nobias-3d", nn.Linear(6, 4, bias=False), [r(2, 3, 6)]),
+    ("Conv2d", nn.Conv2d(3, 4, 3), [r(2, 3, 8, 8)]),
+    ("Conv2d-stride-pad-dilation", nn.Conv2d(2, 4, 3, stride=2, padding=2,
+                                             dilation=2), [r(1, 2, 9, 7)]),
+    ("Conv2d-groups", nn.Conv2d(4, 6, (3, 2), padding=(1, 0), groups=2),
+     [r(2, 4, 6, 6)]),
+    ("ReLU", nn.ReLU(), [r(3, 5)]),
+    ("GELU", nn.GELU(), [r(3, 5)]),
+    ("GELU-tanh", nn.GELU(approximate="tanh"), [r(3, 5)]),
+    ("Sigmoid", nn.Sigmoid(), [r(3, 5)]),
+    ("Tanh", nn.Tanh(), [r(3, 5)]),
+    ("Softmax", nn.Softmax(dim=1), [r(3, 5)]),
+    ("Softmax-dim0", nn.Softmax(dim=0), [r(3, 5)]),
+    ("LogSoftmax", nn.LogSoftmax(dim=-1), [r(2, 3, 5)]),
+    ("MaxPool2d", nn.MaxPool2d(2), [r(2, 3, 8, 8)]),
+    ("MaxPool2d-pad-stride", nn.MaxPool2d(3, stride=2, padding=1),
+     [r(1, 2, 7, 9)]),
+    ("AvgPool2d", nn.AvgPool2d(2), [r(2, 3, 8, 8)]),
+    ("AvgPool2d-pad", nn.AvgPool2d(3, stride=2, padding=1), [r(1, 2, 7, 7)]),
+    ("AvgPool2d-pad-exclude", nn.AvgPool2d(3, stride=2, padding=1,
+                                           count_include_pad=False),
+     [r(1, 2, 7, 7)]),
+    ("AdaptiveAvgPool2d-1", nn.AdaptiveAvgPool2d(1), [r(2, 3, 6, 6)]),
+    ("AdaptiveAvgPool2d-uneven", nn.AdaptiveAvgPool2d((3, 2)),
+     [r(1, 2, 7, 5)]),
+    ("LayerNorm", nn.LayerNorm(6), [r(3, 6)]),
+    ("LayerNorm-2d", nn.LayerNorm((4, 5)), [r(2, 4, 5)]),
+    ("Dropout", nn.Dropout(0.5), [r(3, 4)]),
+    ("Flatten", nn.Flatten(), [r(2, 3, 4, 5)]),
+    ("Identity", nn.Identity(), [r(3, 4)]),
+]
+
+
+def _batchnorm():
+    bn = nn.BatchNorm2d(3)
+    bn.running_mean = torch.randn(3)
+    bn.running_var = torch.rand(3) + 0.5
+    bn.weight.data = torch.randn(3)
+    bn.bias.data = torch.randn(3)
+    return bn
+
+
+MODULES.append(("BatchNorm2d", _batchnorm(), [r(2, 3, 4, 4)]))
+
+
+@pytest.mark.parametrize("name,module,inputs", MODULES,
+                         ids=[m[0] for m in MODULES])
+def test_module_rule(name, module, inputs):
+    # Inside a container the layer is a leaf (call_module); traced as the
+    # root, fx would trace into its forward instead.
+    check(nn.Sequential(module), *inputs)
+    assert any(n.op == "call_module"
+               for n in fx.symbolic_trace(nn.Sequential(module)).graph.nodes)
+
+
+# --- functions and methods --------------------------------------------------
+
+FUNCTIONS = [
+    ("matmul", lambda a, b: torch.matmul(a, b), [r(3, 4), r(4, 5)]),
+    ("matmul-batched", lambda a, b: torch.matmul(a, b), [r(2, 3, 4), r(4, 5)]),
+    ("mm", lambda a, b: torch.mm(a, b), [r(3, 4), r(4, 5)]),
+    ("bmm", lambda a, b: torch.bmm(a, b), [r(2, 3, 4), r(2, 4, 5)]),
+    ("matmul-operator", lambda a, b: a @ b, [r(3, 4), r(4, 2)]),
+    ("add", lambda a, b: torch.add(a, b), [r(3, 4), r(4)]),
+    ("add-operator-scalar", lambda a: a + 2.5, [r(3, 4)]),
+    ("radd-scalar", lambda a: 1.5 + a, [r(3, 4)]),
+    ("sub", lambda a, b: torch.sub(a, b), [r(3, 4), r(3, 1)]),
+    ("sub-operator", lambda a, b: a - b, [r(3, 4), r(3, 4)]),
+    ("rsub-scalar", lambda a: 1.0 - a, [r(3, 4)]),
+    ("mul", lambda a, b: torch.mul(a, b), [r(2, 3), r(2, 3)]),
+    ("mul-operator-scalar", lambda a: a * 3.0, [r(2, 3)]),
+    ("div", lambda a, b: torch.div(a, b), [r(2, 3), r(2, 3).abs() + 1]),
+    ("div-operator-scalar", lambda a: a / 4.0, [r(2, 3)]),
+    ("rdiv-scalar", lambda a: 2.0 / a, [r(2, 3).abs() + 1]),
+    ("relu", lambda a: torch.relu(a), [r(3, 4)]),
+    ("F.relu", lambda a: F.relu(a), [r(3, 4)]),
+    ("gelu", lambda a: F.gelu(a), [r(3, 4)]),
+    ("sigmoid", lambda a: torch.sigmoid(a), [r(3, 4)]),
+    ("tanh", lambda a: torch.tanh(a), [r(3, 4)]),
+    ("exp", lambda a: torch.exp(a), [r(3, 4)]),
+    ("log", lambda a: torch.log(a), [r(3, 4).abs() + 0.1]),
+    ("sqrt", lambda a: torch.sqrt(a), [r(3, 4).abs()]),
+    ("neg", lambda a: torch.neg(a), [r(3, 4)]),
+    ("neg-operator", lambda a: -a, [r(3, 4)]),
+    ("softmax", lambda a: F.softmax(a, dim=-1), [r(3, 4)]),
+    ("torch.softmax", lambda a: torch.softmax(a, 0), [r(3, 4)]),
+    ("log_softmax", lambda a: F.log_softmax(a, dim=1), [r(3, 4)]),
+    ("flatten", lambda a: torch.flatten(a, 1), [r(2, 3, 4)]),
+    ("flatten-all", lambda a: torch.flatten(a), [r(2, 3, 4)]),
+    ("reshape", lambda a: torch.reshape(a, (4, -1)), [r(2, 3, 4)]),
+    ("view", lambda a: a.view(-1, 12), [r(2, 3, 4)]),
+    ("view-varargs", lambda a: a.view(6, 4), [r(2, 3, 4)]),
+    ("permute", lambda a: a.permute(2, 0, 1), [r(2, 3, 4)]),
+    ("torch.permute", lambda a: torch.permute(a, (1, 2, 0)), [r(2, 3, 4)]),
+    ("transpose", lambda a: torch.transpose(a, 0, 2), [r(2, 3, 4)]),
+    ("transpose-method", lambda a: a.transpose(-1, -2), [r(2, 3, 4)]),
+    ("contiguous", lambda a: a.permute(1, 0).contiguous(), [r(2, 3)]),
+    ("cat", lambda a, b: torch.cat([a, b], dim=1), [r(2, 3), r(2, 5)]),
+    ("cat-dim0", lambda a, b: torch.cat((a, b)), [r(2, 3), r(1, 3)]),
+    ("mean", lambda a: a.mean(dim=1), [r(3, 4, 5)]),
+    ("mean-keepdim", lambda a: torch.mean(a, dim=(1, 2), keepdim=True),
+     [r(3, 4, 5)]),
+    ("sum", lambda a: torch.sum(a, 0), [r(3, 4)]),
+    ("sum-all", lambda a: a.sum(), [r(3, 4)]),
+    ("amax", lambda a: torch.amax(a, dim=1, keepdim=True), [r(3, 4)]),
+    ("amax-dims", lambda a: a.amax(dim=(0, 2)), [r(3, 4, 2)]),
+    ("unsqueeze", lambda a: a.unsqueeze(1), [r(3, 4)]),
+    ("torch.unsqueeze", lambda a: torch.unsqueeze(a, -1), [r(3, 4)]),
+    ("squeeze", lambda a: a.squeeze(1), [r(3, 1, 4)]),
+    ("squeeze-all", lambda a: torch.squeeze(a), [r(1, 3, 1, 4)]),
+    ("size-and-shape", lambda a: a.view(a.size(0), a.shape[1] * a.size(2)),
+     [r(2, 3, 4)]),
+    ("getitem-slice", lambda a: a[:, 1:3], [r(3, 4)]),
+    ("getitem-int-step", lambda a: a[1, ::2], [r(3, 6)]),
+    ("getitem-none-ellipsis", lambda a: a[..., None, 0], [r(2, 3, 4)]),
+    ("conv2d", lambda a, w: F.conv2d(a, w, padding=1), [r(1, 2, 5, 5),
+                                                       r(3, 2, 3, 3)]),
+    ("max_pool2d", lambda a: F.max_pool2d(a, 2), [r(1, 2, 6, 6)]),
+    ("avg_pool2d", lambda a: F.avg_pool2d(a, 3, 1, 1), [r(1, 2, 5, 5)]),
+    ("adaptive_avg_pool2d", lambda a: F.adaptive_avg_pool2d(a, (2, 2)),
+     [r(1, 2, 6, 4)]),
+    ("linear", lambda a, w, b: F.linear(a, w, b), [r(3, 5), r(4, 5), r(4)]),
+    ("layer_norm", lambda a: F.layer_norm(a, (4,)), [r(3, 4)]),
+    ("tuple-output", lambda a: (a + 1.0, a * 2.0), [r(2, 2)]),
+]
+
+
+@pytest.mark.parametrize("name,fn,inputs", FUNCTIONS,
+                         ids=[f[0] for f in FUNCTIONS])
+def test_function_rule(name, fn, inputs):
+    check(Fn(fn), *inputs)
+
+
+# --- models -----------------------------------------------------------------
+
+class SmallCNN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 4, 3, padding=1)
+        self.bn1 = nn.BatchNorm2d(4)
+        self.pool = nn.MaxPool2d(2)
+        self.conv2 = nn.Conv2d(4, 8, 3)
+        self.avg = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(8, 10)
+
+    def forward(self, x):
+        x = self.pool(F.relu(self.bn1(self.conv1(x))))
+        x = F.relu(self.conv2(x))
+        x = torch.flatten(self.avg(x), 1)
+        return F.log_softmax(self.fc(x), dim=1)
+
+
+class Block(nn.Module):
+    """A transformer-style MLP block: LayerNorm, GELU, residual."""
+
+    def __init__(self):
+        super().__init__()
+        self.norm = nn.LayerNorm(16)
+        self.fc1 = nn.Linear(16, 32)
+        self.act = nn.GELU()
+        self.fc2 = nn.Linear(32, 16)
+        self.drop = nn.Dropout(0.1)
+
+    def forward(self, x):
+        return x + self.drop(self.fc2(self.act(self.fc1(self.norm(x)))))
+
+
+def test_mlp():
+    model = nn.Sequential(nn.Linear(20, 16), nn.ReLU(), nn.Linear(16, 4))
+    check(model, r(5, 20))
+
+
+def test_small_cnn_with_batchnorm_and_pooling():
+    model = SmallCNN()
+    with torch.no_grad():
+        model.bn1.running_mean.uniform_(-0.5, 0.5)
+        model.bn1.running_var.uniform_(0.5, 1.5)
+    check(model, r(2, 1, 12, 12))
+
+
+def test_layernorm_gelu_block():
+    check(Block(), r(2, 5, 16))
+
+
+def test_dynamic_batch():
+    model = nn.Sequential(nn.Linear(6, 3), nn.Softmax(dim=1))
+    model.eval()
+    gm = fx.symbolic_trace(model)
+    vm = relax.VirtualMachine(
+        relax.vm.build(from_fx(gm, input_shapes=[(None, 6)])), mlc.cpu())
+    for batch in (1, 7):
+        x = r(batch, 6)
+        np.testing.assert_allclose(vm["main"](x.numpy()).numpy(),
+                                   model(x).detach().numpy(), rtol=1e-4,
+                                   atol=1e-5)
+
+
+def test_shapes_from_shape_propagation():
+    from torch.fx.passes.shape_prop import ShapeProp
+    model = nn.Sequential(nn.Linear(3, 2))
+    gm = fx.symbolic_trace(model)
+    ShapeProp(gm).propagate(r(4, 3))
+    assert "relax.dense" in str(from_fx(gm))
+
+
+# --- maps and errors --------------------------------------------------------
+
+def test_user_maps_override_the_defaults():
+    calls = []
+
+    def my_relu(bb, node_map, node, module):
+        calls.append(node.name)
+        return bb.emit(relax.op.relu(node_map[node.args[0]]))
+
+    model = nn.Sequential(nn.Linear(3, 3), nn.ReLU())
+    mod = from_fx(fx.symbolic_trace(model), input_shapes=[(2, 3)],
+                  call_module_map={nn.ReLU: my_relu})
+    assert len(calls) == 1
+    assert "relax.relu" in str(mod)
+
+
+class Unsupported(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(4, 4)
+        self.up = nn.Upsample(scale_factor=2)
+
+    def forward(self, x):
+        y = torch.cumsum(self.lin(x), dim=1)
+        z = y.clamp(min=0)
+        return self.up(z.unsqueeze(0)) + torch.erfinv(z)
+
+
+def test_one_error_names_every_unsupported_node():
+    tracer = fx.Tracer()
+    tracer.record_stack_traces = True
+    model = Unsupported()
+    gm = fx.GraphModule(model, tracer.trace(model))
+    with pytest.raises(UnsupportedOperatorError) as info:
+        from_fx(gm, input_shapes=[(2, 4)])
+    message = str(info.value)
+    assert "4 operation(s)" in message
+    for piece in ["cumsum: function torch.cumsum", "clamp: method .clamp()",
+                  "up: module Upsample ('up')", "erfinv: function torch.erfinv",
+                  "test_fx_importer.py:"]:
+        assert piece in message, message
+    # Nothing was built: the message lists them before any emission.
+    assert isinstance(info.value, mlc.MLCError)
+
+
+def test_unsupported_without_stack_traces_names_traced_lines():
+    with pytest.raises(UnsupportedOperatorError,
+                       match=r"cumsum: function torch\.cumsum at line \d+ of "
+                             r"the traced code: cumsum = torch\.cumsum"):
+        from_fx(fx.symbolic_trace(Fn(lambda a: torch.cumsum(a, 0))),
+                input_shapes=[(3,)])
+
+
+def test_training_mode_layers_are_rejected():
+    model = nn.Sequential(nn.BatchNorm2d(2))
+    model.train()
+    with pytest.raises(mlc.MLCError, match="training mode"):
+        from_fx(fx.symbolic_trace(model), input_shapes=[(1, 2, 3, 3)])
+
+
+def test_input_count_must_match():
+    with pytest.raises(mlc.MLCError, match="2 inputs but 1 shapes"):
+        from_fx(fx.symbolic_trace(Fn(lambda a, b: a + b)),
+                input_shapes=[(3,)])
+
+
+def test_importer_needs_a_graph_module():
+    with pytest.raises(TypeError, match="GraphModule"):
+        from_fx(nn.ReLU(), input_shapes=[(3,)])
