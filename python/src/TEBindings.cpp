@@ -140,6 +140,17 @@ void mlc::python::registerTE(py::module_ &m) {
       .def("__or__", binaryOp([](Expr a, Expr b) { return a || b; }))
       .def("__ror__", binaryOp([](Expr a, Expr b) { return a || b; }, true))
       .def("__invert__", [](const Expr &a) { return !a; })
+      .def(
+          "same_as",
+          [](const Expr &self, py::object other) {
+            if (!py::isinstance<Expr>(other))
+              return false;
+            Expr o = other.cast<Expr>();
+            if (self.getValue() || o.getValue())
+              return self.getValue() == o.getValue();
+            return self.getConstantInt() == o.getConstantInt();
+          },
+          "Whether both are the same value (not a symbolic comparison).")
       .def("__hash__",
            [](py::object self) {
              return reinterpret_cast<intptr_t>(self.ptr());

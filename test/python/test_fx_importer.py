@@ -270,6 +270,20 @@ def test_dynamic_batch():
                                    atol=1e-5)
 
 
+def test_dynamic_batch_through_conv_pool_and_flatten():
+    model = nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Flatten(), nn.Linear(4 * 3 * 3, 5)).eval()
+    gm = fx.symbolic_trace(model)
+    vm = relax.VirtualMachine(
+        relax.vm.build(from_fx(gm, input_shapes=[(None, 1, 8, 8)])),
+        mlc.cpu())
+    for batch in (1, 3):
+        x = r(batch, 1, 8, 8)
+        np.testing.assert_allclose(vm["main"](x.numpy()).numpy(),
+                                   model(x).detach().numpy(), rtol=1e-4,
+                                   atol=1e-5)
+
+
 def test_shapes_from_shape_propagation():
     from torch.fx.passes.shape_prop import ShapeProp
     model = nn.Sequential(nn.Linear(3, 2))

@@ -16,7 +16,10 @@ def reshape(x, newshape, name="reshape"):
         inner_count *= static(s, "reshape")
     newshape = [int(s) if isinstance(s, int) else s for s in newshape]
     if lead_dynamic:
-        if not newshape or newshape[0] not in (-1, shape[0]):
+        first = newshape[0] if newshape else None
+        keeps_batch = (isinstance(first, int) and first == -1) or \
+            (isinstance(first, te.Expr) and first.same_as(shape[0]))
+        if not keeps_batch:
             raise ValueError("reshape of a dynamic batch must keep it as the "
                              "first dimension")
         out_inner = list(newshape[1:])
@@ -93,12 +96,15 @@ def expand_dims(x, axis, name="expand_dims"):
 
 def squeeze(x, axis=None, name="squeeze"):
     ndim = len(x.shape)
+    def is_one(size):  # a symbolic size is never known to be 1
+        return isinstance(size, int) and size == 1
+
     if axis is None:
-        axes = [d for d, s in enumerate(x.shape) if s == 1]
+        axes = [d for d, s in enumerate(x.shape) if is_one(s)]
     else:
         axes = [normalize_axis(a, ndim) for a in
                 (axis if isinstance(axis, (list, tuple)) else [axis])]
-        axes = [a for a in axes if x.shape[a] == 1]
+        axes = [a for a in axes if is_one(x.shape[a])]
     out_shape = [s for d, s in enumerate(x.shape) if d not in axes]
 
     def fcompute(*i):
