@@ -6,6 +6,7 @@
 #include "mlc/Dialect/Relax/IR/Relax.h"
 #include "mlc/Dialect/Relax/Transforms/Passes.h"
 #include "mlc/Pipelines/Pipelines.h"
+#include "mlc/Transforms/Passes.h"
 #include "mlc/Dialect/TIR/IR/TIR.h"
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -110,6 +111,7 @@ void mlc::registerAllPasses() {
   using namespace mlir;
   mlc::registerMLCConversionPasses();
   mlc::relax::registerRelaxPasses();
+  mlc::registerMLCTransformsPasses();
   mlc::registerPipelines();
   mlir::registerTransformsPasses();
   mlir::registerConversionPasses();

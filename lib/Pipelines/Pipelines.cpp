@@ -4,6 +4,7 @@
 
 #include "mlc/Conversion/Passes.h"
 #include "mlc/Dialect/Relax/Transforms/Passes.h"
+#include "mlc/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
@@ -29,8 +30,17 @@ void mlc::buildLowerToFuncPipeline(OpPassManager &pm,
   // Graph and tensor programs to func + linalg on tensors.
   if (options.legalize)
     pm.addPass(mlc::relax::createRelaxLegalizePass());
+  if (options.fuse)
+    pm.addPass(mlc::relax::createRelaxFusePass());
   pm.addPass(mlc::createConvertTIRToLinalgPass());
   pm.addPass(mlc::createConvertRelaxToFuncPass());
+  pm.addPass(createCanonicalizerPass());
+  if (options.fuse) {
+    // Element-wise generics of one function become one loop nest, written
+    // over the tensor it consumes.
+    pm.addPass(createLinalgElementwiseOpFusionPass());
+    pm.addNestedPass<func::FuncOp>(mlc::createMLCElementwiseInPlacePass());
+  }
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }

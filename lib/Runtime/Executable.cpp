@@ -128,6 +128,7 @@ std::unique_ptr<Executable> Executable::compile(ModuleOp module,
 
   OwningOpRef<ModuleOp> work(cast<ModuleOp>(module->clone()));
   mlc::LowerToLLVMOptions pipelineOptions;
+  pipelineOptions.fuse = options.fuse;
   PassManager toFunc(ctx);
   mlc::buildLowerToFuncPipeline(toFunc, pipelineOptions);
   if (failed(toFunc.run(*work)))

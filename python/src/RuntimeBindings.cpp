@@ -139,12 +139,13 @@ void mlc::python::registerRuntime(py::module_ &m) {
 
   m.def(
       "compile",
-      [](std::shared_ptr<PyModule> module, unsigned optLevel) {
+      [](std::shared_ptr<PyModule> module, unsigned optLevel, bool fuse) {
         runtime::CompileOptions options;
         options.optLevel = optLevel;
+        options.fuse = fuse;
         std::shared_ptr<Executable> exe =
             Executable::compile(module->get(), options);
         return exe;
       },
-      py::arg("module"), py::arg("opt_level") = 3);
+      py::arg("module"), py::arg("opt_level") = 3, py::arg("fuse") = true);
 }

@@ -284,3 +284,25 @@ def test_build_errors():
         mlc.build(te.create_prim_func([A, te_relu(A)]), target="cuda")
     with pytest.raises(TypeError, match="takes a te.create_prim_func"):
         mlc.build("not a module")
+
+
+def test_fused_and_unfused_builds_agree():
+    w, bias = rand(16, 8), rand(16)
+    x = relax.Var("x", (None, 8), relax.DynTensorType(2, "float32"))
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x]):
+        with bb.dataflow():
+            y = bb.emit(relax.op.dense(x, relax.const(w)))
+            y = bb.emit(relax.op.add(y, relax.const(bias)))
+            out = bb.emit_output(bb.emit(relax.op.relu(y)))
+        bb.emit_func_output(out)
+    mod = bb.get()
+    data = rand(5, 8)
+    ref = np.maximum(data @ w.T + bias, 0)
+    for fuse in (True, False):
+        vm = relax.VirtualMachine(relax.vm.build(mod, fuse=fuse), mlc.cpu())
+        np.testing.assert_allclose(vm["main"](data).numpy(), ref, rtol=1e-5,
+                                   atol=1e-5)
+    lowered = relax.vm.build(mod).lowered_text()
+    assert "fused_dense_add_relu" in lowered
+    assert "fused" not in relax.vm.build(mod, fuse=False).lowered_text()

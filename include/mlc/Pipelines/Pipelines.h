@@ -16,6 +16,11 @@ struct LowerToLLVMOptions
   Option<bool> legalize{*this, "legalize",
                         llvm::cl::desc("Legalize high-level relax ops first"),
                         llvm::cl::init(true)};
+  Option<bool> fuse{
+      *this, "fuse",
+      llvm::cl::desc("Fuse call_tir chains (--relax-fuse), then element-wise "
+                     "linalg ops, written in place"),
+      llvm::cl::init(true)};
   Option<bool> cInterface{
       *this, "c-interface",
       llvm::cl::desc("Emit _mlir_ciface_ wrappers taking memref descriptors "

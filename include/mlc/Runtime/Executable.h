@@ -71,6 +71,8 @@ struct OwnedBuffer {
 struct CompileOptions {
   /// LLVM optimization level of the generated code (0-3).
   unsigned optLevel = 3;
+  /// Fuse call_tir chains and element-wise ops (mlc-lower-to-llvm's fuse).
+  bool fuse = true;
 };
 
 class Executable {

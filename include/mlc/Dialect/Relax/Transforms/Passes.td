@@ -29,4 +29,28 @@ def RelaxLegalizePass : Pass<"relax-legalize", "mlir::ModuleOp"> {
   let dependentDialects = ["mlc::tir::TIRDialect"];
 }
 
+def RelaxFusePass : Pass<"relax-fuse", "mlir::ModuleOp"> {
+  let summary = "Fuses call_tir chains into one tir.func (FuseOps + FuseTIR)";
+  let description = [{
+    A `relax.call_tir` whose only use is a `relax.call_tir` of an injective
+    tensor function (no reduction: element-wise and broadcast ops) in the
+    same block is merged with it: one `tir.func` holds both bodies, the
+    intermediate becoming a temporary of that function, and one call
+    replaces the two. Repeated, `dense -> add -> relu` becomes one
+    `fused_dense_add_relu`. After `--convert-tir-to-linalg`, upstream
+    elementwise fusion merges the injective generics, and their result is
+    written over the reduction's, so no intermediate buffer remains.
+    Functions no longer called are erased.
+
+    ```mlir
+    %0 = relax.call_tir @dense(%x, %w) : ...
+    %1 = relax.call_tir @add(%0, %b) : ...
+    %2 = relax.call_tir @relu(%1) : ...
+    ```
+
+    becomes `%2 = relax.call_tir @fused_dense_add_relu(%x, %w, %b) : ...`.
+  }];
+  let dependentDialects = ["mlc::tir::TIRDialect"];
+}
+
 #endif // MLC_DIALECT_RELAX_TRANSFORMS_PASSES_TD

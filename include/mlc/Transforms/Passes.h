@@ -1,0 +1,27 @@
+//===- Passes.h - mlc's transformations of upstream IR ----------*- C++ -*-===//
+
+#ifndef MLC_TRANSFORMS_PASSES_H
+#define MLC_TRANSFORMS_PASSES_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+class RewritePatternSet;
+} // namespace mlir
+
+namespace mlc {
+
+#define GEN_PASS_DECL
+#include "mlc/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "mlc/Transforms/Passes.h.inc"
+
+/// Adds the pattern of --mlc-elementwise-in-place.
+void populateElementwiseInPlacePatterns(mlir::RewritePatternSet &patterns);
+
+} // namespace mlc
+
+#endif // MLC_TRANSFORMS_PASSES_H
