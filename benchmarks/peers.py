@@ -1,0 +1,50 @@
+"""Runs one peer measurement in this process and prints it as JSON.
+
+Called by run.py in a subprocess whose environment selects the BLAS
+(LD_LIBRARY_PATH) and the thread count, so that several BLAS builds are
+measured in one run. Usage: peers.py WHAT SIZE THREADS REPEATS
+"""
+
+import json
+import sys
+import time
+
+import numpy as np
+
+
+def median_time(fn, repeats):
+    fn()  # warm-up
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return float(np.median(times))
+
+
+def main():
+    what, size, threads, repeats = sys.argv[1], int(sys.argv[2]), \
+        int(sys.argv[3]), int(sys.argv[4])
+    rng = np.random.default_rng(0)
+    if what == "numpy-sgemm":
+        a = rng.standard_normal((size, size), dtype=np.float32)
+        b = rng.standard_normal((size, size), dtype=np.float32)
+        t = median_time(lambda: a @ b, repeats)
+    else:
+        import torch
+        torch.set_num_threads(threads)
+        if what == "torch-sgemm":
+            a = torch.randn(size, size)
+            b = torch.randn(size, size)
+            t = median_time(lambda: torch.mm(a, b), repeats)
+        else:  # torch-mlp / torch-mlp-unfused baseline: eager MLP at batch
+            lin0, lin1 = torch.nn.Linear(784, 128), torch.nn.Linear(128, 10)
+            model = torch.nn.Sequential(lin0, torch.nn.ReLU(), lin1).eval()
+            x = torch.randn(size, 784)
+            with torch.no_grad():
+                t = median_time(lambda: model(x), repeats)
+    print(json.dumps({"seconds": t}))
+
+
+if __name__ == "__main__":
+    main()
