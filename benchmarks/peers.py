@@ -7,19 +7,10 @@ measured in one run. Usage: peers.py WHAT SIZE THREADS REPEATS
 
 import json
 import sys
-import time
 
 import numpy as np
 
-
-def median_time(fn, repeats):
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return float(np.median(times))
+from timing import median_time
 
 
 def main():

@@ -22,23 +22,14 @@ import time
 
 import numpy as np
 
+from timing import median_time
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 LIBDIR = "/usr/lib/x86_64-linux-gnu"
 BLAS = {
     "reference": os.path.join(LIBDIR, "blas"),
     "openblas": os.path.join(LIBDIR, "openblas-pthread"),
 }
-
-
-def median_time(fn, repeats, warmup=True):
-    if warmup:
-        fn()
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return float(np.median(times))
 
 
 def peak_gflops(threads):

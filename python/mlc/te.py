@@ -85,28 +85,28 @@ def prod(expr, axis):
     return lib.te.prod(expr, axis)
 
 
-def max(expr, b=None, axis=None):  # pylint: disable=redefined-builtin
-    """``te.max(a, b)``: element-wise maximum; ``te.max(expr, axis=k)``:
-    maximum over reduction axes."""
-    if axis is None and _is_axes(b):
-        axis, b = b, None
-    if axis is not None:
-        return lib.te.reduce_max(expr, axis)
-    if b is None:
-        raise TypeError("te.max takes a second operand or an axis")
-    return lib.te.max(expr, b)
+def _reduce_or_elementwise(elementwise, reduction, name):
+    """te.max/te.min: element-wise with a second operand, a reduction with
+    an axis (given as `axis=` or as the second argument)."""
+
+    def op(expr, b=None, axis=None):
+        if axis is None and _is_axes(b):
+            axis, b = b, None
+        if axis is not None:
+            return reduction(expr, axis)
+        if b is None:
+            raise TypeError(f"te.{name} takes a second operand or an axis")
+        return elementwise(expr, b)
+
+    op.__name__ = name
+    op.__doc__ = (f"``te.{name}(a, b)``: element-wise {name}imum; "
+                  f"``te.{name}(expr, axis=k)``: {name}imum over reduction "
+                  "axes.")
+    return op
 
 
-def min(expr, b=None, axis=None):  # pylint: disable=redefined-builtin
-    """``te.min(a, b)``: element-wise minimum; ``te.min(expr, axis=k)``:
-    minimum over reduction axes."""
-    if axis is None and _is_axes(b):
-        axis, b = b, None
-    if axis is not None:
-        return lib.te.reduce_min(expr, axis)
-    if b is None:
-        raise TypeError("te.min takes a second operand or an axis")
-    return lib.te.min(expr, b)
+max = _reduce_or_elementwise(lib.te.max, lib.te.reduce_max, "max")  # pylint: disable=redefined-builtin
+min = _reduce_or_elementwise(lib.te.min, lib.te.reduce_min, "min")  # pylint: disable=redefined-builtin
 
 
 def if_then_else(cond, then_value, else_value):

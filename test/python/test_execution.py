@@ -5,6 +5,7 @@ import pytest
 
 import mlc
 from mlc import relax, te, topi
+from programs import te_matmul, te_relu
 
 RTOL = 1e-5
 
@@ -22,17 +23,6 @@ def run(tensors, *inputs):
             if not t.is_placeholder]
     f(*[mlc.nd.array(x) for x in inputs], *outs)
     return [o.numpy() for o in outs]
-
-
-def te_matmul(A, B):
-    k = te.reduce_axis((0, A.shape[1]), name="k")
-    return te.compute((A.shape[0], B.shape[1]),
-                      lambda i, j: te.sum(A[i, k] * B[k, j], axis=k),
-                      name="matmul")
-
-
-def te_relu(A):
-    return te.compute(A.shape, lambda *i: te.max(A(*i), 0), name="relu")
 
 
 @pytest.mark.parametrize("m,k,n", [(128, 128, 128), (37, 53, 29)])

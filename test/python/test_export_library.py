@@ -8,6 +8,7 @@ import numpy as np
 
 import mlc
 from mlc import relax, te
+from programs import te_matmul, te_relu
 
 LOADER = os.path.join(os.path.dirname(mlc.__file__), "runtime", "loader.py")
 
@@ -32,17 +33,6 @@ except TypeError as error:
     print("count error:", error)
 print("ok", out.shape)
 """
-
-
-def te_matmul(A, B):
-    k = te.reduce_axis((0, A.shape[1]), name="k")
-    return te.compute((A.shape[0], B.shape[1]),
-                      lambda i, j: te.sum(A[i, k] * B[k, j], axis=k),
-                      name="matmul")
-
-
-def te_relu(A):
-    return te.compute(A.shape, lambda *i: te.max(A(*i), 0), name="relu")
 
 
 def test_exported_library_runs_without_mlir(tmp_path):

@@ -161,22 +161,26 @@ def adaptive_avg_pool2d(data, output_size, name="adaptive_avg_pool2d"):
     return te.compute(total.shape, favg, name=name)
 
 
-def softmax(x, axis=-1, name="softmax"):
-    axis = normalize_axis(axis, len(x.shape))
+def _softmax_parts(x, axis, name):
+    """The row maximum, exp(x - max) and its sum along `axis` (keepdims):
+    what softmax and log_softmax share."""
     mx = _reduce(x, axis, True, "max", name + "_max")
     e = te.compute(x.shape, lambda *i: te.exp(x(*i) - mx(*_keep(i, axis))),
                    name=name + "_exp")
     s = _reduce(e, axis, True, "sum", name + "_sum")
+    return mx, e, s
+
+
+def softmax(x, axis=-1, name="softmax"):
+    axis = normalize_axis(axis, len(x.shape))
+    _, e, s = _softmax_parts(x, axis, name)
     return te.compute(x.shape, lambda *i: e(*i) / s(*_keep(i, axis)),
                       name=name)
 
 
 def log_softmax(x, axis=-1, name="log_softmax"):
     axis = normalize_axis(axis, len(x.shape))
-    mx = _reduce(x, axis, True, "max", name + "_max")
-    e = te.compute(x.shape, lambda *i: te.exp(x(*i) - mx(*_keep(i, axis))),
-                   name=name + "_exp")
-    s = _reduce(e, axis, True, "sum", name + "_sum")
+    mx, _, s = _softmax_parts(x, axis, name)
     return te.compute(
         x.shape,
         lambda *i: x(*i) - mx(*_keep(i, axis)) - te.log(s(*_keep(i, axis))),
