@@ -7,6 +7,7 @@
 #include "mlc/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -63,19 +64,42 @@ void mlc::buildFuncToLLVMPipeline(OpPassManager &pm,
   if (options.cInterface)
     pm.addNestedPass<func::FuncOp>(LLVM::createLLVMRequestCWrappersPass());
 
-  // Loops: linalg -> affine -> scf -> cf.
+  // Register blocks of vectors for what has static shapes, accumulators
+  // kept in registers (subviews folded into the transfers first, which the
+  // hoisting needs).
+  if (options.vectorize) {
+    pm.addNestedPass<func::FuncOp>(mlc::createMLCVectorizePass());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(memref::createFoldMemRefAliasOpsPass());
+    pm.addPass(createCanonicalizerPass());
+    pm.addNestedPass<func::FuncOp>(mlc::createMLCHoistVectorTransfersPass());
+    pm.addPass(createCanonicalizerPass());
+  }
+
+  // Loops: linalg -> affine -> scf -> cf; vector transfers to loads.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToAffineLoopsPass());
   pm.addPass(createLowerAffinePass());
+  if (options.vectorize) {
+    VectorTransferToSCFOptions transfers;
+    transfers.enableFullUnroll(true);
+    pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(transfers));
+    pm.addPass(createLowerAffinePass());
+  }
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
 
-  // LLVM. Math ops without an LLVM intrinsic (erf, tanh, ...) call libm.
+  // LLVM. Math ops without an LLVM intrinsic (erf, tanh, ...) call libm,
+  // one element at a time for vectors; then vectors, whose lowering makes
+  // arith ops the later steps convert.
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
+  if (options.vectorize)
+    pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());

@@ -1,12 +1,14 @@
 // The whole pipeline: relax + tir to the LLVM dialect, with C interfaces.
 // RUN: mlc-opt %S/../../examples/chapter_module.mlir --mlc-lower-to-llvm | FileCheck %s
+// RUN: mlc-opt %S/../../examples/chapter_module.mlir --mlc-lower-to-llvm=vectorize=false | FileCheck %s --check-prefix=SCALAR
 // RUN: mlc-opt %s --mlc-lower-to-llvm | FileCheck %s --check-prefix=HIGH
 
+// Vectorized: the matmul accumulates a 4x64 block with vector FMAs, the
+// relu takes the maximum of 64 lanes at a time.
 // CHECK-LABEL: llvm.func @te_matmul_relu(
 // CHECK:         llvm.call @malloc
-// CHECK:         llvm.fmul
-// CHECK:         llvm.fadd
-// CHECK:         llvm.intr.maximum
+// CHECK:         llvm.intr.fmuladd({{.*}}) : (vector<64xf32>, vector<64xf32>, vector<64xf32>)
+// CHECK:         llvm.intr.maximum({{.*}}) : (vector<64xf32>, vector<64xf32>)
 // CHECK-LABEL: llvm.func @main(
 // CHECK:         llvm.call @te_matmul_relu(
 // CHECK-LABEL: llvm.func @_mlir_ciface_main(
@@ -15,6 +17,13 @@
 // CHECK-NOT:     linalg.
 // CHECK-NOT:     memref.
 // CHECK-NOT:     unrealized_conversion_cast
+
+// Without vectorization: scalar loops.
+// SCALAR-LABEL: llvm.func @te_matmul_relu(
+// SCALAR:         llvm.fmul %{{.*}}, %{{.*}} : f32
+// SCALAR:         llvm.fadd %{{.*}}, %{{.*}} : f32
+// SCALAR:         llvm.intr.maximum(%{{.*}}, %{{.*}}) : (f32, f32)
+// SCALAR-NOT:     vector<
 
 // High-level ops are legalized on the way.
 // HIGH-LABEL: llvm.func @dense(

@@ -21,6 +21,11 @@ struct LowerToLLVMOptions
       llvm::cl::desc("Fuse call_tir chains (--relax-fuse), then element-wise "
                      "linalg ops, written in place"),
       llvm::cl::init(true)};
+  Option<bool> vectorize{
+      *this, "vectorize",
+      llvm::cl::desc("Tile static-shape linalg ops to register blocks and "
+                     "vectorize them (--mlc-vectorize)"),
+      llvm::cl::init(true)};
   Option<bool> cInterface{
       *this, "c-interface",
       llvm::cl::desc("Emit _mlir_ciface_ wrappers taking memref descriptors "

@@ -27,4 +27,41 @@ def MLCElementwiseInPlacePass
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def MLCVectorizePass : Pass<"mlc-vectorize", "mlir::func::FuncOp"> {
+  let summary = "Tiles linalg ops on buffers to register blocks, vectorizes "
+                "them and keeps accumulators in registers";
+  let description = [{
+    For each `linalg.generic` or `linalg.fill` on buffers with static loop
+    ranges that linalg can vectorize: tiles it with upstream
+    `scf::tileUsingSCF` so that one tile is a register block (up to 64
+    elements of the output's last dimension, up to 4 rows of the one
+    before, one step of every other loop), the block loop outermost so that
+    a panel of the right operand stays in cache, then vectorizes the tile
+    with `linalg::vectorize`. Run `canonicalize` and
+    `--mlc-hoist-vector-transfers` afterwards. Tile sizes divide
+    the loop extents, so every tile has a static shape; ops that cannot be
+    vectorized (data-dependent or guarded reads) are left to the scalar
+    loops.
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::affine::AffineDialect"];
+}
+
+def MLCHoistVectorTransfersPass
+    : Pass<"mlc-hoist-vector-transfers", "mlir::func::FuncOp"> {
+  let summary = "Keeps vector accumulators in registers; allows FMAs";
+  let description = [{
+    After `--mlc-vectorize` and canonicalization: moves loop-invariant code
+    out of loops, then runs upstream `linalg::hoistRedundantVectorTransfers`
+    so that a reduction loop's accumulator block is read once before the
+    loop and written once after it, and marks vector float multiplications
+    and additions `fastmath<contract>` so LLVM may fuse them into FMAs (what
+    C compilers do with -ffp-contract=fast).
+  }];
+  let dependentDialects = ["mlir::vector::VectorDialect"];
+}
+
 #endif // MLC_TRANSFORMS_PASSES_TD

@@ -1,0 +1,157 @@
+//===- Vectorize.cpp - linalg on buffers to register blocks of vectors ----===//
+//
+// Upstream tiling (TilingInterface), linalg vectorization and transfer
+// hoisting, with mlc's choice of tile sizes and loop order. Working on
+// buffers (after bufferization) keeps the tiled loops free of tensor
+// iter_args, which bufferization would copy.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mlc/Transforms/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
+
+namespace mlc {
+#define GEN_PASS_DEF_MLCVECTORIZEPASS
+#define GEN_PASS_DEF_MLCHOISTVECTORTRANSFERSPASS
+#include "mlc/Transforms/Passes.h.inc"
+} // namespace mlc
+
+using namespace mlir;
+
+namespace {
+
+/// The largest of `choices` dividing `extent` (choices in decreasing order).
+int64_t largestDivisor(int64_t extent, ArrayRef<int64_t> choices) {
+  for (int64_t c : choices)
+    if (extent % c == 0)
+      return c;
+  return 1;
+}
+
+struct Tiling {
+  SmallVector<int64_t> sizes;
+  SmallVector<int64_t> interchange;
+};
+
+/// A register block: the output's last dimension in up to 64 elements (4
+/// AVX-512 registers of f32), the one before in up to 4 rows, every other
+/// loop one step. Loop order: the last dimension's blocks outermost, then
+/// the rows, then the rest, so that the block of the right operand a row
+/// block uses stays in cache across the rows.
+Tiling registerBlock(linalg::LinalgOp op, ArrayRef<int64_t> ranges) {
+  Tiling tiling;
+  tiling.sizes.assign(ranges.size(), 1);
+  AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  auto loopOf = [&](int64_t result) -> std::optional<unsigned> {
+    if (result < 0)
+      return std::nullopt;
+    auto dim = dyn_cast<AffineDimExpr>(out.getResult(result));
+    if (!dim || iterators[dim.getPosition()] != utils::IteratorType::parallel)
+      return std::nullopt;
+    return dim.getPosition();
+  };
+  int64_t rank = out.getNumResults();
+  std::optional<unsigned> inner = loopOf(rank - 1);
+  std::optional<unsigned> outer = loopOf(rank - 2);
+  if (inner)
+    tiling.sizes[*inner] = largestDivisor(ranges[*inner], {64, 32, 16, 8, 4, 2});
+  if (outer)
+    tiling.sizes[*outer] = largestDivisor(ranges[*outer], {4, 2});
+  if (inner)
+    tiling.interchange.push_back(*inner);
+  if (outer)
+    tiling.interchange.push_back(*outer);
+  for (unsigned d = 0; d < ranges.size(); ++d)
+    if (!llvm::is_contained(tiling.interchange, d))
+      tiling.interchange.push_back(d);
+  return tiling;
+}
+
+struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    IRRewriter rewriter(&getContext());
+    SmallVector<linalg::LinalgOp> ops;
+    func.walk([&](linalg::LinalgOp op) {
+      if (isa<linalg::GenericOp, linalg::FillOp>(op) &&
+          op.hasPureBufferSemantics() && op.getNumDpsInits() == 1)
+        ops.push_back(op);
+    });
+    for (linalg::LinalgOp op : ops) {
+      SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+      if (ranges.empty() || llvm::any_of(ranges, ShapedType::isDynamic) ||
+          failed(linalg::vectorizeOpPrecondition(op)))
+        continue;
+      Tiling tiling = registerBlock(op, ranges);
+      scf::SCFTilingOptions options;
+      options.setTileSizes(getAsIndexOpFoldResult(&getContext(),
+                                                  tiling.sizes));
+      options.setInterchange(tiling.interchange);
+      rewriter.setInsertionPoint(op);
+      FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+          rewriter, cast<TilingInterface>(op.getOperation()), options);
+      if (failed(tiled))
+        continue;
+      rewriter.eraseOp(op);
+      for (Operation *tile : tiled->tiledOps) {
+        rewriter.setInsertionPoint(tile);
+        FailureOr<linalg::VectorizationResult> vectorized =
+            linalg::vectorize(rewriter, tile);
+        if (succeeded(vectorized))
+          rewriter.eraseOp(tile);
+      }
+    }
+    // Broadcasts out of the transfers, then a multiply-reduce of broadcast
+    // operands into vector.contract (which lowers to outer products).
+    RewritePatternSet patterns(&getContext());
+    vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+    vector::populateVectorReductionToContractPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+struct MLCHoistVectorTransfersPass
+    : mlc::impl::MLCHoistVectorTransfersPassBase<
+          MLCHoistVectorTransfersPass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    func.walk([](LoopLikeOpInterface loop) { moveLoopInvariantCode(loop); });
+    linalg::hoistRedundantVectorTransfers(func, /*verifyNonZeroTrip=*/true);
+    // Contractions to outer products to FMAs, now that accumulators are
+    // loop-carried values.
+    RewritePatternSet patterns(&getContext());
+    vector::populateVectorContractLoweringPatterns(
+        patterns, vector::VectorContractLowering::OuterProduct);
+    vector::populateVectorOuterProductLoweringPatterns(patterns);
+    vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+    if (failed(applyPatternsGreedily(func, std::move(patterns))))
+      return signalPassFailure();
+    func.walk([](Operation *op) {
+      if (!isa<arith::MulFOp, arith::AddFOp>(op) ||
+          !isa<VectorType>(op->getResult(0).getType()))
+        return;
+      auto fm = cast<arith::ArithFastMathInterface>(op);
+      op->setAttr(fm.getFastMathAttrName(),
+                  arith::FastMathFlagsAttr::get(
+                      op->getContext(), arith::FastMathFlags::contract));
+    });
+  }
+};
+
+} // namespace

@@ -1,0 +1,78 @@
+// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-vectorize))" | FileCheck %s
+// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-vectorize),canonicalize,fold-memref-alias-ops,canonicalize,func.func(mlc-hoist-vector-transfers),canonicalize)" | FileCheck %s --check-prefix=HOIST
+
+#a = affine_map<(i, j, k) -> (i, k)>
+#b = affine_map<(i, j, k) -> (k, j)>
+#c = affine_map<(i, j, k) -> (i, j)>
+
+// A matmul on buffers: 64-wide column blocks outermost, 4-row blocks, then
+// k; the tile is a vector.contract of a 4x1 and a 1x64 block.
+// CHECK-LABEL: func.func @matmul(
+// CHECK:         scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %[[C64:.*]] {
+// CHECK:           scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %[[C4:.*]] {
+// CHECK:             scf.for %[[K:.*]] =
+// CHECK:               vector.transfer_read {{.*}} : memref<4x1xf32, {{.*}}>, vector<4x1xf32>
+// CHECK:               vector.transfer_read {{.*}} : memref<1x64xf32, {{.*}}>, vector<1x64xf32>
+// CHECK:               vector.contract
+// CHECK:               vector.transfer_write {{.*}} : vector<4x64xf32>
+// CHECK-NOT:     linalg.generic
+// After hoisting, the 4x64 accumulator is a loop-carried vector and the
+// contraction FMAs.
+// HOIST-LABEL: func.func @matmul(
+// HOIST:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %{{.*}}) -> (vector<4x64xf32>) {
+// HOIST:           vector.fma
+// HOIST:           scf.yield
+// HOIST:         vector.transfer_write {{.*}} : vector<4x64xf32>, memref<128x128xf32>
+func.func @matmul(%A: memref<128x96xf32>, %B: memref<96x128xf32>, %C: memref<128x128xf32>) {
+  linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%A, %B : memref<128x96xf32>, memref<96x128xf32>) outs(%C : memref<128x128xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Extents that 64 and 4 do not divide take the largest divisors (24 = 8 x
+// 3, 6 = 2 x 3).
+// CHECK-LABEL: func.func @odd_shape(
+// CHECK:         scf.for {{.*}} step %[[C8:.*]] {
+// CHECK:           scf.for {{.*}} step %[[C2:.*]] {
+// CHECK:             vector.transfer_read {{.*}} vector<2x8xf32>
+#id = affine_map<(i, j) -> (i, j)>
+func.func @odd_shape(%X: memref<6x24xf32>, %Y: memref<6x24xf32>) {
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%X : memref<6x24xf32>) outs(%Y : memref<6x24xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %e = math.exp %x : f32
+    linalg.yield %e : f32
+  }
+  return
+}
+
+// -----
+
+// Left alone: dynamic shapes, and data-dependent reads.
+// CHECK-LABEL: func.func @kept(
+// CHECK:         linalg.generic
+// CHECK:         linalg.generic
+// CHECK-NOT:     vector.
+#id1 = affine_map<(i) -> (i)>
+func.func @kept(%X: memref<?xf32>, %Y: memref<?xf32>, %T: memref<10xf32>,
+                %I: memref<4xindex>, %Z: memref<4xf32>) {
+  linalg.generic {indexing_maps = [#id1, #id1], iterator_types = ["parallel"]}
+      ins(%X : memref<?xf32>) outs(%Y : memref<?xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    linalg.yield %x : f32
+  }
+  linalg.generic {indexing_maps = [#id1, #id1], iterator_types = ["parallel"]}
+      ins(%I : memref<4xindex>) outs(%Z : memref<4xf32>) {
+  ^bb0(%i: index, %o: f32):
+    %v = memref.load %T[%i] : memref<10xf32>
+    linalg.yield %v : f32
+  }
+  return
+}
