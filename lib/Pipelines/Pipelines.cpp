@@ -29,8 +29,12 @@ void mlc::buildLowerToLLVMPipeline(OpPassManager &pm,
 void mlc::buildLowerToFuncPipeline(OpPassManager &pm,
                                    const LowerToLLVMOptions &options) {
   // Graph and tensor programs to func + linalg on tensors.
-  if (options.legalize)
+  if (options.legalize) {
+    // Constant weights re-laid out for the vectorized matmul first.
+    if (options.vectorize)
+      pm.addPass(mlc::relax::createRelaxTransposeConstantWeightsPass());
     pm.addPass(mlc::relax::createRelaxLegalizePass());
+  }
   if (options.fuse)
     pm.addPass(mlc::relax::createRelaxFusePass());
   pm.addPass(mlc::createConvertTIRToLinalgPass());

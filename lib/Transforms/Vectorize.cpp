@@ -49,7 +49,8 @@ struct Tiling {
 
 /// A register block: the output's last dimension in up to 64 elements (4
 /// AVX-512 registers of f32), the one before in up to 4 rows, every other
-/// loop one step. Loop order: the last dimension's blocks outermost, then
+/// loop one step. A dynamic loop (a batch) goes one step at a time, so the
+/// tile keeps a static shape. Loop order: the last dimension's blocks outermost, then
 /// the rows, then the rest, so that the block of the right operand a row
 /// block uses stays in cache across the rows.
 Tiling registerBlock(linalg::LinalgOp op, ArrayRef<int64_t> ranges) {
@@ -68,9 +69,9 @@ Tiling registerBlock(linalg::LinalgOp op, ArrayRef<int64_t> ranges) {
   int64_t rank = out.getNumResults();
   std::optional<unsigned> inner = loopOf(rank - 1);
   std::optional<unsigned> outer = loopOf(rank - 2);
-  if (inner)
+  if (inner && !ShapedType::isDynamic(ranges[*inner]))
     tiling.sizes[*inner] = largestDivisor(ranges[*inner], {64, 32, 16, 8, 4, 2});
-  if (outer)
+  if (outer && !ShapedType::isDynamic(ranges[*outer]))
     tiling.sizes[*outer] = largestDivisor(ranges[*outer], {4, 2});
   if (inner)
     tiling.interchange.push_back(*inner);
@@ -94,10 +95,17 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
     });
     for (linalg::LinalgOp op : ops) {
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-      if (ranges.empty() || llvm::any_of(ranges, ShapedType::isDynamic) ||
+      if (ranges.empty() ||
+          llvm::all_of(ranges, [](int64_t r) { return r == 1; }))
+        continue;
+      // Only ops whose body vectorizes (no data-dependent reads); checked
+      // on a static stand-in of the shape when some loop is dynamic.
+      if (!llvm::any_of(ranges, ShapedType::isDynamic) &&
           failed(linalg::vectorizeOpPrecondition(op)))
         continue;
       Tiling tiling = registerBlock(op, ranges);
+      if (llvm::all_of(tiling.sizes, [](int64_t t) { return t == 1; }))
+        continue; // no vector width to gain
       scf::SCFTilingOptions options;
       options.setTileSizes(getAsIndexOpFoldResult(&getContext(),
                                                   tiling.sizes));

@@ -55,7 +55,26 @@ func.func @odd_shape(%X: memref<6x24xf32>, %Y: memref<6x24xf32>) {
 
 // -----
 
-// Left alone: dynamic shapes, and data-dependent reads.
+// A dynamic batch is tiled one row at a time; the static rows vectorize.
+// CHECK-LABEL: func.func @dynamic_batch(
+// CHECK:         scf.for {{.*}} step %[[C64:.*]] {
+// CHECK:           scf.for {{.*}} step %[[C1:.*]] {
+// CHECK:             vector.transfer_read {{.*}} vector<1x64xf32>
+#id2 = affine_map<(i, j) -> (i, j)>
+func.func @dynamic_batch(%X: memref<?x128xf32>, %Y: memref<?x128xf32>) {
+  linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%X : memref<?x128xf32>) outs(%Y : memref<?x128xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %z = arith.constant 0.0 : f32
+    %r = arith.maximumf %x, %z : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// Left alone: no static dimension to vectorize, and data-dependent reads.
 // CHECK-LABEL: func.func @kept(
 // CHECK:         linalg.generic
 // CHECK:         linalg.generic

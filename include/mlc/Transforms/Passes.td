@@ -31,13 +31,15 @@ def MLCVectorizePass : Pass<"mlc-vectorize", "mlir::func::FuncOp"> {
   let summary = "Tiles linalg ops on buffers to register blocks, vectorizes "
                 "them and keeps accumulators in registers";
   let description = [{
-    For each `linalg.generic` or `linalg.fill` on buffers with static loop
-    ranges that linalg can vectorize: tiles it with upstream
+    For each `linalg.generic` or `linalg.fill` on buffers that linalg can
+    vectorize: tiles it with upstream
     `scf::tileUsingSCF` so that one tile is a register block (up to 64
     elements of the output's last dimension, up to 4 rows of the one
     before, one step of every other loop), the block loop outermost so that
     a panel of the right operand stays in cache, then vectorizes the tile
-    with `linalg::vectorize`. Run `canonicalize` and
+    with `linalg::vectorize`. A dynamic loop is tiled one step at a time, so
+    tiles always have static shapes; a tile that does not vectorize stays a
+    linalg op for the scalar lowering. Run `canonicalize` and
     `--mlc-hoist-vector-transfers` afterwards. Tile sizes divide
     the loop extents, so every tile has a static shape; ops that cannot be
     vectorized (data-dependent or guarded reads) are left to the scalar

@@ -53,4 +53,31 @@ def RelaxFusePass : Pass<"relax-fuse", "mlir::ModuleOp"> {
   let dependentDialects = ["mlc::tir::TIRDialect"];
 }
 
+def RelaxTransposeConstantWeightsPass
+    : Pass<"relax-transpose-constant-weights", "mlir::ModuleOp"> {
+  let summary = "Turns dense with a constant weight into matmul with the "
+                "weight transposed at compile time";
+  let description = [{
+    `relax.dense %x, %w` reads `w` as (N, K) and computes `x @ w.T`: the
+    vectorized code would read a column of `w` for every row block. When
+    `w` is a `relax.const`, the weight is transposed once here (a new
+    (K, N) constant, kept as a `dense_resource` blob) and the op becomes
+    `relax.matmul %x, %wT`, whose rows are contiguous in the vector
+    dimension. Constants of any element type; the original constant is
+    erased when nothing else uses it.
+
+    ```mlir
+    %w = relax.const dense_resource<w> : tensor<128x784xf32>
+    %y = relax.dense %x, %w : tensor<?x784xf32>, tensor<128x784xf32> -> tensor<?x128xf32>
+    ```
+
+    becomes
+
+    ```mlir
+    %wt = relax.const dense_resource<w_t> : tensor<784x128xf32>
+    %y = relax.matmul %x, %wt : tensor<?x784xf32>, tensor<784x128xf32> -> tensor<?x128xf32>
+    ```
+  }];
+}
+
 #endif // MLC_DIALECT_RELAX_TRANSFORMS_PASSES_TD
