@@ -95,7 +95,7 @@ def sgemm_section(sizes, peak1, quick):
     import mlc
     from mlc import te
     from mlc.runtime import Executable
-    print("\n== sgemm C = A @ B (float32); mlc: te matmul, mlc.build, 1 thread")
+    print("\n== sgemm C = A @ B (float32); mlc: te matmul, mlc.build")
     for n in sizes:
         A = te.placeholder((n, n), name="A")
         B = te.placeholder((n, n), name="B")
@@ -103,6 +103,7 @@ def sgemm_section(sizes, peak1, quick):
         C = te.compute((n, n), lambda i, j: te.sum(A[i, k] * B[k, j],
                                                    axis=k), name="matmul")
         exe = Executable(te.create_prim_func([A, B, C]))
+        exe2 = Executable(te.create_prim_func([A, B, C]), threads=2)
         rng = np.random.default_rng(0)
         a = rng.standard_normal((n, n), dtype=np.float32)
         b = rng.standard_normal((n, n), dtype=np.float32)
@@ -112,7 +113,9 @@ def sgemm_section(sizes, peak1, quick):
         t_mlc = median_time(lambda: exe.call("main", [a, b]),
                             1 if big else 3, warmup=not big)
         reps = 3 if big else 10
-        peers = []
+        peers = [("mlc 2 threads (OpenMP)",
+                  median_time(lambda: exe2.call("main", [a, b]),
+                              1 if big else 3, warmup=not big))]
         for lib in ("numpy", "torch"):
             peers.append((f"{lib} reference BLAS 1t",
                           None if (quick and n > 512) else

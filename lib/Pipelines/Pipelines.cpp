@@ -14,6 +14,7 @@
 #include "mlir/Dialect/LLVMIR/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -72,7 +73,9 @@ void mlc::buildFuncToLLVMPipeline(OpPassManager &pm,
   // kept in registers (subviews folded into the transfers first, which the
   // hoisting needs).
   if (options.vectorize) {
-    pm.addNestedPass<func::FuncOp>(mlc::createMLCVectorizePass());
+    mlc::MLCVectorizePassOptions vectorize;
+    vectorize.threads = options.threads;
+    pm.addNestedPass<func::FuncOp>(mlc::createMLCVectorizePass(vectorize));
     pm.addPass(createCanonicalizerPass());
     pm.addPass(memref::createFoldMemRefAliasOpsPass());
     pm.addPass(createCanonicalizerPass());
@@ -89,6 +92,16 @@ void mlc::buildFuncToLLVMPipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(transfers));
     pm.addPass(createLowerAffinePass());
   }
+  if (options.vectorize && options.threads > 1) {
+    // Thread chunks: scf.forall -> scf.parallel -> OpenMP.
+    pm.addPass(createForallToParallelLoopPass());
+    ConvertSCFToOpenMPPassOptions omp;
+    omp.numThreads = options.threads;
+    pm.addPass(createConvertSCFToOpenMPPass(omp));
+    // Inlines the alloca scopes the conversion wraps around bodies that
+    // allocate nothing (they must stay single-block below).
+    pm.addPass(createCanonicalizerPass());
+  }
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
@@ -103,6 +116,8 @@ void mlc::buildFuncToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
+  if (options.vectorize && options.threads > 1)
+    pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());

@@ -15,9 +15,11 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "llvm/Support/TargetSelect.h"
 
 #include <mutex>
+#include <thread>
 
 using namespace mlir;
 using namespace mlc::runtime;
@@ -129,6 +131,9 @@ std::unique_ptr<Executable> Executable::compile(ModuleOp module,
   OwningOpRef<ModuleOp> work(cast<ModuleOp>(module->clone()));
   mlc::LowerToLLVMOptions pipelineOptions;
   pipelineOptions.fuse = options.fuse;
+  unsigned threads = options.threads ? options.threads
+                                     : std::max(1u, std::thread::hardware_concurrency());
+  pipelineOptions.threads = threads;
   PassManager toFunc(ctx);
   mlc::buildLowerToFuncPipeline(toFunc, pipelineOptions);
   if (failed(toFunc.run(*work)))
@@ -144,7 +149,13 @@ std::unique_ptr<Executable> Executable::compile(ModuleOp module,
   initializeLLVM();
   registerBuiltinDialectTranslation(*ctx);
   registerLLVMDialectTranslation(*ctx);
+  registerOpenMPDialectTranslation(*ctx);
   ExecutionEngineOptions engineOptions;
+  // Parallel loops call the OpenMP runtime.
+  std::vector<llvm::StringRef> libraries;
+  if (threads > 1)
+    libraries.push_back(MLC_LIBOMP_PATH);
+  engineOptions.sharedLibPaths = libraries;
   engineOptions.transformer = makeOptimizingTransformer(
       options.optLevel, /*sizeLevel=*/0, /*targetMachine=*/nullptr);
   engineOptions.jitCodeGenOptLevel =
@@ -156,6 +167,7 @@ std::unique_ptr<Executable> Executable::compile(ModuleOp module,
   exe->engine = std::move(*engine);
   exe->lowered = std::move(work);
   exe->options = options;
+  exe->options.threads = threads;
   return exe;
 }
 

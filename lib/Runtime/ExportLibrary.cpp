@@ -14,6 +14,7 @@
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/IR/Constants.h"
@@ -22,6 +23,7 @@
 #include "llvm/IR/Module.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
@@ -77,6 +79,7 @@ void Executable::exportLibrary(const std::string &path) const {
   mlir::ModuleOp module = *lowered;
   mlir::registerBuiltinDialectTranslation(*module.getContext());
   mlir::registerLLVMDialectTranslation(*module.getContext());
+  mlir::registerOpenMPDialectTranslation(*module.getContext());
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =
       mlir::translateModuleToLLVMIR(module, llvmContext, "mlc");
@@ -132,6 +135,14 @@ void Executable::exportLibrary(const std::string &path) const {
   std::string message;
   llvm::SmallVector<llvm::StringRef> args = {*cc,    "-shared", "-o",
                                              path,   object,    "-lm"};
+  // Parallel loops need LLVM's OpenMP runtime, found where it is installed.
+  std::string rpath;
+  if (options.threads > 1) {
+    llvm::StringRef dir = llvm::sys::path::parent_path(MLC_LIBOMP_PATH);
+    rpath = ("-Wl,-rpath," + dir).str();
+    args.push_back(MLC_LIBOMP_PATH);
+    args.push_back(rpath);
+  }
   int status = llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, {}, 0, 0,
                                          &message);
   if (status != 0)

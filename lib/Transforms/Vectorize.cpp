@@ -83,7 +83,50 @@ Tiling registerBlock(linalg::LinalgOp op, ArrayRef<int64_t> ranges) {
   return tiling;
 }
 
+/// The loop to split across `threads`: the output's last dimension, or the
+/// one before, whichever is static and splits into chunks that are still
+/// whole register blocks.
+std::optional<unsigned> parallelLoop(linalg::LinalgOp op,
+                                     ArrayRef<int64_t> ranges,
+                                     const Tiling &block, unsigned threads) {
+  AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  for (int64_t result = out.getNumResults() - 1;
+       result >= 0 && result >= int64_t(out.getNumResults()) - 2; --result) {
+    auto dim = dyn_cast<AffineDimExpr>(out.getResult(result));
+    if (!dim || iterators[dim.getPosition()] != utils::IteratorType::parallel)
+      continue;
+    int64_t extent = ranges[dim.getPosition()];
+    int64_t unit = block.sizes[dim.getPosition()] * threads;
+    if (!ShapedType::isDynamic(extent) && extent % unit == 0)
+      return dim.getPosition();
+  }
+  return std::nullopt;
+}
+
 struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
+  using MLCVectorizePassBase::MLCVectorizePassBase;
+
+  /// Splits `op` along `dim` into `threads` chunks run by an scf.forall;
+  /// returns the op of one chunk.
+  FailureOr<linalg::LinalgOp> splitAcrossThreads(IRRewriter &rewriter,
+                                                 linalg::LinalgOp op,
+                                                 ArrayRef<int64_t> ranges,
+                                                 unsigned dim) {
+    SmallVector<int64_t> sizes(ranges.size(), 0);
+    sizes[dim] = ranges[dim] / threads;
+    scf::SCFTilingOptions options;
+    options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+    options.setTileSizes(getAsIndexOpFoldResult(&getContext(), sizes));
+    rewriter.setInsertionPoint(op);
+    FailureOr<scf::SCFTilingResult> split = scf::tileUsingSCF(
+        rewriter, cast<TilingInterface>(op.getOperation()), options);
+    if (failed(split) || split->tiledOps.size() != 1)
+      return failure();
+    rewriter.eraseOp(op);
+    return cast<linalg::LinalgOp>(split->tiledOps.front());
+  }
+
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     IRRewriter rewriter(&getContext());
@@ -106,6 +149,14 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
       Tiling tiling = registerBlock(op, ranges);
       if (llvm::all_of(tiling.sizes, [](int64_t t) { return t == 1; }))
         continue; // no vector width to gain
+      if (threads > 1)
+        if (auto dim = parallelLoop(op, ranges, tiling, threads))
+          if (FailureOr<linalg::LinalgOp> chunk =
+                  splitAcrossThreads(rewriter, op, ranges, *dim);
+              succeeded(chunk)) {
+            op = *chunk;
+            ranges = op.getStaticLoopRanges();
+          }
       scf::SCFTilingOptions options;
       options.setTileSizes(getAsIndexOpFoldResult(&getContext(),
                                                   tiling.sizes));

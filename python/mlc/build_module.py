@@ -69,13 +69,13 @@ class Module:
         self._exe.export_library(path)
 
 
-def build(module, target="llvm", opt_level=3):
+def build(module, target="llvm", opt_level=3, threads=1):
     """Compiles a tensor function (``te.create_prim_func``) or a module of
-    them for the host CPU."""
+    them for the host CPU; `threads` as for ``relax.vm.build``."""
     if target not in ("llvm", "llvm -mcpu=native", "c"):
         raise ValueError(f"mlc compiles for target 'llvm' (the host CPU), "
                          f"not {target!r}")
     if not isinstance(module, IRModule):
         raise TypeError(f"mlc.build takes a te.create_prim_func result or an "
                         f"IRModule, not {type(module).__name__}")
-    return Module(Executable(module, opt_level))
+    return Module(Executable(module, opt_level, threads=threads))

@@ -139,13 +139,16 @@ void mlc::python::registerRuntime(py::module_ &m) {
 
   m.def(
       "compile",
-      [](std::shared_ptr<PyModule> module, unsigned optLevel, bool fuse) {
+      [](std::shared_ptr<PyModule> module, unsigned optLevel, bool fuse,
+         unsigned threads) {
         runtime::CompileOptions options;
         options.optLevel = optLevel;
         options.fuse = fuse;
+        options.threads = threads;
         std::shared_ptr<Executable> exe =
             Executable::compile(module->get(), options);
         return exe;
       },
-      py::arg("module"), py::arg("opt_level") = 3, py::arg("fuse") = true);
+      py::arg("module"), py::arg("opt_level") = 3, py::arg("fuse") = true,
+      py::arg("threads") = 1);
 }

@@ -1,5 +1,6 @@
 // RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-vectorize))" | FileCheck %s
 // RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-vectorize),canonicalize,fold-memref-alias-ops,canonicalize,func.func(mlc-hoist-vector-transfers),canonicalize)" | FileCheck %s --check-prefix=HOIST
+// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-vectorize{threads=2}))" | FileCheck %s --check-prefix=THREADS
 
 #a = affine_map<(i, j, k) -> (i, k)>
 #b = affine_map<(i, j, k) -> (k, j)>
@@ -23,6 +24,12 @@
 // HOIST:           vector.fma
 // HOIST:           scf.yield
 // HOIST:         vector.transfer_write {{.*}} : vector<4x64xf32>, memref<128x128xf32>
+// With two threads, the columns split in two chunks of 64 run by an
+// scf.forall, the register blocks inside.
+// THREADS-LABEL: func.func @matmul(
+// THREADS:         scf.forall (%{{.*}}) = (0) to (128) step (64) {
+// THREADS:           scf.for
+// THREADS:             vector.contract
 func.func @matmul(%A: memref<128x96xf32>, %B: memref<96x128xf32>, %C: memref<128x128xf32>) {
   linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%A, %B : memref<128x96xf32>, memref<96x128xf32>) outs(%C : memref<128x128xf32>) {

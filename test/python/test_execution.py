@@ -297,3 +297,19 @@ def test_fused_and_unfused_builds_agree():
     # dense with a constant weight became matmul (weight re-laid out).
     assert "fused_matmul_add_relu" in lowered
     assert "fused" not in relax.vm.build(mod, fuse=False).lowered_text()
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_parallel_loops_compute_the_same(threads):
+    # Vectorized loop nests split across OpenMP threads.
+    A = te.placeholder((64, 96), name="A")
+    B = te.placeholder((96, 128), name="B")
+    C = te_relu(te_matmul(A, B))
+    f = mlc.build(te.create_prim_func([A, B, C]), threads=threads)
+    a, b = rand(64, 96), rand(96, 128)
+    c = mlc.nd.empty((64, 128))
+    f(mlc.nd.array(a), mlc.nd.array(b), c)
+    np.testing.assert_allclose(c.numpy(), np.maximum(a @ b, 0), rtol=1e-4,
+                               atol=1e-4)
+    lowered = f._exe.lowered_text()
+    assert ("omp.parallel" in lowered) == (threads > 1)

@@ -79,3 +79,25 @@ def test_loader_in_process_matches_the_jit(tmp_path):
     (y,) = lib["scale"](x)
     np.testing.assert_allclose(y, np.exp(x) * 2, rtol=1e-6)
     assert lib.signature("scale")["params"][1]["is_output"]
+
+
+def test_parallel_library_loads_without_mlir(tmp_path):
+    # A library with OpenMP loops links LLVM's libomp; still no MLIR.
+    A = te.placeholder((32, 16), name="A")
+    B = te.placeholder((16, 128), name="B")
+    C = te_matmul(A, B)
+    mod = mlc.build(te.create_prim_func([A, B, C]), threads=2)
+    mod.export_library(tmp_path / "mm.so")
+    rng = np.random.default_rng(5)
+    a = rng.standard_normal((32, 16)).astype("float32")
+    b = rng.standard_normal((16, 128)).astype("float32")
+    np.save(tmp_path / "a.npy", a)
+    np.save(tmp_path / "b.npy", b)
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD, LOADER, str(tmp_path / "mm.so"),
+         str(tmp_path / "a.npy"), str(tmp_path / "b.npy"),
+         str(tmp_path / "out.npy")],
+        capture_output=True, text=True, env={"PATH": os.environ["PATH"]})
+    assert child.returncode == 0, child.stderr
+    np.testing.assert_allclose(np.load(tmp_path / "out.npy"), a @ b,
+                               rtol=1e-4, atol=1e-4)

@@ -56,6 +56,9 @@ static cl::opt<unsigned> repeat("repeat", cl::desc("Timed calls (--time)"),
 static cl::opt<bool> quiet("quiet", cl::desc("Do not print the results"));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
                                   cl::init(3));
+static cl::opt<unsigned> numThreads(
+    "num-threads", cl::desc("Threads for parallel loops (0: every core)"),
+    cl::init(1));
 
 namespace {
 
@@ -175,6 +178,7 @@ int run() {
 
   CompileOptions options;
   options.optLevel = optLevel;
+  options.threads = numThreads;
   auto exe = Executable::compile(*module, options);
   const FunctionInfo &info = exe->function(functionName);
   std::vector<TensorInfo> params = info.inputs();

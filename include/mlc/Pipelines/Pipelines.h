@@ -26,6 +26,11 @@ struct LowerToLLVMOptions
       llvm::cl::desc("Tile static-shape linalg ops to register blocks and "
                      "vectorize them (--mlc-vectorize)"),
       llvm::cl::init(true)};
+  Option<unsigned> threads{
+      *this, "threads",
+      llvm::cl::desc("Threads vectorized loop nests split across (OpenMP); "
+                     "1 runs everything on the calling thread"),
+      llvm::cl::init(1)};
   Option<bool> cInterface{
       *this, "c-interface",
       llvm::cl::desc("Emit _mlir_ciface_ wrappers taking memref descriptors "

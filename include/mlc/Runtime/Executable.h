@@ -73,6 +73,10 @@ struct CompileOptions {
   unsigned optLevel = 3;
   /// Fuse call_tir chains and element-wise ops (mlc-lower-to-llvm's fuse).
   bool fuse = true;
+  /// Threads the vectorized loop nests are split across (OpenMP, libomp
+  /// from LLVM 22); 0 means every core of the machine. One by default:
+  /// the split does not pay off reliably yet (see docs/lowering.md).
+  unsigned threads = 1;
 };
 
 class Executable {
@@ -100,7 +104,8 @@ public:
 
   /// Writes a shared library of the compiled functions that a process
   /// without MLIR can load: position-independent code for the host CPU,
-  /// linked with the system C compiler, the functions' C interfaces
+  /// linked with the system C compiler (and LLVM's libomp when it runs
+  /// loops in parallel), the functions' C interfaces
   /// (`_mlir_ciface_<name>`) exported, and a JSON description of their
   /// signatures in the string `mlc_metadata` (mlc/runtime/loader.py reads
   /// it). Throws mlc::Error.

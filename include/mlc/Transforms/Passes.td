@@ -45,6 +45,11 @@ def MLCVectorizePass : Pass<"mlc-vectorize", "mlir::func::FuncOp"> {
     vectorized (data-dependent or guarded reads) are left to the scalar
     loops.
   }];
+  let options = [
+    Option<"threads", "threads", "unsigned", /*default=*/"1",
+           "Split the work into this many parallel chunks (an scf.forall "
+           "over a static parallel dimension, outside the register blocks)">
+  ];
   let dependentDialects = ["mlir::scf::SCFDialect",
                            "mlir::vector::VectorDialect",
                            "mlir::memref::MemRefDialect",

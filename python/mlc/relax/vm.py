@@ -6,17 +6,18 @@ from ..runtime.device import Device
 from ..runtime.executable import Executable
 
 
-def build(mod, target="llvm", opt_level=3, fuse=True):
+def build(mod, target="llvm", opt_level=3, fuse=True, threads=1):
     """Compiles a relax module (graph functions and the tir.funcs they call)
     for the host CPU. `fuse` (default on) fuses operator chains (see
-    --relax-fuse); off, each operator runs on its own."""
+    --relax-fuse); off, each operator runs on its own. `threads`: how many
+    threads vectorized loop nests use (0: every core; default 1)."""
     if target not in ("llvm", "llvm -mcpu=native"):
         raise ValueError(f"mlc compiles for target 'llvm' (the host CPU), "
                          f"not {target!r}")
     if not isinstance(mod, IRModule):
         raise TypeError(f"relax.vm.build takes an IRModule, not "
                         f"{type(mod).__name__}")
-    return Executable(mod, opt_level, fuse)
+    return Executable(mod, opt_level, fuse, threads)
 
 
 class VirtualMachine:
