@@ -172,7 +172,7 @@ def model_sections(data_dir):
     rng = np.random.default_rng(0)
 
     print("\n== FashionMNIST MLP (784-128-10); mlc 1 thread; PyTorch eager "
-          "on OpenBLAS")
+          "on OpenBLAS (subprocess)")
     for batch, label in ((1, "batch 1 latency"), (1024, "batch 1024"),
                          (10000, "batch 10000")):
         x = rng.random((batch, 784), dtype=np.float32)
@@ -215,9 +215,8 @@ def main():
         os.path.join(HERE, "..", "..", "shared", "data")))
     args = parser.parse_args()
 
-    print(f"machine: {os.cpu_count()} cores; mlc runs on 1 thread (its code "
-          "generator has no parallel loops yet); mlc's build: vectorized, "
-          "fused")
+    print(f"machine: {os.cpu_count()} cores; mlc: vectorized and fused, "
+          "1 thread unless a row says otherwise")
     for name, path in BLAS.items():
         print(f"BLAS {name}: {path} "
               f"({'present' if os.path.isdir(path) else 'missing: apt-get install libopenblas0-pthread' if name == 'openblas' else 'missing'})")
