@@ -48,7 +48,8 @@ struct Tiling {
 };
 
 /// A register block: the output's last dimension in up to 64 elements (4
-/// AVX-512 registers of f32), the one before in up to 4 rows, every other
+/// AVX-512 registers of f32; a dimension of at most 64 whole), the one
+/// before in up to 4 rows, every other
 /// loop one step. A dynamic loop (a batch) goes one step at a time, so the
 /// tile keeps a static shape. Loop order: the last dimension's blocks outermost, then
 /// the rows, then the rest, so that the block of the right operand a row
@@ -69,8 +70,13 @@ Tiling registerBlock(linalg::LinalgOp op, ArrayRef<int64_t> ranges) {
   int64_t rank = out.getNumResults();
   std::optional<unsigned> inner = loopOf(rank - 1);
   std::optional<unsigned> outer = loopOf(rank - 2);
+  // A short dimension (<= 64) is one block whatever its length (26 or 10
+  // lanes); a long one takes the largest power-of-two block dividing it.
   if (inner && !ShapedType::isDynamic(ranges[*inner]))
-    tiling.sizes[*inner] = largestDivisor(ranges[*inner], {64, 32, 16, 8, 4, 2});
+    tiling.sizes[*inner] =
+        ranges[*inner] <= 64
+            ? ranges[*inner]
+            : largestDivisor(ranges[*inner], {64, 32, 16, 8, 4, 2});
   if (outer && !ShapedType::isDynamic(ranges[*outer]))
     tiling.sizes[*outer] = largestDivisor(ranges[*outer], {4, 2});
   if (inner)

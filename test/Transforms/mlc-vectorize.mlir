@@ -43,16 +43,26 @@ func.func @matmul(%A: memref<128x96xf32>, %B: memref<96x128xf32>, %C: memref<128
 
 // -----
 
-// Extents that 64 and 4 do not divide take the largest divisors (24 = 8 x
-// 3, 6 = 2 x 3).
+// A last dimension of at most 64 is one block whatever its length (24
+// lanes here); the rows take the largest divisor of 6 up to 4 (2). A long
+// dimension takes the largest power of two dividing it (96 -> 32).
 // CHECK-LABEL: func.func @odd_shape(
-// CHECK:         scf.for {{.*}} step %[[C8:.*]] {
-// CHECK:           scf.for {{.*}} step %[[C2:.*]] {
-// CHECK:             vector.transfer_read {{.*}} vector<2x8xf32>
+// CHECK:         scf.for {{.*}} step %[[C2:.*]] {
+// CHECK:           vector.transfer_read {{.*}} vector<2x24xf32>
+// CHECK:         scf.for {{.*}} step %[[C32:.*]] {
+// CHECK:           scf.for {{.*}} step %[[C1:.*]] {
+// CHECK:             vector.transfer_read {{.*}} vector<1x32xf32>
 #id = affine_map<(i, j) -> (i, j)>
-func.func @odd_shape(%X: memref<6x24xf32>, %Y: memref<6x24xf32>) {
+func.func @odd_shape(%X: memref<6x24xf32>, %Y: memref<6x24xf32>,
+                     %U: memref<3x96xf32>, %V: memref<3x96xf32>) {
   linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
       ins(%X : memref<6x24xf32>) outs(%Y : memref<6x24xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %e = math.exp %x : f32
+    linalg.yield %e : f32
+  }
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%U : memref<3x96xf32>) outs(%V : memref<3x96xf32>) {
   ^bb0(%x: f32, %o: f32):
     %e = math.exp %x : f32
     linalg.yield %e : f32

@@ -34,8 +34,8 @@ def MLCVectorizePass : Pass<"mlc-vectorize", "mlir::func::FuncOp"> {
     For each `linalg.generic` or `linalg.fill` on buffers that linalg can
     vectorize: tiles it with upstream
     `scf::tileUsingSCF` so that one tile is a register block (up to 64
-    elements of the output's last dimension, up to 4 rows of the one
-    before, one step of every other loop), the block loop outermost so that
+    elements of the output's last dimension, a dimension of at most 64
+    whole, up to 4 rows of the one before, one step of every other loop), the block loop outermost so that
     a panel of the right operand stays in cache, then vectorizes the tile
     with `linalg::vectorize`. A dynamic loop is tiled one step at a time, so
     tiles always have static shapes; a tile that does not vectorize stays a
