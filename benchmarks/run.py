@@ -145,7 +145,6 @@ def model_sections(data_dir):
     import mlc
     from mlc import relax
     from mlc.frontend import from_fx
-    sys.path.insert(0, os.path.join(HERE, "..", "python"))
     from mlc.examples.fashion_mnist import CNN
 
     with open(os.path.join(data_dir, "fasionmnist_mlp_params.pkl"), "rb") as f:

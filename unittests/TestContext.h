@@ -4,6 +4,7 @@
 #define MLC_UNITTESTS_TESTCONTEXT_H
 
 #include "mlc/InitAll.h"
+#include "mlc/TE/TE.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -21,6 +22,18 @@ inline mlir::DialectRegistry makeRegistry() {
   mlc::registerAllDialects(registry);
   return registry;
 }
+
+/// A context with mlc's dialects loaded and a te workspace on it.
+class MLCTest : public ::testing::Test {
+protected:
+  MLCTest() : context(makeRegistry()), workspace(&context) {
+    context.loadAllAvailableDialects();
+  }
+  mlir::Type f32() { return mlir::Float32Type::get(&context); }
+
+  mlir::MLIRContext context;
+  mlc::te::Workspace workspace;
+};
 
 /// Prints `op` in the pretty form.
 inline std::string print(mlir::Operation *op) {

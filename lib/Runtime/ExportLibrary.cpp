@@ -22,6 +22,7 @@
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
@@ -36,41 +37,32 @@ namespace {
   throw mlc::Error(message.str());
 }
 
-std::string quote(const std::string &s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\')
-      out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string tensorJson(const TensorInfo &t) {
-  std::string shape;
-  for (size_t i = 0; i < t.shape.size(); ++i)
-    shape += (i ? ", " : "") + std::to_string(t.shape[i]);
-  return "{\"name\": " + quote(t.name) + ", \"dtype\": " + quote(t.dtype) +
-         ", \"shape\": [" + shape + "], \"is_output\": " +
-         (t.isOutput ? "true" : "false") + "}";
+llvm::json::Object tensorJson(const TensorInfo &t) {
+  return llvm::json::Object{{"name", t.name},
+                            {"dtype", t.dtype},
+                            {"shape", llvm::json::Array(t.shape)},
+                            {"is_output", t.isOutput}};
 }
 
 /// The signatures, as the loader reads them.
 std::string metadataJson(const std::vector<FunctionInfo> &functions) {
-  std::string json = "{\"format\": 1, \"functions\": [";
-  for (size_t f = 0; f < functions.size(); ++f) {
-    const FunctionInfo &info = functions[f];
-    json += (f ? ", " : "") + std::string("{\"name\": ") + quote(info.name) +
-            ", \"is_prim_func\": " + (info.isPrimFunc ? "true" : "false") +
-            ", \"params\": [";
-    for (size_t i = 0; i < info.params.size(); ++i)
-      json += (i ? ", " : "") + tensorJson(info.params[i]);
-    json += "], \"results\": [";
-    for (size_t i = 0; i < info.results.size(); ++i)
-      json += (i ? ", " : "") + tensorJson(info.results[i]);
-    json += "]}";
+  llvm::json::Array list;
+  for (const FunctionInfo &info : functions) {
+    llvm::json::Array params, results;
+    for (const TensorInfo &p : info.params)
+      params.push_back(tensorJson(p));
+    for (const TensorInfo &r : info.results)
+      results.push_back(tensorJson(r));
+    list.push_back(llvm::json::Object{{"name", info.name},
+                                      {"is_prim_func", info.isPrimFunc},
+                                      {"params", std::move(params)},
+                                      {"results", std::move(results)}});
   }
-  return json + "]}";
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::json::Value(
+      llvm::json::Object{{"format", 1}, {"functions", std::move(list)}});
+  return text;
 }
 
 } // namespace

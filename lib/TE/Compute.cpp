@@ -3,7 +3,8 @@
 #include "Detail.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/BitVector.h"
 
 using namespace mlir;
@@ -240,16 +241,6 @@ private:
   Workspace &ws;
 };
 
-/// Erases the ops of `block` that nothing uses and that have no effect
-/// (tensor reads left behind by if_then_else, values the DSL built but the
-/// result does not need).
-void eraseDeadOps(Block *block) {
-  for (Operation &op :
-       llvm::make_early_inc_range(llvm::reverse(block->getOperations())))
-    if (isOpTriviallyDead(&op))
-      op.erase();
-}
-
 } // namespace
 
 Tensor mlc::te::compute(ArrayRef<Expr> shape, const ComputeFn &fcompute,
@@ -317,7 +308,6 @@ Tensor mlc::te::compute(ArrayRef<Expr> shape, const ComputeFn &fcompute,
 
   OpBuilder &b = ws.getBuilder();
   YieldOp::create(b, b.getUnknownLoc(), element);
-  eraseDeadOps(builder.body);
 
   b.setInsertionPointToEnd(ws.getImpl().staging);
   mlc::tir::ReductionKindAttr kindAttr;
@@ -329,6 +319,10 @@ Tensor mlc::te::compute(ArrayRef<Expr> shape, const ComputeFn &fcompute,
       dynamicSizes, b.getDenseI64ArrayAttr(extents), dynamicExtents,
       kindAttr);
   op.getBody().push_back(builder.release());
+  // Drop what the result does not need (reads if_then_else moved under its
+  // guard, values the DSL built but did not use).
+  IRRewriter rewriter(ws.getContext());
+  (void)runRegionDCE(rewriter, op->getRegions());
   ws.getImpl().names[op.getResult()] = name.str();
   return Tensor(std::make_shared<TensorNode>(TensorNode{
       name.str(), op.getResult(), std::move(normalized), elementType,

@@ -12,7 +12,8 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
-#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/SetVector.h"
 
 using namespace mlir;
@@ -156,10 +157,8 @@ mlc::tir::FuncOp mlc::te::createPrimFunc(OpBuilder &builder,
     returned.push_back(mapping.lookup(output));
   mlc::tir::ReturnOp::create(body, nameLoc(ctx, name), returned);
 
-  for (Operation &op : llvm::make_early_inc_range(
-           llvm::reverse(entry->getOperations())))
-    if (isOpTriviallyDead(&op))
-      op.erase();
+  IRRewriter rewriter(ctx);
+  (void)runRegionDCE(rewriter, func->getRegions());
   verifyOrThrow(func, "te.create_prim_func built an invalid tir.func '" +
                           name.str() + "'");
   return func;

@@ -332,7 +332,8 @@ def test_temporary_constants_are_not_confused():
 
 def test_output_dataflow_var_stands_for_its_output_after_the_block():
     # The chapter's from_fx passes the dataflow variable itself to
-    # emit_func_output after emit_output; TVM accepts that.
+    # emit_func_output after emit_output; TVM accepts that, and it means the
+    # block's output.
     x = var("x", (4,))
     bb = relax.BlockBuilder()
     with bb.function("main", params=[x]):
@@ -340,5 +341,9 @@ def test_output_dataflow_var_stands_for_its_output_after_the_block():
             lv = bb.emit(relax.op.relu(x))
             gv = bb.emit_output(lv)
         bb.emit_func_output(lv)
-    check_in_order(str(bb.get()), [
-        r"(%\w+) = relax\.dataflow", r"relax\.output", r"return %\w+"])
+    text = str(bb.get())
+    block, relu, output, ret = check_in_order(text, [
+        r"(%\w+) = relax\.dataflow", r"(%\w+) = relax\.relu",
+        r"relax\.output (%\w+)", r"return (%\w+)"])
+    assert output.group(1) == relu.group(1)
+    assert ret.group(1) == block.group(1)  # the output, not the inner value

@@ -13,18 +13,11 @@ using mlc::testing::print;
 
 namespace {
 
-class BlockBuilderTest : public ::testing::Test {
+class BlockBuilderTest : public mlc::testing::MLCTest {
 protected:
-  BlockBuilderTest()
-      : context(mlc::testing::makeRegistry()), workspace(&context) {
-    context.loadAllAvailableDialects();
-  }
   RankedTensorType type(ArrayRef<int64_t> shape) {
-    return RankedTensorType::get(shape, Float32Type::get(&context));
+    return RankedTensorType::get(shape, f32());
   }
-
-  MLIRContext context;
-  te::Workspace workspace;
 };
 
 TEST_F(BlockBuilderTest, ChapterModuleWithRAIIScopes) {

@@ -49,13 +49,7 @@ func.func @main(%A: tensor<64x64xf32>, %B: tensor<64x64xf32>)
 }
 )mlir";
 
-class ExecutableTest : public ::testing::Test {
-protected:
-  ExecutableTest() : context(mlc::testing::makeRegistry()) {
-    context.loadAllAvailableDialects();
-  }
-  MLIRContext context;
-};
+using ExecutableTest = mlc::testing::MLCTest;
 
 std::vector<float> reference(const std::vector<float> &a,
                              const std::vector<float> &b, int n) {

@@ -13,16 +13,7 @@ using mlc::testing::print;
 
 namespace {
 
-class TETest : public ::testing::Test {
-protected:
-  TETest() : context(mlc::testing::makeRegistry()), workspace(&context) {
-    context.loadAllAvailableDialects();
-  }
-  Type f32() { return Float32Type::get(&context); }
-
-  MLIRContext context;
-  te::Workspace workspace;
-};
+using TETest = mlc::testing::MLCTest;
 
 te::Tensor teMatmul(const te::Tensor &A, const te::Tensor &B) {
   te::IterVar k = te::reduceAxis(0, A.getShape()[1], "k");

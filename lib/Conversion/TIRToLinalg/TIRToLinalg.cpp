@@ -22,6 +22,7 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ValueBoundsOpInterface.h"
+#include "mlir/Transforms/RegionUtils.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
 namespace mlc {
@@ -206,8 +207,7 @@ struct ComputeToGeneric : OpRewritePattern<ComputeOp> {
     // operand (never read).
     for (unsigned d = rank; d < numLoops; ++d) {
       bool spanned = llvm::any_of(maps, [&](AffineMap map) {
-        return map.isFunctionOfDim(d) &&
-               llvm::is_contained(map.getResults(),
+        return llvm::is_contained(map.getResults(),
                                   rewriter.getAffineDimExpr(d));
       });
       if (spanned)
@@ -239,7 +239,6 @@ struct ComputeToGeneric : OpRewritePattern<ComputeOp> {
     iterators.append(op.getNumReductionAxes(),
                      utils::IteratorType::reduction);
 
-    auto yield = cast<YieldOp>(body.getTerminator());
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{type}, inputs, ValueRange{init}, maps,
         iterators,
@@ -255,7 +254,7 @@ struct ComputeToGeneric : OpRewritePattern<ComputeOp> {
             }
             b.clone(nested, mapping);
           }
-          Value value = mapping.lookupOrDefault(yield.getValue());
+          Value value = mapping.lookupOrDefault(op.getYieldedValue());
           if (kind)
             value = combine(b, l, *kind, args.back(), value);
           linalg::YieldOp::create(b, l, value);
@@ -270,13 +269,7 @@ struct ComputeToGeneric : OpRewritePattern<ComputeOp> {
       rewriter.replaceOpWithNewOp<tensor::ExtractOp>(read, read.getTensor(),
                                                      read.getIndices());
     }
-    SmallVector<Operation *> bodyOps;
-    for (Operation &nested :
-         generic.getRegion().front().without_terminator())
-      bodyOps.push_back(&nested);
-    for (Operation *nested : llvm::reverse(bodyOps))
-      if (isOpTriviallyDead(nested))
-        rewriter.eraseOp(nested);
+    (void)runRegionDCE(rewriter, generic->getRegions());
 
     rewriter.replaceOp(op, generic.getResult(0));
     return success();
