@@ -21,6 +21,8 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
@@ -196,6 +198,12 @@ struct MLCHoistVectorTransfersPass
           MLCHoistVectorTransfersPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
+    // One SSA value per index first: an accumulator's read and write pair
+    // up only when their indices are the same value, and a thread chunk's
+    // offset is recomputed at each use until CSE.
+    IRRewriter rewriter(&getContext());
+    DominanceInfo dominance;
+    eliminateCommonSubExpressions(rewriter, dominance, func);
     func.walk([](LoopLikeOpInterface loop) { moveLoopInvariantCode(loop); });
     linalg::hoistRedundantVectorTransfers(func, /*verifyNonZeroTrip=*/true);
     // Contractions to outer products to FMAs, now that accumulators are

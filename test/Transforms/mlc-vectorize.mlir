@@ -1,6 +1,7 @@
 // RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-vectorize))" | FileCheck %s
 // RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-vectorize),canonicalize,fold-memref-alias-ops,canonicalize,func.func(mlc-hoist-vector-transfers),canonicalize)" | FileCheck %s --check-prefix=HOIST
 // RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-vectorize{threads=2}))" | FileCheck %s --check-prefix=THREADS
+// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-vectorize{threads=2}),canonicalize,fold-memref-alias-ops,canonicalize,func.func(mlc-hoist-vector-transfers),canonicalize)" | FileCheck %s --check-prefix=THREADS-HOIST
 
 #a = affine_map<(i, j, k) -> (i, k)>
 #b = affine_map<(i, j, k) -> (k, j)>
@@ -33,6 +34,33 @@
 func.func @matmul(%A: memref<128x96xf32>, %B: memref<96x128xf32>, %C: memref<128x128xf32>) {
   linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%A, %B : memref<128x96xf32>, memref<96x128xf32>) outs(%C : memref<128x128xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Inside a thread's chunk of several column blocks the accumulator is
+// hoisted too, though the chunk offset makes the read's and the write's
+// column index two values until the hoisting pass's CSE.
+// THREADS-HOIST-LABEL: func.func @matmul_chunks(
+// THREADS-HOIST:         scf.forall
+// THREADS-HOIST:           scf.for
+// THREADS-HOIST:             scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<4x64xf32>) {
+// THREADS-HOIST-NOT:           vector.transfer_write
+// THREADS-HOIST:               vector.fma
+// THREADS-HOIST:               scf.yield
+// THREADS-HOIST:             vector.transfer_write {{.*}} : vector<4x64xf32>, memref<8x256xf32>
+#ma = affine_map<(i, j, k) -> (i, k)>
+#mb = affine_map<(i, j, k) -> (k, j)>
+#mc = affine_map<(i, j, k) -> (i, j)>
+func.func @matmul_chunks(%A: memref<8x16xf32>, %B: memref<16x256xf32>, %C: memref<8x256xf32>) {
+  linalg.generic {indexing_maps = [#ma, #mb, #mc], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%A, %B : memref<8x16xf32>, memref<16x256xf32>) outs(%C : memref<8x256xf32>) {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
