@@ -80,6 +80,7 @@ std::vector<FunctionInfo> collectSignatures(ModuleOp module) {
     } else {
       continue;
     }
+    info.collectInputs();
     infos.push_back(std::move(info));
   }
   return infos;
@@ -108,12 +109,11 @@ size_t TensorInfo::elementSize() const {
   return 8;
 }
 
-std::vector<TensorInfo> FunctionInfo::inputs() const {
-  std::vector<TensorInfo> result;
+void FunctionInfo::collectInputs() {
+  inputParams.clear();
   for (const TensorInfo &param : params)
     if (!param.isOutput)
-      result.push_back(param);
-  return result;
+      inputParams.push_back(param);
 }
 
 Executable::~Executable() = default;
@@ -165,6 +165,19 @@ std::unique_ptr<Executable> Executable::compile(ModuleOp module,
     fail("JIT compilation failed: " + llvm::toString(engine.takeError()) +
          "\n" + diagnostics.str());
   exe->engine = std::move(*engine);
+  // A tir.func that fusion folded into its callers has no entry point: it
+  // is not a function of the executable.
+  std::vector<FunctionInfo> compiled;
+  for (FunctionInfo &info : exe->infos) {
+    auto entry = exe->engine->lookupPacked("_mlir_ciface_" + info.name);
+    if (!entry) {
+      llvm::consumeError(entry.takeError());
+      continue;
+    }
+    exe->entryPoints.push_back(*entry);
+    compiled.push_back(std::move(info));
+  }
+  exe->infos = std::move(compiled);
   exe->lowered = std::move(work);
   exe->options = options;
   exe->options.threads = threads;
@@ -184,8 +197,15 @@ const FunctionInfo &Executable::function(const std::string &name) const {
 
 std::vector<OwnedBuffer> Executable::call(const std::string &name,
                                           const std::vector<BufferView> &args) {
-  const FunctionInfo &info = function(name);
-  std::vector<TensorInfo> inputs = info.inputs();
+  return call(function(name), args);
+}
+
+std::vector<OwnedBuffer> Executable::call(const FunctionInfo &info,
+                                          const std::vector<BufferView> &args) {
+  if (&info < infos.data() || &info >= infos.data() + infos.size())
+    fail("calling " + info.name + ": not a function of this executable");
+  const std::string &name = info.name;
+  const std::vector<TensorInfo> &inputs = info.inputs();
   if (args.size() != inputs.size())
     fail(name + " takes " + llvm::Twine(inputs.size()) + " inputs, got " +
          llvm::Twine(args.size()));
@@ -227,9 +247,7 @@ std::vector<OwnedBuffer> Executable::call(const std::string &name,
   std::vector<void *> packed;
   for (void *&pointer : pointers)
     packed.push_back(&pointer);
-  if (llvm::Error error =
-          engine->invokePacked("_mlir_ciface_" + name, packed))
-    fail("calling " + name + " failed: " + llvm::toString(std::move(error)));
+  entryPoints[&info - infos.data()](packed.data());
 
   std::vector<OwnedBuffer> results;
   const int64_t *word = resultStorage.data();

@@ -16,6 +16,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
@@ -79,8 +80,12 @@ Tiling registerBlock(linalg::LinalgOp op, ArrayRef<int64_t> ranges) {
         ranges[*inner] <= 64
             ? ranges[*inner]
             : largestDivisor(ranges[*inner], {64, 32, 16, 8, 4, 2});
-  if (outer && !ShapedType::isDynamic(ranges[*outer]))
-    tiling.sizes[*outer] = largestDivisor(ranges[*outer], {4, 2});
+  // Rows: the largest divisor up to 4; a dynamic row loop (a batch) in
+  // blocks of 4 and a peeled remainder.
+  if (outer)
+    tiling.sizes[*outer] = ShapedType::isDynamic(ranges[*outer])
+                               ? 4
+                               : largestDivisor(ranges[*outer], {4, 2});
   if (inner)
     tiling.interchange.push_back(*inner);
   if (outer)
@@ -93,40 +98,61 @@ Tiling registerBlock(linalg::LinalgOp op, ArrayRef<int64_t> ranges) {
 
 /// The loop to split across `threads`: the output's last dimension, or the
 /// one before, whichever is static and splits into chunks that are still
-/// whole register blocks.
+/// whole register blocks; failing that, the output's outermost dynamic
+/// parallel loop (a batch), in chunks computed at run time.
 std::optional<unsigned> parallelLoop(linalg::LinalgOp op,
                                      ArrayRef<int64_t> ranges,
                                      const Tiling &block, unsigned threads) {
   AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
-  for (int64_t result = out.getNumResults() - 1;
-       result >= 0 && result >= int64_t(out.getNumResults()) - 2; --result) {
+  auto parallelDim = [&](int64_t result) -> std::optional<unsigned> {
     auto dim = dyn_cast<AffineDimExpr>(out.getResult(result));
     if (!dim || iterators[dim.getPosition()] != utils::IteratorType::parallel)
+      return std::nullopt;
+    return dim.getPosition();
+  };
+  int64_t rank = out.getNumResults();
+  for (int64_t result = rank - 1; result >= 0 && result >= rank - 2;
+       --result) {
+    std::optional<unsigned> dim = parallelDim(result);
+    if (!dim)
       continue;
-    int64_t extent = ranges[dim.getPosition()];
-    int64_t unit = block.sizes[dim.getPosition()] * threads;
+    int64_t extent = ranges[*dim];
+    int64_t unit = block.sizes[*dim] * threads;
     if (!ShapedType::isDynamic(extent) && extent % unit == 0)
-      return dim.getPosition();
+      return dim;
   }
+  for (int64_t result = 0; result < rank; ++result)
+    if (std::optional<unsigned> dim = parallelDim(result))
+      if (ShapedType::isDynamic(ranges[*dim]))
+        return dim;
   return std::nullopt;
 }
+
+/// Marks the register-block tiles between tiling and vectorization.
+constexpr llvm::StringLiteral kTileMarker = "mlc.register_block";
 
 struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
   using MLCVectorizePassBase::MLCVectorizePassBase;
 
   /// Splits `op` along `dim` into `threads` chunks run by an scf.forall;
-  /// returns the op of one chunk.
+  /// returns the op of one chunk. A dynamic loop's chunk is a whole number
+  /// of `block`s, computed at run time.
   FailureOr<linalg::LinalgOp> splitAcrossThreads(IRRewriter &rewriter,
                                                  linalg::LinalgOp op,
-                                                 ArrayRef<int64_t> ranges,
-                                                 unsigned dim) {
-    SmallVector<int64_t> sizes(ranges.size(), 0);
-    sizes[dim] = ranges[dim] / threads;
+                                                 unsigned dim,
+                                                 int64_t block) {
+    rewriter.setInsertionPoint(op);
+    SmallVector<OpFoldResult> sizes(op.getNumLoops(),
+                                    rewriter.getIndexAttr(0));
+    Range range = op.createLoopRanges(rewriter, op.getLoc())[dim];
+    AffineExpr extent = rewriter.getAffineSymbolExpr(0);
+    int64_t unit = block * threads;
+    sizes[dim] = affine::makeComposedFoldedAffineApply(
+        rewriter, op.getLoc(), extent.ceilDiv(unit) * block, {range.size});
     scf::SCFTilingOptions options;
     options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
-    options.setTileSizes(getAsIndexOpFoldResult(&getContext(), sizes));
-    rewriter.setInsertionPoint(op);
+    options.setTileSizes(sizes);
     FailureOr<scf::SCFTilingResult> split = scf::tileUsingSCF(
         rewriter, cast<TilingInterface>(op.getOperation()), options);
     if (failed(split) || split->tiledOps.size() != 1)
@@ -135,54 +161,175 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
     return cast<linalg::LinalgOp>(split->tiledOps.front());
   }
 
+  /// Whether `op` has work enough to pay for waking the other threads.
+  /// Decided here when every loop is static; otherwise `op` is cloned
+  /// under an `scf.if` on its iteration count at run time, the serial
+  /// clone goes to `serial`, and the one to split is returned.
+  std::optional<linalg::LinalgOp>
+  guardParallelWork(IRRewriter &rewriter, linalg::LinalgOp op,
+                    ArrayRef<int64_t> ranges,
+                    SmallVectorImpl<linalg::LinalgOp> &serial) {
+    if (!llvm::any_of(ranges, ShapedType::isDynamic)) {
+      int64_t work = 1;
+      for (int64_t range : ranges)
+        work *= range;
+      return work >= int64_t(minParallelWork) ? std::optional(op)
+                                              : std::nullopt;
+    }
+    Location loc = op.getLoc();
+    rewriter.setInsertionPoint(op);
+    Value work = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    for (Range range : op.createLoopRanges(rewriter, loc))
+      work = arith::MulIOp::create(
+          rewriter, loc, work,
+          getValueOrCreateConstantIndexOp(rewriter, loc, range.size));
+    Value enough = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::sge, work,
+        arith::ConstantIndexOp::create(rewriter, loc, minParallelWork));
+    auto branch = scf::IfOp::create(rewriter, loc, enough,
+                                    /*withElseRegion=*/true);
+    rewriter.setInsertionPoint(branch.thenBlock()->getTerminator());
+    auto parallel = cast<linalg::LinalgOp>(rewriter.clone(*op));
+    rewriter.setInsertionPoint(branch.elseBlock()->getTerminator());
+    serial.push_back(cast<linalg::LinalgOp>(rewriter.clone(*op)));
+    rewriter.eraseOp(op);
+    return parallel;
+  }
+
+  /// Vectorizes one block of parallel loops: its reduction loops, and the
+  /// dynamic ones left in the last, partial block of a dynamic row loop,
+  /// go one step at a time around the vectorized tile (the reductions
+  /// innermost, so that the accumulator is invariant in them).
+  void vectorizeBlock(IRRewriter &rewriter, linalg::LinalgOp block) {
+    SmallVector<int64_t> ranges = block.getStaticLoopRanges();
+    SmallVector<utils::IteratorType> iterators =
+        block.getIteratorTypesArray();
+    SmallVector<int64_t> sizes;
+    for (auto [range, iterator] : llvm::zip(ranges, iterators))
+      sizes.push_back(ShapedType::isDynamic(range) ||
+                              iterator == utils::IteratorType::reduction
+                          ? 1
+                          : 0);
+    SmallVector<Operation *> tiles = {block};
+    if (llvm::any_of(sizes, [](int64_t s) { return s != 0; })) {
+      scf::SCFTilingOptions options;
+      options.setTileSizes(getAsIndexOpFoldResult(&getContext(), sizes));
+      rewriter.setInsertionPoint(block);
+      FailureOr<scf::SCFTilingResult> steps = scf::tileUsingSCF(
+          rewriter, cast<TilingInterface>(block.getOperation()), options);
+      if (failed(steps))
+        return;
+      rewriter.eraseOp(block);
+      tiles = steps->tiledOps;
+    }
+    for (Operation *tile : tiles) {
+      rewriter.setInsertionPoint(tile);
+      if (succeeded(linalg::vectorize(rewriter, tile)))
+        rewriter.eraseOp(tile);
+    }
+  }
+
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    IRRewriter rewriter(&getContext());
+    MLIRContext *ctx = &getContext();
+    IRRewriter rewriter(ctx);
     SmallVector<linalg::LinalgOp> ops;
     func.walk([&](linalg::LinalgOp op) {
       if (isa<linalg::GenericOp, linalg::FillOp>(op) &&
           op.hasPureBufferSemantics() && op.getNumDpsInits() == 1)
         ops.push_back(op);
     });
-    for (linalg::LinalgOp op : ops) {
+
+    // 1. Blocks of the parallel loops (a register block each). A dynamic
+    // row loop steps by whole blocks and its last, partial block is peeled
+    // off, so that all but that one iteration see blocks of static shape.
+    SmallVector<scf::ForOp> peeled;
+    // Ops may be split across threads; the serial clones of a run-time
+    // choice between the two come back here.
+    SmallVector<linalg::LinalgOp> serial;
+    auto process = [&](linalg::LinalgOp op, bool mayThread) {
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
       if (ranges.empty() ||
           llvm::all_of(ranges, [](int64_t r) { return r == 1; }))
-        continue;
-      // Only ops whose body vectorizes (no data-dependent reads); checked
-      // on a static stand-in of the shape when some loop is dynamic.
+        return;
+      // Only ops whose body vectorizes (no data-dependent reads); with a
+      // dynamic loop, a tile that does not vectorize stays a linalg op.
       if (!llvm::any_of(ranges, ShapedType::isDynamic) &&
           failed(linalg::vectorizeOpPrecondition(op)))
-        continue;
+        return;
       Tiling tiling = registerBlock(op, ranges);
       if (llvm::all_of(tiling.sizes, [](int64_t t) { return t == 1; }))
-        continue; // no vector width to gain
-      if (threads > 1)
+        return; // no vector width to gain
+      if (mayThread)
         if (auto dim = parallelLoop(op, ranges, tiling, threads))
-          if (FailureOr<linalg::LinalgOp> chunk =
-                  splitAcrossThreads(rewriter, op, ranges, *dim);
-              succeeded(chunk)) {
-            op = *chunk;
-            ranges = op.getStaticLoopRanges();
-          }
+          if (std::optional<linalg::LinalgOp> big =
+                  guardParallelWork(rewriter, op, ranges, serial))
+            if (FailureOr<linalg::LinalgOp> chunk = splitAcrossThreads(
+                    rewriter, *big, *dim, tiling.sizes[*dim]);
+                succeeded(chunk)) {
+              op = *chunk;
+              ranges = op.getStaticLoopRanges();
+            }
+      SmallVector<int64_t> blockSizes = tiling.sizes;
+      for (auto [size, iterator] :
+           llvm::zip(blockSizes, op.getIteratorTypesArray()))
+        if (iterator == utils::IteratorType::reduction)
+          size = 0;
       scf::SCFTilingOptions options;
-      options.setTileSizes(getAsIndexOpFoldResult(&getContext(),
-                                                  tiling.sizes));
+      options.setTileSizes(getAsIndexOpFoldResult(ctx, blockSizes));
       options.setInterchange(tiling.interchange);
       rewriter.setInsertionPoint(op);
       FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
           rewriter, cast<TilingInterface>(op.getOperation()), options);
       if (failed(tiled))
-        continue;
+        return;
       rewriter.eraseOp(op);
-      for (Operation *tile : tiled->tiledOps) {
-        rewriter.setInsertionPoint(tile);
-        FailureOr<linalg::VectorizationResult> vectorized =
-            linalg::vectorize(rewriter, tile);
-        if (succeeded(vectorized))
-          rewriter.eraseOp(tile);
+      for (Operation *tile : tiled->tiledOps)
+        tile->setAttr(kTileMarker, UnitAttr::get(ctx));
+      // The loops follow the interchange (less the untiled reductions);
+      // peel the dynamic row loop.
+      unsigned position = 0;
+      for (unsigned dim : tiling.interchange) {
+        if (blockSizes[dim] == 0)
+          continue;
+        if (ShapedType::isDynamic(ranges[dim]) && blockSizes[dim] > 1)
+          if (auto loop = dyn_cast<scf::ForOp>(
+                  tiled->loops[position].getOperation()))
+            peeled.push_back(loop);
+        ++position;
       }
+    };
+    for (linalg::LinalgOp op : ops)
+      process(op, threads > 1);
+    while (!serial.empty())
+      process(serial.pop_back_val(), /*mayThread=*/false);
+    for (scf::ForOp loop : peeled) {
+      scf::ForOp partial;
+      (void)scf::peelForLoopAndSimplifyBounds(rewriter, loop, partial);
     }
+
+    // 2. The peeled loops' full blocks now have constant sizes: fold them
+    // into static subviews and tile types.
+    if (!peeled.empty()) {
+      RewritePatternSet canonicalization(ctx);
+      for (Dialect *dialect : ctx->getLoadedDialects())
+        dialect->getCanonicalizationPatterns(canonicalization);
+      for (RegisteredOperationName name : ctx->getRegisteredOperations())
+        name.getCanonicalizationPatterns(canonicalization, ctx);
+      if (failed(applyPatternsGreedily(func, std::move(canonicalization))))
+        return signalPassFailure();
+    }
+
+    // 3. Reductions (and what stayed dynamic) step by step around the
+    // vectorized register block.
+    SmallVector<linalg::LinalgOp> blocks;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op->removeAttr(kTileMarker))
+        blocks.push_back(op);
+    });
+    for (linalg::LinalgOp block : blocks)
+      vectorizeBlock(rewriter, block);
+
     // Broadcasts out of the transfers, then a multiply-reduce of broadcast
     // operands into vector.contract (which lowers to outer products).
     RewritePatternSet patterns(&getContext());

@@ -11,6 +11,8 @@
 #include "mlc/Runtime/Executable.h"
 #include "mlc/Support/Error.h"
 
+#include "llvm/ADT/StringRef.h"
+
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
@@ -32,6 +34,26 @@ py::dict infoToDict(const runtime::TensorInfo &info) {
   d["shape"] = py::tuple(shape);
   d["is_output"] = info.isOutput;
   return d;
+}
+
+/// Whether numpy's `have` is the runtime dtype `want` ("float32",
+/// "int64", "bool", ...), from the descriptor's kind and size: cheaper
+/// than building a dtype from the name on every call.
+bool isDtype(const py::dtype &have, const std::string &want) {
+  llvm::StringRef name(want);
+  char kind = 0;
+  if (name == "bool")
+    return have.kind() == 'b';
+  if (name.consume_front("float"))
+    kind = 'f';
+  else if (name.consume_front("uint"))
+    kind = 'u';
+  else if (name.consume_front("int"))
+    kind = 'i';
+  unsigned bits = 0;
+  if (!kind || name.getAsInteger(10, bits))
+    return have.is(py::dtype(want));
+  return have.kind() == kind && have.itemsize() * 8 == bits;
 }
 
 std::string shapeText(const py::array &array) {
@@ -70,7 +92,7 @@ void mlc::python::registerRuntime(py::module_ &m) {
           "call",
           [](Executable &exe, const std::string &name, py::list args) {
             const runtime::FunctionInfo &info = exe.function(name);
-            std::vector<runtime::TensorInfo> inputs = info.inputs();
+            const std::vector<runtime::TensorInfo> &inputs = info.inputs();
             if (args.size() != inputs.size())
               throw mlc::Error(name + " takes " +
                                std::to_string(inputs.size()) +
@@ -83,10 +105,8 @@ void mlc::python::registerRuntime(py::module_ &m) {
                                  " '" + param.name + "'";
               if (!py::isinstance<py::array>(args[i]))
                 throw mlc::Error(what + " is not an array");
-              py::array array = args[i].cast<py::array>();
-              py::dtype want(param.dtype);
-              if (!array.dtype().is(want) &&
-                  !array.dtype().attr("__eq__")(want).cast<bool>())
+              auto array = py::reinterpret_borrow<py::array>(args[i]);
+              if (!isDtype(array.dtype(), param.dtype))
                 throw mlc::Error(
                     what + " has dtype " +
                     std::string(py::str(array.dtype())) +
@@ -116,7 +136,7 @@ void mlc::python::registerRuntime(py::module_ &m) {
             std::vector<runtime::OwnedBuffer> buffers;
             {
               py::gil_scoped_release release;
-              buffers = exe.call(name, views);
+              buffers = exe.call(info, views);
             }
             py::list results;
             for (size_t i = 0; i < buffers.size(); ++i) {

@@ -44,8 +44,8 @@ func.func @matmul(%A: memref<128x96xf32>, %B: memref<96x128xf32>, %C: memref<128
 
 // -----
 
-// Inside a thread's chunk of several column blocks the accumulator is
-// hoisted too, though the chunk offset makes the read's and the write's
+// Inside a thread's chunk of several column blocks (64*256*16 iterations:
+// as many as min-parallel-work asks for) the accumulator is hoisted too, though the chunk offset makes the read's and the write's
 // column index two values until the hoisting pass's CSE.
 // THREADS-HOIST-LABEL: func.func @matmul_chunks(
 // THREADS-HOIST:         scf.forall
@@ -54,13 +54,13 @@ func.func @matmul(%A: memref<128x96xf32>, %B: memref<96x128xf32>, %C: memref<128
 // THREADS-HOIST-NOT:           vector.transfer_write
 // THREADS-HOIST:               vector.fma
 // THREADS-HOIST:               scf.yield
-// THREADS-HOIST:             vector.transfer_write {{.*}} : vector<4x64xf32>, memref<8x256xf32>
+// THREADS-HOIST:             vector.transfer_write {{.*}} : vector<4x64xf32>, memref<64x256xf32>
 #ma = affine_map<(i, j, k) -> (i, k)>
 #mb = affine_map<(i, j, k) -> (k, j)>
 #mc = affine_map<(i, j, k) -> (i, j)>
-func.func @matmul_chunks(%A: memref<8x16xf32>, %B: memref<16x256xf32>, %C: memref<8x256xf32>) {
+func.func @matmul_chunks(%A: memref<64x16xf32>, %B: memref<16x256xf32>, %C: memref<64x256xf32>) {
   linalg.generic {indexing_maps = [#ma, #mb, #mc], iterator_types = ["parallel", "parallel", "reduction"]}
-      ins(%A, %B : memref<8x16xf32>, memref<16x256xf32>) outs(%C : memref<8x256xf32>) {
+      ins(%A, %B : memref<64x16xf32>, memref<16x256xf32>) outs(%C : memref<64x256xf32>) {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
@@ -100,11 +100,28 @@ func.func @odd_shape(%X: memref<6x24xf32>, %Y: memref<6x24xf32>,
 
 // -----
 
-// A dynamic batch is tiled one row at a time; the static rows vectorize.
+// A dynamic batch goes in blocks of 4 rows; the last, partial block is
+// peeled off and goes one row at a time. Every tile has a static shape.
 // CHECK-LABEL: func.func @dynamic_batch(
 // CHECK:         scf.for {{.*}} step %[[C64:.*]] {
-// CHECK:           scf.for {{.*}} step %[[C1:.*]] {
-// CHECK:             vector.transfer_read {{.*}} vector<1x64xf32>
+// CHECK:           %[[FULL:.*]] = affine.apply #{{.*}}()[%[[N:.*]]]
+// CHECK:           scf.for %{{.*}} = %{{.*}} to %[[FULL]] step %[[C4:.*]] {
+// CHECK:             vector.transfer_read {{.*}} vector<4x64xf32>
+// CHECK:           scf.for %{{.*}} = %[[FULL]] to %[[N]] step %[[C4]] {
+// CHECK:             scf.for
+// CHECK:               vector.transfer_read {{.*}} vector<1x64xf32>
+// With threads, the static columns split in two, but only when the op
+// has work enough: with a dynamic loop, an scf.if on its iteration count
+// chooses at run time between the split and the serial loops.
+// THREADS-LABEL: func.func @dynamic_batch(
+// THREADS:         %[[WORK:.*]] = arith.muli
+// THREADS:         %[[BIG:.*]] = arith.cmpi sge, %[[WORK]], %{{.*}}
+// THREADS:         scf.if %[[BIG]] {
+// THREADS:           scf.forall (%{{.*}}) = (0) to (128) step (64) {
+// THREADS:             vector.transfer_read {{.*}} vector<4x64xf32>
+// THREADS:         } else {
+// THREADS-NOT:       scf.forall
+// THREADS:           vector.transfer_read {{.*}} vector<4x64xf32>
 #id2 = affine_map<(i, j) -> (i, j)>
 func.func @dynamic_batch(%X: memref<?x128xf32>, %Y: memref<?x128xf32>) {
   linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
@@ -113,6 +130,50 @@ func.func @dynamic_batch(%X: memref<?x128xf32>, %Y: memref<?x128xf32>) {
     %z = arith.constant 0.0 : f32
     %r = arith.maximumf %x, %z : f32
     linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// Columns that do not split (10): the dynamic rows split instead, in
+// run-time chunks of whole 4-row blocks (ceil(N / 8) * 4 rows).
+// THREADS-LABEL: func.func @dynamic_rows_split(
+// THREADS:         scf.if
+// THREADS:           %[[N:.*]] = memref.dim
+// THREADS:           %[[CHUNK:.*]] = affine.apply #{{.*}}()[%[[N]]]
+// THREADS:           scf.forall (%{{.*}}) = (0) to (%{{.*}}) step (%[[CHUNK]]) {
+// THREADS:             vector.transfer_read {{.*}} vector<4x10xf32>
+// THREADS:         } else {
+#id3 = affine_map<(i, j) -> (i, j)>
+func.func @dynamic_rows_split(%X: memref<?x10xf32>, %Y: memref<?x10xf32>) {
+  linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel"]}
+      ins(%X : memref<?x10xf32>) outs(%Y : memref<?x10xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %e = math.exp %x : f32
+    linalg.yield %e : f32
+  }
+  return
+}
+
+// -----
+
+// Too little work to split (8*96*128 iterations, under min-parallel-work):
+// no scf.forall even with threads.
+// THREADS-LABEL: func.func @small(
+// THREADS-NOT:     scf.forall
+// THREADS:         vector.contract
+// THREADS-NOT:     scf.forall
+#sa = affine_map<(i, j, k) -> (i, k)>
+#sb = affine_map<(i, j, k) -> (k, j)>
+#sc = affine_map<(i, j, k) -> (i, j)>
+func.func @small(%A: memref<8x96xf32>, %B: memref<96x128xf32>, %C: memref<8x128xf32>) {
+  linalg.generic {indexing_maps = [#sa, #sb, #sc], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%A, %B : memref<8x96xf32>, memref<96x128xf32>) outs(%C : memref<8x128xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
   }
   return
 }

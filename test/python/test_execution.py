@@ -313,3 +313,45 @@ def test_parallel_loops_compute_the_same(threads):
                                atol=1e-4)
     lowered = f._exe.lowered_text()
     assert ("omp.parallel" in lowered) == (threads > 1)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_dynamic_batch_blocks_and_remainders(threads):
+    # Rows go in blocks of 4 with a peeled remainder; with two threads a
+    # batch of 8 rows or more (8 * 128 * 256 iterations) splits at run time
+    # and smaller ones stay serial. Every batch size is checked, both sides
+    # of the run-time choice and every remainder length.
+    w, bias = rand(128, 256), rand(128)
+    w2 = rand(10, 128)
+    x = relax.Var("x", (None, 256), relax.DynTensorType(2, "float32"))
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x]):
+        with bb.dataflow():
+            y = bb.emit(relax.op.dense(x, relax.const(w)))
+            y = bb.emit(relax.op.relu(bb.emit(relax.op.add(
+                y, relax.const(bias)))))
+            out = bb.emit_output(bb.emit(relax.op.dense(y, relax.const(w2))))
+        bb.emit_func_output(out)
+    vm = relax.VirtualMachine(relax.vm.build(bb.get(), threads=threads),
+                              mlc.cpu())
+    for batch in (1, 2, 3, 4, 5, 7, 8, 9, 13, 64, 130):
+        data = rand(batch, 256)
+        ref = np.maximum(data @ w.T + bias, 0) @ w2.T
+        np.testing.assert_allclose(vm["main"](data).numpy(), ref,
+                                   rtol=1e-4, atol=1e-4)
+
+
+def test_functions_folded_by_fusion_are_not_listed():
+    # te_matmul and te_relu become one fused kernel; what remains callable
+    # is what was compiled.
+    fused = relax.vm.build(my_module())
+    assert fused._native is not None
+    names = fused.function_names()
+    assert "main" in names and "te_matmul" not in names
+    with pytest.raises(KeyError, match="te_matmul"):
+        fused.signature("te_matmul")
+    unfused = relax.vm.build(my_module(), fuse=False)
+    assert "te_matmul" in unfused.function_names()
+    a, b = rand(128, 128), rand(128, 128)
+    (c,) = unfused.call("te_matmul", [a, b])
+    np.testing.assert_allclose(c, a @ b, rtol=RTOL, atol=1e-4)

@@ -49,7 +49,13 @@ struct FunctionInfo {
   bool isPrimFunc = false;
 
   /// The arguments a call passes (params less the outputs).
-  std::vector<TensorInfo> inputs() const;
+  const std::vector<TensorInfo> &inputs() const { return inputParams; }
+
+  /// Fills inputParams from params (done once, when the signature is read).
+  void collectInputs();
+
+private:
+  std::vector<TensorInfo> inputParams;
 };
 
 /// A strided view of caller memory (strides in elements).
@@ -98,6 +104,9 @@ public:
   /// views are untyped). Returns one buffer per result. Throws mlc::Error.
   std::vector<OwnedBuffer> call(const std::string &name,
                                 const std::vector<BufferView> &inputs);
+  /// The same for a function found with function() (no lookup by name).
+  std::vector<OwnedBuffer> call(const FunctionInfo &info,
+                                const std::vector<BufferView> &inputs);
 
   /// The module in the LLVM dialect, as compiled.
   mlir::ModuleOp getLoweredModule() { return *lowered; }
@@ -116,6 +125,10 @@ private:
   CompileOptions options;
   std::unique_ptr<mlir::ExecutionEngine> engine;
   std::vector<FunctionInfo> infos;
+  /// The packed entry point (`_mlir__mlir_ciface_<name>`) of each of
+  /// `infos`, looked up once at compile time: a JIT symbol lookup per call
+  /// costs more than a small kernel.
+  std::vector<void (*)(void **)> entryPoints;
   mlir::OwningOpRef<mlir::ModuleOp> lowered;
 };
 

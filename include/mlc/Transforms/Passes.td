@@ -48,7 +48,12 @@ def MLCVectorizePass : Pass<"mlc-vectorize", "mlir::func::FuncOp"> {
   let options = [
     Option<"threads", "threads", "unsigned", /*default=*/"1",
            "Split the work into this many parallel chunks (an scf.forall "
-           "over a static parallel dimension, outside the register blocks)">
+           "over a static parallel dimension, outside the register blocks)">,
+    Option<"minParallelWork", "min-parallel-work", "int64_t",
+           /*default=*/"262144",
+           "Split only ops of at least this many loop iterations (all "
+           "loops' extents multiplied; checked at run time when some are "
+           "dynamic): waking the other threads costs microseconds">
   ];
   let dependentDialects = ["mlir::scf::SCFDialect",
                            "mlir::vector::VectorDialect",

@@ -35,8 +35,13 @@ class Executable:
     def call(self, name, inputs):
         """Calls `name` on inputs (NDArrays or numpy arrays); returns the
         results as numpy arrays that own their memory."""
-        sig = self.signature(name)
-        arrays = [_to_numpy(v, f"{name}: argument #{i}")
+        if name not in self._functions:
+            self.signature(name)  # raises KeyError naming the functions
+        # Contiguous numpy arrays go as they are (the common case, kept
+        # cheap for batch-1 latency); the native call checks dtypes and
+        # shapes.
+        arrays = [v if type(v) is np.ndarray and v.flags.c_contiguous
+                  else _to_numpy(v, f"{name}: argument #{i}")
                   for i, v in enumerate(inputs)]
         return self._native.call(name, arrays)
 
