@@ -37,14 +37,6 @@ using namespace mlir;
 
 namespace {
 
-/// The largest of `choices` dividing `extent` (choices in decreasing order).
-int64_t largestDivisor(int64_t extent, ArrayRef<int64_t> choices) {
-  for (int64_t c : choices)
-    if (extent % c == 0)
-      return c;
-  return 1;
-}
-
 struct Tiling {
   SmallVector<int64_t> sizes;
   SmallVector<int64_t> interchange;
@@ -74,18 +66,15 @@ Tiling registerBlock(linalg::LinalgOp op, ArrayRef<int64_t> ranges) {
   std::optional<unsigned> inner = loopOf(rank - 1);
   std::optional<unsigned> outer = loopOf(rank - 2);
   // A short dimension (<= 64) is one block whatever its length (26 or 10
-  // lanes); a long one takes the largest power-of-two block dividing it.
+  // lanes); a long one goes in blocks of 64 and a remainder block (100:
+  // 64 + 36), peeled off so that it has a static shape too.
   if (inner && !ShapedType::isDynamic(ranges[*inner]))
-    tiling.sizes[*inner] =
-        ranges[*inner] <= 64
-            ? ranges[*inner]
-            : largestDivisor(ranges[*inner], {64, 32, 16, 8, 4, 2});
-  // Rows: the largest divisor up to 4; a dynamic row loop (a batch) in
-  // blocks of 4 and a peeled remainder.
+    tiling.sizes[*inner] = std::min<int64_t>(ranges[*inner], 64);
+  // Rows in blocks of 4 and a peeled remainder, dynamic (a batch) or not.
   if (outer)
     tiling.sizes[*outer] = ShapedType::isDynamic(ranges[*outer])
                                ? 4
-                               : largestDivisor(ranges[*outer], {4, 2});
+                               : std::min<int64_t>(ranges[*outer], 4);
   if (inner)
     tiling.interchange.push_back(*inner);
   if (outer)
@@ -223,10 +212,52 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
       tiles = steps->tiledOps;
     }
     for (Operation *tile : tiles) {
+      if (auto generic = dyn_cast<linalg::GenericOp>(tile))
+        dropUnitLoopsFromWindows(rewriter, generic);
       rewriter.setInsertionPoint(tile);
       if (succeeded(linalg::vectorize(rewriter, tile)))
         rewriter.eraseOp(tile);
     }
+  }
+
+  /// In a tile, a sliding-window index such as a convolution's `h + kh`
+  /// over a loop stepped one at a time (kh has one value, 0, inside the
+  /// tile) is just `h`: rewriting such indexing maps without the unit loops
+  /// makes them projected permutations, which linalg vectorizes. Done only
+  /// where every loop still appears as a plain index of some operand (the
+  /// loop ranges stay defined by the shapes).
+  static void dropUnitLoopsFromWindows(IRRewriter &rewriter,
+                                       linalg::GenericOp tile) {
+    SmallVector<int64_t> ranges = tile.getStaticLoopRanges();
+    MLIRContext *ctx = tile.getContext();
+    SmallVector<AffineExpr> zeroUnitLoops;
+    for (auto [d, range] : llvm::enumerate(ranges))
+      zeroUnitLoops.push_back(range == 1 ? getAffineConstantExpr(0, ctx)
+                                         : getAffineDimExpr(d, ctx));
+    SmallVector<AffineMap> maps = tile.getIndexingMapsArray();
+    bool changed = false;
+    for (AffineMap &map : maps) {
+      if (map.isProjectedPermutation(/*allowZeroInResults=*/true))
+        continue;
+      AffineMap folded = simplifyAffineMap(
+          map.replaceDimsAndSymbols(zeroUnitLoops, {}, map.getNumDims(), 0));
+      if (!folded.isProjectedPermutation(/*allowZeroInResults=*/true))
+        return;
+      map = folded;
+      changed = true;
+    }
+    if (!changed)
+      return;
+    llvm::SmallBitVector indexed(ranges.size());
+    for (AffineMap map : maps)
+      for (AffineExpr result : map.getResults())
+        if (auto dim = dyn_cast<AffineDimExpr>(result))
+          indexed.set(dim.getPosition());
+    if (!indexed.all())
+      return;
+    rewriter.modifyOpInPlace(tile, [&] {
+      tile.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+    });
   }
 
   void runOnOperation() override {
@@ -292,7 +323,8 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
       for (unsigned dim : tiling.interchange) {
         if (blockSizes[dim] == 0)
           continue;
-        if (ShapedType::isDynamic(ranges[dim]) && blockSizes[dim] > 1)
+        if (blockSizes[dim] > 1 && (ShapedType::isDynamic(ranges[dim]) ||
+                                    ranges[dim] % blockSizes[dim] != 0))
           if (auto loop = dyn_cast<scf::ForOp>(
                   tiled->loops[position].getOperation()))
             peeled.push_back(loop);
@@ -308,8 +340,9 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
       (void)scf::peelForLoopAndSimplifyBounds(rewriter, loop, partial);
     }
 
-    // 2. The peeled loops' full blocks now have constant sizes: fold them
-    // into static subviews and tile types.
+    // 2. The peeled loops' blocks now have constant sizes (but for the
+    // remainder of a dynamic loop): fold them into static subviews and
+    // tile types.
     if (!peeled.empty()) {
       RewritePatternSet canonicalization(ctx);
       for (Dialect *dialect : ctx->getLoadedDialects())

@@ -69,7 +69,7 @@ class Module:
         self._exe.export_library(path)
 
 
-def build(module, target="llvm", opt_level=3, threads=1):
+def build(module, target="llvm", opt_level=3, threads=0):
     """Compiles a tensor function (``te.create_prim_func``) or a module of
     them for the host CPU; `threads` as for ``relax.vm.build``."""
     if target not in ("llvm", "llvm -mcpu=native", "c"):

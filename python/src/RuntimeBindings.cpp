@@ -170,5 +170,5 @@ void mlc::python::registerRuntime(py::module_ &m) {
         return exe;
       },
       py::arg("module"), py::arg("opt_level") = 3, py::arg("fuse") = true,
-      py::arg("threads") = 1);
+      py::arg("threads") = 0);
 }

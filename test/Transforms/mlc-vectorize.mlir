@@ -72,14 +72,17 @@ func.func @matmul_chunks(%A: memref<64x16xf32>, %B: memref<16x256xf32>, %C: memr
 // -----
 
 // A last dimension of at most 64 is one block whatever its length (24
-// lanes here); the rows take the largest divisor of 6 up to 4 (2). A long
-// dimension takes the largest power of two dividing it (96 -> 32).
+// lanes here); a longer one goes in blocks of 64 and a remainder (96: 64 +
+// 32), rows in blocks of 4 and a remainder (6: 4 + 2). Remainders are
+// peeled off, so every tile has a static shape (and single-iteration loops
+// fold away).
 // CHECK-LABEL: func.func @odd_shape(
-// CHECK:         scf.for {{.*}} step %[[C2:.*]] {
-// CHECK:           vector.transfer_read {{.*}} vector<2x24xf32>
-// CHECK:         scf.for {{.*}} step %[[C32:.*]] {
-// CHECK:           scf.for {{.*}} step %[[C1:.*]] {
-// CHECK:             vector.transfer_read {{.*}} vector<1x32xf32>
+// CHECK:         vector.transfer_read {{.*}} vector<4x24xf32>
+// CHECK:         math.exp {{.*}} : vector<4x24xf32>
+// CHECK:         vector.transfer_read {{.*}} vector<2x24xf32>
+// CHECK:         vector.transfer_read {{.*}} vector<3x64xf32>
+// CHECK:         vector.transfer_read {{.*}} vector<3x32xf32>
+// CHECK-NOT:     linalg.generic
 #id = affine_map<(i, j) -> (i, j)>
 func.func @odd_shape(%X: memref<6x24xf32>, %Y: memref<6x24xf32>,
                      %U: memref<3x96xf32>, %V: memref<3x96xf32>) {
@@ -172,6 +175,33 @@ func.func @small(%A: memref<8x96xf32>, %B: memref<96x128xf32>, %C: memref<8x128x
       ins(%A, %B : memref<8x96xf32>, memref<96x128xf32>) outs(%C : memref<8x128xf32>) {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A convolution (rows h + kh, columns w + kw): inside a tile kh and kw
+// take one value, so the window maps become plain indices and the tile
+// vectorizes (4 output rows of 6 at once).
+// CHECK-LABEL: func.func @conv(
+// CHECK:         scf.for
+// CHECK:           vector.transfer_read {{.*}} vector<1x1x4x6xf32>
+// CHECK-NOT:     linalg.generic
+// With threads, the batch splits (no static output dimension divides).
+// THREADS-LABEL: func.func @conv(
+// THREADS:         scf.if
+// THREADS:           scf.forall
+#in = affine_map<(n, f, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>
+#wt = affine_map<(n, f, h, w, c, kh, kw) -> (f, c, kh, kw)>
+#out = affine_map<(n, f, h, w, c, kh, kw) -> (n, f, h, w)>
+func.func @conv(%X: memref<?x1x8x8xf32>, %W: memref<4x1x3x3xf32>, %Y: memref<?x4x6x6xf32>) {
+  linalg.generic {indexing_maps = [#in, #wt, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%X, %W : memref<?x1x8x8xf32>, memref<4x1x3x3xf32>) outs(%Y : memref<?x4x6x6xf32>) {
+  ^bb0(%x: f32, %w: f32, %acc: f32):
+    %p = arith.mulf %x, %w : f32
     %s = arith.addf %acc, %p : f32
     linalg.yield %s : f32
   }

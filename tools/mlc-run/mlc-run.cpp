@@ -57,8 +57,9 @@ static cl::opt<bool> quiet("quiet", cl::desc("Do not print the results"));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
                                   cl::init(3));
 static cl::opt<unsigned> numThreads(
-    "num-threads", cl::desc("Threads for parallel loops (0: every core)"),
-    cl::init(1));
+    "num-threads",
+    cl::desc("Threads for parallel loops (0, the default: every core)"),
+    cl::init(0));
 
 namespace {
 

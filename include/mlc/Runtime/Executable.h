@@ -80,9 +80,10 @@ struct CompileOptions {
   /// Fuse call_tir chains and element-wise ops (mlc-lower-to-llvm's fuse).
   bool fuse = true;
   /// Threads the vectorized loop nests are split across (OpenMP, libomp
-  /// from LLVM 22); 0 means every core of the machine. One by default:
-  /// the split does not pay off reliably yet (see docs/lowering.md).
-  unsigned threads = 1;
+  /// from LLVM 22); 0, the default, means every core of the machine.
+  /// Loop nests with too little work stay on one thread (see
+  /// docs/lowering.md).
+  unsigned threads = 0;
 };
 
 class Executable {

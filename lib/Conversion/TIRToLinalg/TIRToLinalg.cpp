@@ -68,8 +68,9 @@ AffineExpr toAffine(Value value, Block &body) {
 }
 
 /// Whether `expr`, over loop ranges [0, extents), stays in [0, size). Needs
-/// static extents; affine expressions are monotone in each index, so the
-/// corners of the box bound them.
+/// static extents for the loops `expr` uses (others may be dynamic: a
+/// batch); affine expressions are monotone in each index, so the corners of
+/// the box bound them.
 bool staysInBounds(AffineExpr expr, ArrayRef<int64_t> extents, int64_t size) {
   SmallVector<unsigned> dims;
   expr.walk([&](AffineExpr e) {
@@ -79,8 +80,8 @@ bool staysInBounds(AffineExpr expr, ArrayRef<int64_t> extents, int64_t size) {
   });
   if (dims.size() > 8)
     return false;
-  for (int64_t extent : extents)
-    if (extent <= 0)
+  for (unsigned d : dims)
+    if (ShapedType::isDynamic(extents[d]) || extents[d] <= 0)
       return false;
   AffineMap map = AffineMap::get(extents.size(), 0, expr);
   SmallVector<int64_t> point(extents.size(), 0);
@@ -133,7 +134,6 @@ std::optional<AffineMap> inputMap(ReadOp read, Block &body,
       continue;
     }
     if (type.isDynamicDim(position) ||
-        llvm::any_of(staticExtents, ShapedType::isDynamic) ||
         !staysInBounds(expr, staticExtents, type.getDimSize(position)))
       return std::nullopt;
   }

@@ -135,6 +135,9 @@ def main(argv=None):
                              "if Debian's dataset-fashion-mnist is absent); "
                              "default ../shared/data")
     parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--threads", type=int, default=0,
+                        help="threads of mlc's parallel loops (default 0: "
+                             "every core)")
     parser.add_argument("--limit", type=int, default=10000,
                         help="classify only the first N images")
     args = parser.parse_args(argv)
@@ -153,7 +156,7 @@ def main(argv=None):
 
     start = time.perf_counter()
     module = from_fx(fx.symbolic_trace(model), input_shapes=[shape])
-    executable = relax.vm.build(module, target="llvm")
+    executable = relax.vm.build(module, target="llvm", threads=args.threads)
     build_time = time.perf_counter() - start
     vm = relax.VirtualMachine(executable, mlc.cpu())
 

@@ -6,11 +6,12 @@ from ..runtime.device import Device
 from ..runtime.executable import Executable
 
 
-def build(mod, target="llvm", opt_level=3, fuse=True, threads=1):
+def build(mod, target="llvm", opt_level=3, fuse=True, threads=0):
     """Compiles a relax module (graph functions and the tir.funcs they call)
     for the host CPU. `fuse` (default on) fuses operator chains (see
     --relax-fuse); off, each operator runs on its own. `threads`: how many
-    threads vectorized loop nests use (0: every core; default 1)."""
+    threads vectorized loop nests use (0, the default: every core; loop
+    nests with too little work to pay for waking threads run on one)."""
     if target not in ("llvm", "llvm -mcpu=native"):
         raise ValueError(f"mlc compiles for target 'llvm' (the host CPU), "
                          f"not {target!r}")

@@ -18,7 +18,7 @@ def _to_numpy(value, what):
 class Executable:
     """A JIT-compiled module (MLIR's ExecutionEngine)."""
 
-    def __init__(self, module, opt_level=3, fuse=True, threads=1):
+    def __init__(self, module, opt_level=3, fuse=True, threads=0):
         self._native = lib.runtime.compile(module._handle, opt_level, fuse,
                                            threads)
         self._functions = {f["name"]: f for f in self._native.functions()}

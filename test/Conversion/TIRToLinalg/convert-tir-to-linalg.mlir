@@ -194,3 +194,24 @@ tir.func @bounds(%T: tensor<10xf32>, %D: tensor<?xf32>)
   }
   tir.return %R, %W : tensor<10xf32>, tensor<?xf32>
 }
+
+// -----
+
+// A window over static dimensions of a tensor with a dynamic batch (a
+// convolution's rows h + kh): only the loops the index uses need static
+// extents, so the read is an input with an affine map, not an extract.
+// CHECK-DAG: #[[WIN:.*]] = affine_map<(d0, d1, d2) -> (d0, d1 + d2)>
+// CHECK-LABEL: tir.func @batched_window(
+// CHECK-SAME:    %[[X:.*]]: tensor<?x6xf32>
+// CHECK:         linalg.generic {indexing_maps = [#[[WIN]], {{.*}}} ins(%[[X]], %{{.*}} : tensor<?x6xf32>, tensor<3xf32>)
+// CHECK-NOT:     tensor.extract
+tir.func @batched_window(%X: tensor<?x6xf32>) -> tensor<?x4xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %X, %c0 : tensor<?x6xf32>
+  %S = tir.compute "window_sum" (%b, %h) sizes(%n) reduce sum (%k : 3) : tensor<?x4xf32> {
+    %j = arith.addi %h, %k : index
+    %v = tir.read %X[%b, %j] : tensor<?x6xf32>
+    tir.yield %v : f32
+  }
+  tir.return %S : tensor<?x4xf32>
+}
