@@ -28,12 +28,20 @@ def main():
             a = torch.randn(size, size)
             b = torch.randn(size, size)
             t = median_time(lambda: torch.mm(a, b), repeats)
-        else:  # torch-mlp / torch-mlp-unfused baseline: eager MLP at batch
+        elif what == "torch-mlp":  # eager FashionMNIST MLP at batch SIZE
             lin0, lin1 = torch.nn.Linear(784, 128), torch.nn.Linear(128, 10)
             model = torch.nn.Sequential(lin0, torch.nn.ReLU(), lin1).eval()
             x = torch.randn(size, 784)
             with torch.no_grad():
                 t = median_time(lambda: model(x), repeats)
+        elif what == "torch-cnn":  # eager FashionMNIST CNN at batch SIZE
+            from mlc.examples.fashion_mnist import CNN
+            model = CNN().eval()
+            x = torch.randn(size, 1, 28, 28)
+            with torch.no_grad():
+                t = median_time(lambda: model(x), repeats)
+        else:
+            sys.exit(f"unknown measurement {what!r}")
     print(json.dumps({"seconds": t}))
 
 

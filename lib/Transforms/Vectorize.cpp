@@ -118,6 +118,19 @@ std::optional<unsigned> parallelLoop(linalg::LinalgOp op,
   return std::nullopt;
 }
 
+/// Tiles `op` (upstream scf::tileUsingSCF) and erases it; the tiles and
+/// loops replace it.
+FailureOr<scf::SCFTilingResult>
+tileAndReplace(IRRewriter &rewriter, linalg::LinalgOp op,
+               const scf::SCFTilingOptions &options) {
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+      rewriter, cast<TilingInterface>(op.getOperation()), options);
+  if (succeeded(tiled))
+    rewriter.eraseOp(op);
+  return tiled;
+}
+
 /// Marks the register-block tiles between tiling and vectorization.
 constexpr llvm::StringLiteral kTileMarker = "mlc.register_block";
 
@@ -142,11 +155,10 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
     scf::SCFTilingOptions options;
     options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
     options.setTileSizes(sizes);
-    FailureOr<scf::SCFTilingResult> split = scf::tileUsingSCF(
-        rewriter, cast<TilingInterface>(op.getOperation()), options);
-    if (failed(split) || split->tiledOps.size() != 1)
+    FailureOr<scf::SCFTilingResult> split =
+        tileAndReplace(rewriter, op, options);
+    if (failed(split))
       return failure();
-    rewriter.eraseOp(op);
     return cast<linalg::LinalgOp>(split->tiledOps.front());
   }
 
@@ -203,12 +215,10 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
     if (llvm::any_of(sizes, [](int64_t s) { return s != 0; })) {
       scf::SCFTilingOptions options;
       options.setTileSizes(getAsIndexOpFoldResult(&getContext(), sizes));
-      rewriter.setInsertionPoint(block);
-      FailureOr<scf::SCFTilingResult> steps = scf::tileUsingSCF(
-          rewriter, cast<TilingInterface>(block.getOperation()), options);
+      FailureOr<scf::SCFTilingResult> steps =
+          tileAndReplace(rewriter, block, options);
       if (failed(steps))
         return;
-      rewriter.eraseOp(block);
       tiles = steps->tiledOps;
     }
     for (Operation *tile : tiles) {
@@ -309,12 +319,10 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
       scf::SCFTilingOptions options;
       options.setTileSizes(getAsIndexOpFoldResult(ctx, blockSizes));
       options.setInterchange(tiling.interchange);
-      rewriter.setInsertionPoint(op);
-      FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-          rewriter, cast<TilingInterface>(op.getOperation()), options);
+      FailureOr<scf::SCFTilingResult> tiled =
+          tileAndReplace(rewriter, op, options);
       if (failed(tiled))
         return;
-      rewriter.eraseOp(op);
       for (Operation *tile : tiled->tiledOps)
         tile->setAttr(kTileMarker, UnitAttr::get(ctx));
       // The loops follow the interchange (less the untiled reductions);

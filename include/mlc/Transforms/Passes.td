@@ -32,23 +32,29 @@ def MLCVectorizePass : Pass<"mlc-vectorize", "mlir::func::FuncOp"> {
                 "them and keeps accumulators in registers";
   let description = [{
     For each `linalg.generic` or `linalg.fill` on buffers that linalg can
-    vectorize: tiles it with upstream
-    `scf::tileUsingSCF` so that one tile is a register block (up to 64
-    elements of the output's last dimension, a dimension of at most 64
-    whole, up to 4 rows of the one before, one step of every other loop), the block loop outermost so that
-    a panel of the right operand stays in cache, then vectorizes the tile
-    with `linalg::vectorize`. A dynamic loop is tiled one step at a time, so
-    tiles always have static shapes; a tile that does not vectorize stays a
-    linalg op for the scalar lowering. Run `canonicalize` and
-    `--mlc-hoist-vector-transfers` afterwards. Tile sizes divide
-    the loop extents, so every tile has a static shape; ops that cannot be
-    vectorized (data-dependent or guarded reads) are left to the scalar
-    loops.
+    vectorize: tiles its parallel loops with upstream `scf::tileUsingSCF`
+    into register blocks (up to 64 elements of the output's last dimension,
+    a dimension of at most 64 whole, up to 4 rows of the one before, one
+    step of every other parallel loop), the column blocks outermost so that
+    a panel of the right operand stays in cache. A loop the block does not
+    divide (a dynamic batch, 100 columns) is peeled
+    (`scf::peelForLoopAndSimplifyBounds`) so that every block but a dynamic
+    loop's last has a static shape; that last one goes one row at a time.
+    Reductions then step one at a time around each block, which
+    `linalg::vectorize` turns into vector code (a convolution's window
+    indices, `h + kh` with `kh` fixed in the block, are first rewritten
+    without the unit loops). What does not vectorize (data-dependent or
+    guarded reads, strided windows) stays a linalg op for the scalar
+    lowering. With `threads` > 1, one parallel loop is first split into
+    per-thread chunks (an `scf.forall`), for ops of at least
+    `min-parallel-work` iterations (an `scf.if` decides at run time when the
+    shape is dynamic). Run `canonicalize`, `fold-memref-alias-ops` and
+    `--mlc-hoist-vector-transfers` afterwards.
   }];
   let options = [
     Option<"threads", "threads", "unsigned", /*default=*/"1",
            "Split the work into this many parallel chunks (an scf.forall "
-           "over a static parallel dimension, outside the register blocks)">,
+           "over one parallel loop, outside the register blocks)">,
     Option<"minParallelWork", "min-parallel-work", "int64_t",
            /*default=*/"262144",
            "Split only ops of at least this many loop iterations (all "
