@@ -233,7 +233,8 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
   /// In a tile, a sliding-window index such as a convolution's `h + kh`
   /// over a loop stepped one at a time (kh has one value, 0, inside the
   /// tile) is just `h`: rewriting such indexing maps without the unit loops
-  /// makes them projected permutations, which linalg vectorizes. Done only
+  /// makes them projected permutations, which linalg vectorizes (upstream
+  /// `linalg::dropUnitDims` gives up on such non-permutation maps). Done only
   /// where every loop still appears as a plain index of some operand (the
   /// loop ranges stay defined by the shapes).
   static void dropUnitLoopsFromWindows(IRRewriter &rewriter,

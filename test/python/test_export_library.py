@@ -35,6 +35,20 @@ print("ok", out.shape)
 """
 
 
+def run_child(library, a, b, tmp_path):
+    """Calls `library`'s main on a and b in a fresh interpreter (CHILD);
+    returns the finished process and the result it saved."""
+    np.save(tmp_path / "a.npy", a)
+    np.save(tmp_path / "b.npy", b)
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD, LOADER, str(library),
+         str(tmp_path / "a.npy"), str(tmp_path / "b.npy"),
+         str(tmp_path / "out.npy")],
+        capture_output=True, text=True, env={"PATH": os.environ["PATH"]})
+    assert child.returncode == 0, child.stderr
+    return child, np.load(tmp_path / "out.npy")
+
+
 def test_exported_library_runs_without_mlir(tmp_path):
     A = relax.Var("A", (16, 8), relax.DynTensorType(2, "float32"))
     B = relax.Var("B", (8, 4), relax.DynTensorType(2, "float32"))
@@ -52,17 +66,9 @@ def test_exported_library_runs_without_mlir(tmp_path):
     rng = np.random.default_rng(3)
     a = rng.standard_normal((16, 8)).astype("float32")
     b = rng.standard_normal((8, 4)).astype("float32")
-    np.save(tmp_path / "a.npy", a)
-    np.save(tmp_path / "b.npy", b)
-    child = subprocess.run(
-        [sys.executable, "-c", CHILD, LOADER, str(library),
-         str(tmp_path / "a.npy"), str(tmp_path / "b.npy"),
-         str(tmp_path / "out.npy")],
-        capture_output=True, text=True, env={"PATH": os.environ["PATH"]})
-    assert child.returncode == 0, child.stderr
+    child, out = run_child(library, a, b, tmp_path)
     assert "ok (16, 4)" in child.stdout
     assert "main takes 2 inputs, got 1" in child.stdout
-    out = np.load(tmp_path / "out.npy")
     np.testing.assert_allclose(out, np.maximum(a @ b, 0), rtol=1e-5,
                                atol=1e-5)
 
@@ -82,22 +88,16 @@ def test_loader_in_process_matches_the_jit(tmp_path):
 
 
 def test_parallel_library_loads_without_mlir(tmp_path):
-    # A library with OpenMP loops links LLVM's libomp; still no MLIR.
-    A = te.placeholder((32, 16), name="A")
-    B = te.placeholder((16, 128), name="B")
+    # A library with OpenMP loops links LLVM's libomp; still no MLIR. The
+    # matmul has work enough (64 * 64 * 128 iterations) to be split.
+    A = te.placeholder((64, 64), name="A")
+    B = te.placeholder((64, 128), name="B")
     C = te_matmul(A, B)
     mod = mlc.build(te.create_prim_func([A, B, C]), threads=2)
+    assert "omp.parallel" in mod._exe.lowered_text()
     mod.export_library(tmp_path / "mm.so")
     rng = np.random.default_rng(5)
-    a = rng.standard_normal((32, 16)).astype("float32")
-    b = rng.standard_normal((16, 128)).astype("float32")
-    np.save(tmp_path / "a.npy", a)
-    np.save(tmp_path / "b.npy", b)
-    child = subprocess.run(
-        [sys.executable, "-c", CHILD, LOADER, str(tmp_path / "mm.so"),
-         str(tmp_path / "a.npy"), str(tmp_path / "b.npy"),
-         str(tmp_path / "out.npy")],
-        capture_output=True, text=True, env={"PATH": os.environ["PATH"]})
-    assert child.returncode == 0, child.stderr
-    np.testing.assert_allclose(np.load(tmp_path / "out.npy"), a @ b,
-                               rtol=1e-4, atol=1e-4)
+    a = rng.standard_normal((64, 64)).astype("float32")
+    b = rng.standard_normal((64, 128)).astype("float32")
+    _, out = run_child(tmp_path / "mm.so", a, b, tmp_path)
+    np.testing.assert_allclose(out, a @ b, rtol=1e-4, atol=1e-4)
