@@ -210,8 +210,9 @@ std::vector<OwnedBuffer> Executable::call(const FunctionInfo &info,
     fail(name + " takes " + llvm::Twine(inputs.size()) + " inputs, got " +
          llvm::Twine(args.size()));
 
-  // Input descriptors over the caller's memory.
-  std::vector<std::vector<int64_t>> descriptors;
+  // Input descriptors over the caller's memory (small vectors: no heap
+  // allocation on the latency path of small ranks).
+  llvm::SmallVector<llvm::SmallVector<int64_t, 11>, 4> descriptors;
   for (auto [i, arg] : llvm::enumerate(args)) {
     const TensorInfo &param = inputs[i];
     if (arg.shape.size() != param.shape.size())
@@ -224,7 +225,7 @@ std::vector<OwnedBuffer> Executable::call(const FunctionInfo &info,
              "' has size " + llvm::Twine(arg.shape[d]) + " in dimension " +
              llvm::Twine(d) + " but the function takes " +
              llvm::Twine(param.shape[d]));
-    std::vector<int64_t> desc;
+    llvm::SmallVector<int64_t, 11> desc;
     desc.push_back(reinterpret_cast<int64_t>(arg.data));
     desc.push_back(reinterpret_cast<int64_t>(arg.data));
     desc.push_back(0);
@@ -237,14 +238,15 @@ std::vector<OwnedBuffer> Executable::call(const FunctionInfo &info,
   size_t resultWords = 0;
   for (const TensorInfo &result : info.results)
     resultWords += descriptorWords(result.shape.size());
-  std::vector<int64_t> resultStorage(std::max<size_t>(resultWords, 1), 0);
+  llvm::SmallVector<int64_t, 16> resultStorage(
+      std::max<size_t>(resultWords, 1), 0);
 
-  std::vector<void *> pointers;
+  llvm::SmallVector<void *, 8> pointers;
   if (!info.results.empty())
     pointers.push_back(resultStorage.data());
-  for (std::vector<int64_t> &desc : descriptors)
+  for (auto &desc : descriptors)
     pointers.push_back(desc.data());
-  std::vector<void *> packed;
+  llvm::SmallVector<void *, 8> packed;
   for (void *&pointer : pointers)
     packed.push_back(&pointer);
   entryPoints[&info - infos.data()](packed.data());

@@ -10,6 +10,7 @@
 #include "mlc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "llvm/ADT/MapVector.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -22,6 +23,7 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorTransforms.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -134,16 +136,175 @@ tileAndReplace(IRRewriter &rewriter, linalg::LinalgOp op,
 /// Marks the register-block tiles between tiling and vectorization.
 constexpr llvm::StringLiteral kTileMarker = "mlc.register_block";
 
+/// Ops tiled as one: an anchor (a contraction), the fill of its output
+/// just before it and the element-wise ops just after it that update that
+/// output in place (a fused dense + bias + relu). Each tile of the anchor
+/// gets the matching tile of the others around it, so that the whole
+/// epilogue works on the accumulators while they are in registers: store
+/// to load forwarding then removes the zero-fill's stores and the
+/// accumulator's reload. An op on its own is a group without siblings.
+struct Group {
+  SmallVector<linalg::LinalgOp> before;
+  linalg::LinalgOp anchor;
+  SmallVector<linalg::LinalgOp> after;
+
+  SmallVector<linalg::LinalgOp> ops() const {
+    SmallVector<linalg::LinalgOp> all(before);
+    all.push_back(anchor);
+    all.append(after);
+    return all;
+  }
+};
+
+bool hasIdentityOutput(linalg::LinalgOp op) {
+  return op.getNumDpsInits() == 1 && op.hasPureBufferSemantics() &&
+         op.getNumReductionLoops() == 0 &&
+         op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity();
+}
+
+/// Whether `op` may be tiled together with `anchor`, whose output is
+/// `out`: it writes only `out`, over the same elements (identity map, no
+/// reduction), and reads `out` only at the element it writes, so that its
+/// tile depends on the anchor's tile at the same place and on nothing
+/// another tile writes.
+bool isTileSibling(linalg::LinalgOp op, Value out) {
+  if (!hasIdentityOutput(op) || op.getDpsInitOperand(0)->get() != out)
+    return false;
+  for (OpOperand *input : op.getDpsInputOperands())
+    if (input->get() == out &&
+        !op.getMatchingIndexingMap(input).isIdentity())
+      return false;
+  return true;
+}
+
+/// The group `anchor` heads, if it is a contraction whose output is a
+/// fresh buffer (nothing else can alias it) filled just before it or
+/// updated element-wise just after it.
+std::optional<Group> formGroup(linalg::LinalgOp anchor) {
+  if (anchor.getNumReductionLoops() == 0 || anchor.getNumDpsInits() != 1 ||
+      !anchor.hasPureBufferSemantics())
+    return std::nullopt;
+  Value out = anchor.getDpsInitOperand(0)->get();
+  if (!out.getDefiningOp<memref::AllocOp>() ||
+      llvm::is_contained(anchor.getDpsInputs(), out))
+    return std::nullopt;
+  AffineMap outMap = anchor.getMatchingIndexingMap(anchor.getDpsInitOperand(0));
+  if (!outMap.isProjectedPermutation() ||
+      outMap.getNumResults() != anchor.getNumParallelLoops())
+    return std::nullopt;
+  Group group;
+  group.anchor = anchor;
+  if (auto fill = dyn_cast_or_null<linalg::FillOp>(anchor->getPrevNode()))
+    if (isTileSibling(fill, out))
+      group.before.push_back(fill);
+  for (Operation *next = anchor->getNextNode(); next;
+       next = next->getNextNode()) {
+    auto generic = dyn_cast<linalg::GenericOp>(next);
+    if (!generic || !isTileSibling(generic, out))
+      break;
+    group.after.push_back(generic);
+  }
+  if (group.before.empty() && group.after.empty())
+    return std::nullopt;
+  // Every other use of the buffer comes after the group (a return, a
+  // dealloc, a reader): no view of it is read or written in between.
+  SmallVector<linalg::LinalgOp> members = group.ops();
+  Operation *last = members.back();
+  for (Operation *user : out.getUsers())
+    if (!llvm::is_contained(members, user) &&
+        (user->getBlock() != last->getBlock() ||
+         !last->isBeforeInBlock(user)))
+      return std::nullopt;
+  return group;
+}
+
 struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
   using MLCVectorizePassBase::MLCVectorizePassBase;
 
-  /// Splits `op` along `dim` into `threads` chunks run by an scf.forall;
-  /// returns the op of one chunk. A dynamic loop's chunk is a whole number
-  /// of `block`s, computed at run time.
-  FailureOr<linalg::LinalgOp> splitAcrossThreads(IRRewriter &rewriter,
-                                                 linalg::LinalgOp op,
-                                                 unsigned dim,
-                                                 int64_t block) {
+  /// Tiles the siblings of `group` at the tile of its anchor that
+  /// `tiledAnchor` computes, around it (in the same loop body), and erases
+  /// the untiled siblings; returns the tiled group. The anchor's output
+  /// tile is a subview of the shared buffer, and the siblings (identity
+  /// maps over that buffer) iterate over exactly its offsets and sizes.
+  /// Siblings that cannot follow stay where they are (before or after the
+  /// anchor's loops, still correct) and go to `leftover`.
+  Group fuseSiblings(IRRewriter &rewriter, const Group &group,
+                     linalg::LinalgOp tiledAnchor,
+                     SmallVectorImpl<Group> &leftover) {
+    Group tiled;
+    tiled.anchor = tiledAnchor;
+    auto view = tiledAnchor.getDpsInitOperand(0)
+                    ->get()
+                    .getDefiningOp<memref::SubViewOp>();
+    auto keep = [&](ArrayRef<linalg::LinalgOp> ops) {
+      for (linalg::LinalgOp op : ops)
+        leftover.push_back(Group{{}, op, {}});
+    };
+    if (!view) {
+      keep(group.before);
+      keep(group.after);
+      return tiled;
+    }
+    SmallVector<OpFoldResult> offsets = view.getMixedOffsets();
+    SmallVector<OpFoldResult> sizes = view.getMixedSizes();
+    auto tileAt = [&](linalg::LinalgOp sibling) -> linalg::LinalgOp {
+      FailureOr<TilingResult> tile =
+          cast<TilingInterface>(sibling.getOperation())
+              .getTiledImplementation(rewriter, offsets, sizes);
+      if (failed(tile) || tile->tiledOps.size() != 1)
+        return nullptr;
+      auto op = cast<linalg::LinalgOp>(tile->tiledOps.front());
+      // The tile's views of the shared buffer are the anchor's: one SSA
+      // value, which the transfers' forwarding needs.
+      for (OpOperand &operand : op->getOpOperands()) {
+        auto other = operand.get().getDefiningOp<memref::SubViewOp>();
+        if (other && other != view &&
+            OperationEquivalence::isEquivalentTo(
+                other, view, OperationEquivalence::IgnoreLocations)) {
+          rewriter.modifyOpInPlace(op, [&] { operand.set(view); });
+          if (other->use_empty())
+            rewriter.eraseOp(other);
+        }
+      }
+      return op;
+    };
+    rewriter.setInsertionPoint(tiledAnchor);
+    for (linalg::LinalgOp sibling : group.before) {
+      if (linalg::LinalgOp op = tileAt(sibling)) {
+        tiled.before.push_back(op);
+        rewriter.eraseOp(sibling);
+      } else {
+        keep(sibling);
+      }
+    }
+    // The views and indices a later sibling's tile uses are made before
+    // the anchor too: when the anchor is tiled again, its loops take its
+    // place, and the sibling's tiles inside them must see those values.
+    Operation *previous = tiledAnchor;
+    for (auto [i, sibling] : llvm::enumerate(group.after)) {
+      rewriter.setInsertionPoint(tiledAnchor);
+      linalg::LinalgOp op = tileAt(sibling);
+      if (!op) {
+        // Later siblings read what this one writes: they stay too.
+        keep(ArrayRef(group.after).drop_front(i));
+        break;
+      }
+      rewriter.moveOpAfter(op, previous);
+      previous = op;
+      tiled.after.push_back(op);
+      rewriter.eraseOp(sibling);
+    }
+    return tiled;
+  }
+
+  /// Splits `group` along its anchor's loop `dim` into `threads` chunks
+  /// run by an scf.forall; returns the ops of one chunk. A dynamic loop's
+  /// chunk is a whole number of `block`s, computed at run time.
+  FailureOr<Group> splitAcrossThreads(IRRewriter &rewriter,
+                                      const Group &group, unsigned dim,
+                                      int64_t block,
+                                      SmallVectorImpl<Group> &leftover) {
+    linalg::LinalgOp op = group.anchor;
     rewriter.setInsertionPoint(op);
     SmallVector<OpFoldResult> sizes(op.getNumLoops(),
                                     rewriter.getIndexAttr(0));
@@ -159,26 +320,31 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
         tileAndReplace(rewriter, op, options);
     if (failed(split))
       return failure();
-    return cast<linalg::LinalgOp>(split->tiledOps.front());
+    return fuseSiblings(rewriter, group,
+                        cast<linalg::LinalgOp>(split->tiledOps.front()),
+                        leftover);
   }
 
-  /// Whether `op` has work enough to pay for waking the other threads.
-  /// Decided here when every loop is static; otherwise `op` is cloned
-  /// under an `scf.if` on its iteration count at run time, the serial
-  /// clone goes to `serial`, and the one to split is returned.
-  std::optional<linalg::LinalgOp>
-  guardParallelWork(IRRewriter &rewriter, linalg::LinalgOp op,
-                    ArrayRef<int64_t> ranges,
-                    SmallVectorImpl<linalg::LinalgOp> &serial) {
+  /// Whether `group` has work enough to pay for waking the other threads
+  /// (its anchor's iteration count). Decided here when every loop is
+  /// static; otherwise the group is cloned under an `scf.if` on that count
+  /// at run time, the serial clone goes to `serial`, and the one to split
+  /// is returned.
+  std::optional<Group> guardParallelWork(IRRewriter &rewriter,
+                                         const Group &group,
+                                         ArrayRef<int64_t> ranges,
+                                         SmallVectorImpl<Group> &serial) {
     if (!llvm::any_of(ranges, ShapedType::isDynamic)) {
       int64_t work = 1;
       for (int64_t range : ranges)
         work *= range;
-      return work >= int64_t(minParallelWork) ? std::optional(op)
+      return work >= int64_t(minParallelWork) ? std::optional(group)
                                               : std::nullopt;
     }
+    SmallVector<linalg::LinalgOp> members = group.ops();
+    linalg::LinalgOp op = group.anchor;
     Location loc = op.getLoc();
-    rewriter.setInsertionPoint(op);
+    rewriter.setInsertionPoint(members.front());
     Value work = arith::ConstantIndexOp::create(rewriter, loc, 1);
     for (Range range : op.createLoopRanges(rewriter, loc))
       work = arith::MulIOp::create(
@@ -189,19 +355,64 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
         arith::ConstantIndexOp::create(rewriter, loc, minParallelWork));
     auto branch = scf::IfOp::create(rewriter, loc, enough,
                                     /*withElseRegion=*/true);
-    rewriter.setInsertionPoint(branch.thenBlock()->getTerminator());
-    auto parallel = cast<linalg::LinalgOp>(rewriter.clone(*op));
-    rewriter.setInsertionPoint(branch.elseBlock()->getTerminator());
-    serial.push_back(cast<linalg::LinalgOp>(rewriter.clone(*op)));
-    rewriter.eraseOp(op);
+    auto cloneInto = [&](Block *block) {
+      rewriter.setInsertionPoint(block->getTerminator());
+      Group copy;
+      auto cloneOf = [&](linalg::LinalgOp member) {
+        return cast<linalg::LinalgOp>(rewriter.clone(*member));
+      };
+      for (linalg::LinalgOp member : group.before)
+        copy.before.push_back(cloneOf(member));
+      copy.anchor = cloneOf(group.anchor);
+      for (linalg::LinalgOp member : group.after)
+        copy.after.push_back(cloneOf(member));
+      return copy;
+    };
+    Group parallel = cloneInto(branch.thenBlock());
+    serial.push_back(cloneInto(branch.elseBlock()));
+    for (linalg::LinalgOp member : members)
+      rewriter.eraseOp(member);
     return parallel;
   }
 
-  /// Vectorizes one block of parallel loops: its reduction loops, and the
+  /// Vectorizes the register block of a group: a dynamic parallel loop
+  /// left in it (the last, partial block of a dynamic row loop) goes one
+  /// step at a time, the siblings with the anchor in each step; then each
+  /// op is vectorized.
+  void vectorizeBlock(IRRewriter &rewriter, Group group) {
+    linalg::LinalgOp anchor = group.anchor;
+    SmallVector<int64_t> ranges = anchor.getStaticLoopRanges();
+    SmallVector<utils::IteratorType> iterators =
+        anchor.getIteratorTypesArray();
+    SmallVector<int64_t> sizes;
+    for (auto [range, iterator] : llvm::zip(ranges, iterators))
+      sizes.push_back(ShapedType::isDynamic(range) &&
+                              iterator == utils::IteratorType::parallel
+                          ? 1
+                          : 0);
+    SmallVector<Group> leftover;
+    if (!group.before.empty() || !group.after.empty())
+      if (llvm::is_contained(sizes, 1)) {
+        scf::SCFTilingOptions options;
+        options.setTileSizes(getAsIndexOpFoldResult(&getContext(), sizes));
+        if (FailureOr<scf::SCFTilingResult> steps =
+                tileAndReplace(rewriter, anchor, options);
+            succeeded(steps))
+          group = fuseSiblings(
+              rewriter, group,
+              cast<linalg::LinalgOp>(steps->tiledOps.front()), leftover);
+      }
+    for (linalg::LinalgOp op : group.ops())
+      vectorizeOne(rewriter, op);
+    for (const Group &single : leftover)
+      vectorizeOne(rewriter, single.anchor);
+  }
+
+  /// Vectorizes one op of a register block: its reduction loops, and the
   /// dynamic ones left in the last, partial block of a dynamic row loop,
   /// go one step at a time around the vectorized tile (the reductions
   /// innermost, so that the accumulator is invariant in them).
-  void vectorizeBlock(IRRewriter &rewriter, linalg::LinalgOp block) {
+  void vectorizeOne(IRRewriter &rewriter, linalg::LinalgOp block) {
     SmallVector<int64_t> ranges = block.getStaticLoopRanges();
     SmallVector<utils::IteratorType> iterators =
         block.getIteratorTypesArray();
@@ -281,35 +492,58 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
           op.hasPureBufferSemantics() && op.getNumDpsInits() == 1)
         ops.push_back(op);
     });
+    SmallVector<Group> groups;
+    llvm::SmallPtrSet<Operation *, 8> grouped;
+    for (linalg::LinalgOp op : ops)
+      if (std::optional<Group> group = formGroup(op)) {
+        for (linalg::LinalgOp member : group->ops())
+          grouped.insert(member);
+        groups.push_back(*group);
+      }
+    for (linalg::LinalgOp op : ops)
+      if (!grouped.contains(op))
+        groups.push_back(Group{{}, op, {}});
 
     // 1. Blocks of the parallel loops (a register block each). A dynamic
     // row loop steps by whole blocks and its last, partial block is peeled
     // off, so that all but that one iteration see blocks of static shape.
+    int64_t nextGroupId = 0;
     SmallVector<scf::ForOp> peeled;
-    // Ops may be split across threads; the serial clones of a run-time
-    // choice between the two come back here.
-    SmallVector<linalg::LinalgOp> serial;
-    auto process = [&](linalg::LinalgOp op, bool mayThread) {
+    // Groups may be split across threads; the serial clones of a run-time
+    // choice between the two come back here, and so do siblings that could
+    // not follow their anchor into its tiles.
+    SmallVector<Group> serial, leftover;
+    auto process = [&](Group group, bool mayThread) {
+      linalg::LinalgOp op = group.anchor;
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+      auto unsplit = [&] {
+        for (linalg::LinalgOp sibling : llvm::concat<linalg::LinalgOp>(
+                 group.before, group.after))
+          leftover.push_back(Group{{}, sibling, {}});
+      };
       if (ranges.empty() ||
           llvm::all_of(ranges, [](int64_t r) { return r == 1; }))
-        return;
+        return unsplit();
       // Only ops whose body vectorizes (no data-dependent reads); with a
       // dynamic loop, a tile that does not vectorize stays a linalg op.
       if (!llvm::any_of(ranges, ShapedType::isDynamic) &&
-          failed(linalg::vectorizeOpPrecondition(op)))
-        return;
+          llvm::any_of(group.ops(), [](linalg::LinalgOp member) {
+            return failed(linalg::vectorizeOpPrecondition(member));
+          }))
+        return unsplit();
       Tiling tiling = registerBlock(op, ranges);
       if (llvm::all_of(tiling.sizes, [](int64_t t) { return t == 1; }))
-        return; // no vector width to gain
+        return unsplit(); // no vector width to gain
       if (mayThread)
         if (auto dim = parallelLoop(op, ranges, tiling, threads))
-          if (std::optional<linalg::LinalgOp> big =
-                  guardParallelWork(rewriter, op, ranges, serial))
-            if (FailureOr<linalg::LinalgOp> chunk = splitAcrossThreads(
-                    rewriter, *big, *dim, tiling.sizes[*dim]);
+          if (std::optional<Group> big =
+                  guardParallelWork(rewriter, group, ranges, serial))
+            if (FailureOr<Group> chunk =
+                    splitAcrossThreads(rewriter, *big, *dim,
+                                       tiling.sizes[*dim], leftover);
                 succeeded(chunk)) {
-              op = *chunk;
+              group = *chunk;
+              op = group.anchor;
               ranges = op.getStaticLoopRanges();
             }
       SmallVector<int64_t> blockSizes = tiling.sizes;
@@ -323,9 +557,15 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
       FailureOr<scf::SCFTilingResult> tiled =
           tileAndReplace(rewriter, op, options);
       if (failed(tiled))
-        return;
-      for (Operation *tile : tiled->tiledOps)
-        tile->setAttr(kTileMarker, UnitAttr::get(ctx));
+        return unsplit();
+      Group tiles = fuseSiblings(
+          rewriter, group, cast<linalg::LinalgOp>(tiled->tiledOps.front()),
+          leftover);
+      // The group's tiles carry its number: peeling copies them, and each
+      // copy (a block of ops) is vectorized as a group again.
+      IntegerAttr id = rewriter.getI64IntegerAttr(nextGroupId++);
+      for (linalg::LinalgOp tile : tiles.ops())
+        tile->setAttr(kTileMarker, id);
       // The loops follow the interchange (less the untiled reductions);
       // peel the dynamic row loop.
       unsigned position = 0;
@@ -340,10 +580,14 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
         ++position;
       }
     };
-    for (linalg::LinalgOp op : ops)
-      process(op, threads > 1);
-    while (!serial.empty())
-      process(serial.pop_back_val(), /*mayThread=*/false);
+    for (const Group &group : groups)
+      process(group, threads > 1);
+    while (!serial.empty() || !leftover.empty()) {
+      if (!serial.empty())
+        process(serial.pop_back_val(), /*mayThread=*/false);
+      else
+        process(leftover.pop_back_val(), threads > 1);
+    }
     for (scf::ForOp loop : peeled) {
       scf::ForOp partial;
       (void)scf::peelForLoopAndSimplifyBounds(rewriter, loop, partial);
@@ -364,13 +608,31 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
 
     // 3. Reductions (and what stayed dynamic) step by step around the
     // vectorized register block.
-    SmallVector<linalg::LinalgOp> blocks;
+    llvm::MapVector<std::pair<Block *, int64_t>, SmallVector<linalg::LinalgOp>>
+        blocks;
     func.walk([&](linalg::LinalgOp op) {
-      if (op->removeAttr(kTileMarker))
-        blocks.push_back(op);
+      if (auto id = op->getAttrOfType<IntegerAttr>(kTileMarker)) {
+        op->removeAttr(kTileMarker);
+        blocks[{op->getBlock(), id.getInt()}].push_back(op);
+      }
     });
-    for (linalg::LinalgOp block : blocks)
-      vectorizeBlock(rewriter, block);
+    for (auto &[key, members] : blocks) {
+      // In program order: the fill, the anchor (the one op with
+      // reductions), the element-wise ops after it.
+      Group group;
+      auto anchor = llvm::find_if(members, [](linalg::LinalgOp op) {
+        return op.getNumReductionLoops() > 0;
+      });
+      if (members.size() == 1 || anchor == members.end()) {
+        for (linalg::LinalgOp op : members)
+          vectorizeOne(rewriter, op);
+        continue;
+      }
+      group.before.assign(members.begin(), anchor);
+      group.anchor = *anchor;
+      group.after.assign(std::next(anchor), members.end());
+      vectorizeBlock(rewriter, group);
+    }
 
     // Broadcasts out of the transfers, then a multiply-reduce of broadcast
     // operands into vector.contract (which lowers to outer products).
@@ -395,6 +657,10 @@ struct MLCHoistVectorTransfersPass
     eliminateCommonSubExpressions(rewriter, dominance, func);
     func.walk([](LoopLikeOpInterface loop) { moveLoopInvariantCode(loop); });
     linalg::hoistRedundantVectorTransfers(func, /*verifyNonZeroTrip=*/true);
+    // A tile's epilogue reads the accumulators its contraction just
+    // stored, which read the zeros the fill stored: forward the values and
+    // drop the stores that are overwritten.
+    vector::transferOpflowOpt(rewriter, func);
     // Contractions to outer products to FMAs, now that accumulators are
     // loop-carried values.
     RewritePatternSet patterns(&getContext());

@@ -17,6 +17,7 @@
 #include <pybind11/stl.h>
 
 #include <cstdlib>
+#include <map>
 
 namespace py = pybind11;
 using namespace mlc;
@@ -56,6 +57,18 @@ bool isDtype(const py::dtype &have, const std::string &want) {
   return have.kind() == kind && have.itemsize() * 8 == bits;
 }
 
+/// numpy's dtype of a runtime dtype name, built once per name: parsing the
+/// name on every call costs a noticeable part of a batch-1 call. The
+/// objects live as long as the process (never destroyed after the
+/// interpreter is gone).
+py::dtype dtypeNamed(const std::string &name) {
+  static auto *cache = new std::map<std::string, py::dtype>();
+  auto it = cache->find(name);
+  if (it == cache->end())
+    it = cache->emplace(name, py::dtype(name)).first;
+  return it->second;
+}
+
 std::string shapeText(const py::array &array) {
   std::string s = "(";
   for (py::ssize_t d = 0; d < array.ndim(); ++d)
@@ -90,47 +103,54 @@ void mlc::python::registerRuntime(py::module_ &m) {
            [](Executable &exe) { return printOp(exe.getLoweredModule(), true); })
       .def(
           "call",
-          [](Executable &exe, const std::string &name, py::list args) {
+          [](Executable &exe, const std::string &name, py::sequence args) {
             const runtime::FunctionInfo &info = exe.function(name);
             const std::vector<runtime::TensorInfo> &inputs = info.inputs();
             if (args.size() != inputs.size())
               throw mlc::Error(name + " takes " +
                                std::to_string(inputs.size()) +
                                " inputs, got " + std::to_string(args.size()));
-            std::vector<runtime::BufferView> views;
+            std::vector<runtime::BufferView> views(inputs.size());
             std::vector<py::array> keep;
+            keep.reserve(inputs.size());
             for (size_t i = 0; i < inputs.size(); ++i) {
               const runtime::TensorInfo &param = inputs[i];
-              std::string what = name + ": argument #" + std::to_string(i) +
-                                 " '" + param.name + "'";
-              if (!py::isinstance<py::array>(args[i]))
-                throw mlc::Error(what + " is not an array");
-              auto array = py::reinterpret_borrow<py::array>(args[i]);
+              // Messages are built only on failure: this loop is on the
+              // batch-1 latency path.
+              auto what = [&] {
+                return name + ": argument #" + std::to_string(i) + " '" +
+                       param.name + "'";
+              };
+              py::object arg = args[i];
+              if (!py::isinstance<py::array>(arg))
+                throw mlc::Error(what() + " is not an array");
+              auto array = py::reinterpret_borrow<py::array>(arg);
               if (!isDtype(array.dtype(), param.dtype))
                 throw mlc::Error(
-                    what + " has dtype " +
+                    what() + " has dtype " +
                     std::string(py::str(array.dtype())) +
                     " but the function takes " + param.dtype);
+              // A strided view (a transpose, a slice) is copied once into
+              // the dense layout the compiled code indexes.
               if (!(array.flags() & py::array::c_style))
-                throw mlc::Error(what + " is not C-contiguous");
-              runtime::BufferView view;
+                array = py::array::ensure(array, py::array::c_style);
+              runtime::BufferView &view = views[i];
               view.data = const_cast<void *>(array.data());
-              for (py::ssize_t d = 0; d < array.ndim(); ++d) {
-                view.shape.push_back(array.shape(d));
-                view.strides.push_back(array.strides(d) /
-                                       static_cast<py::ssize_t>(
-                                           array.itemsize()));
-              }
-              if (static_cast<size_t>(array.ndim()) == param.shape.size())
+              py::ssize_t rank = array.ndim();
+              view.shape.assign(array.shape(), array.shape() + rank);
+              view.strides.resize(rank);
+              for (py::ssize_t d = 0; d < rank; ++d)
+                view.strides[d] = array.strides(d) / array.itemsize();
+              if (static_cast<size_t>(rank) == param.shape.size())
                 for (size_t d = 0; d < param.shape.size(); ++d)
                   if (param.shape[d] >= 0 &&
                       param.shape[d] != array.shape(d))
-                    throw mlc::Error(what + " has shape " + shapeText(array) +
+                    throw mlc::Error(what() + " has shape " +
+                                     shapeText(array) +
                                      " but the function takes another in "
                                      "dimension " +
                                      std::to_string(d) + " (size " +
                                      std::to_string(param.shape[d]) + ")");
-              views.push_back(std::move(view));
               keep.push_back(std::move(array));
             }
             std::vector<runtime::OwnedBuffer> buffers;
@@ -138,11 +158,10 @@ void mlc::python::registerRuntime(py::module_ &m) {
               py::gil_scoped_release release;
               buffers = exe.call(info, views);
             }
-            py::list results;
+            py::tuple results(buffers.size());
             for (size_t i = 0; i < buffers.size(); ++i) {
               runtime::OwnedBuffer &buffer = buffers[i];
-              const runtime::TensorInfo &result = info.results[i];
-              py::dtype dtype(result.dtype);
+              py::dtype dtype = dtypeNamed(info.results[i].dtype);
               std::vector<py::ssize_t> shape(buffer.shape.begin(),
                                              buffer.shape.end());
               std::vector<py::ssize_t> strides;
@@ -150,8 +169,7 @@ void mlc::python::registerRuntime(py::module_ &m) {
                 strides.push_back(stride * dtype.itemsize());
               py::capsule owner(buffer.allocated,
                                 [](void *p) { std::free(p); });
-              results.append(
-                  py::array(dtype, shape, strides, buffer.data, owner));
+              results[i] = py::array(dtype, shape, strides, buffer.data, owner);
             }
             return results;
           },

@@ -231,3 +231,164 @@ func.func @kept(%X: memref<?xf32>, %Y: memref<?xf32>, %T: memref<10xf32>,
   }
   return
 }
+
+// -----
+
+// dense + bias + relu as fusion leaves it on buffers: a fill, the matmul,
+// the epilogue in place. They are tiled as one group: each register block
+// starts from zero accumulators and applies bias and relu to them before
+// its single store (no store of zeros, no reload of the accumulators).
+#a = affine_map<(i, j, k) -> (i, k)>
+#b = affine_map<(i, j, k) -> (k, j)>
+#c = affine_map<(i, j, k) -> (i, j)>
+#bias = affine_map<(i, j) -> (j)>
+#id = affine_map<(i, j) -> (i, j)>
+// CHECK-LABEL: func.func @dense_bias_relu(
+// CHECK:         scf.for
+// CHECK:           scf.for
+// CHECK:             vector.transfer_write {{.*}} : vector<4x64xf32>
+// CHECK:             scf.for
+// CHECK:               vector.contract
+// CHECK:             arith.maximumf {{.*}} : vector<4x64xf32>
+// CHECK:             vector.transfer_write
+// CHECK-NOT:     linalg.
+// HOIST-LABEL: func.func @dense_bias_relu(
+// HOIST:         %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<4x64xf32>
+// HOIST:         scf.for %[[J:.*]] =
+// HOIST-NEXT:      %[[BIAS:.*]] = vector.transfer_read %{{.*}}[%[[J]]]
+// HOIST-NEXT:      scf.for %[[I:.*]] =
+// HOIST-NEXT:        %[[ACC:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[ZERO]])
+// HOIST-COUNT-4:       vector.fma {{.*}} : vector<64xf32>
+// HOIST:             }
+// HOIST-NEXT:        %[[BROADCAST:.*]] = vector.broadcast %[[BIAS]]
+// HOIST-NEXT:        %[[SUM:.*]] = arith.addf %[[ACC]], %[[BROADCAST]]
+// HOIST-NEXT:        %[[RELU:.*]] = arith.maximumf %[[SUM]], %[[ZERO]]
+// HOIST-NEXT:        vector.transfer_write %[[RELU]], %{{.*}}[%[[I]], %[[J]]] {{.*}}
+// HOIST-NEXT:      }
+// HOIST-NEXT:    }
+// HOIST-NOT:     vector.transfer_write
+// HOIST:         return
+func.func @dense_bias_relu(%A: memref<128x96xf32>, %B: memref<96x128xf32>, %b: memref<128xf32>) -> memref<128x128xf32> {
+  %zero = arith.constant 0.0 : f32
+  %C = memref.alloc() : memref<128x128xf32>
+  linalg.fill ins(%zero : f32) outs(%C : memref<128x128xf32>)
+  linalg.generic {indexing_maps = [#a, #b, #c],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%A, %B : memref<128x96xf32>, memref<96x128xf32>) outs(%C : memref<128x128xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#bias, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%b : memref<128xf32>) outs(%C : memref<128x128xf32>) {
+  ^bb0(%x: f32, %acc: f32):
+    %s = arith.addf %acc, %x : f32
+    %r = arith.maximumf %s, %zero : f32
+    linalg.yield %r : f32
+  }
+  return %C : memref<128x128xf32>
+}
+
+// -----
+
+// The same over a dynamic batch, on two threads: each thread's chunk, and
+// the rows of its last partial 4-row block one at a time, keep the
+// epilogue in registers.
+#a = affine_map<(i, j, k) -> (i, k)>
+#b = affine_map<(i, j, k) -> (k, j)>
+#c = affine_map<(i, j, k) -> (i, j)>
+#bias = affine_map<(i, j) -> (j)>
+#id = affine_map<(i, j) -> (i, j)>
+// THREADS-HOIST-LABEL: func.func @dense_bias_dynamic(
+// THREADS-HOIST:         scf.forall
+// THREADS-HOIST:           scf.for {{.*}} step %c4
+// THREADS-HOIST:             scf.for {{.*}} -> (vector<4x64xf32>)
+// THREADS-HOIST:             arith.addf {{.*}} : vector<4x64xf32>
+// THREADS-HOIST-NEXT:        vector.transfer_write
+// THREADS-HOIST:           scf.for {{.*}} step %c4
+// THREADS-HOIST:             scf.for {{.*}} step %c1
+// THREADS-HOIST:               scf.for {{.*}} -> (vector<1x64xf32>)
+// THREADS-HOIST:               arith.addf {{.*}} : vector<1x64xf32>
+// THREADS-HOIST-NEXT:          vector.transfer_write
+// THREADS-HOIST-NOT:     vector.transfer_write %cst
+// THREADS-HOIST:         return
+func.func @dense_bias_dynamic(%A: memref<?x784xf32>, %B: memref<784x128xf32>, %b: memref<128xf32>) -> memref<?x128xf32> {
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %n = memref.dim %A, %c0 : memref<?x784xf32>
+  %C = memref.alloc(%n) : memref<?x128xf32>
+  linalg.fill ins(%zero : f32) outs(%C : memref<?x128xf32>)
+  linalg.generic {indexing_maps = [#a, #b, #c],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%A, %B : memref<?x784xf32>, memref<784x128xf32>) outs(%C : memref<?x128xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#bias, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%b : memref<128xf32>) outs(%C : memref<?x128xf32>) {
+  ^bb0(%x: f32, %acc: f32):
+    %s = arith.addf %acc, %x : f32
+    linalg.yield %s : f32
+  }
+  return %C : memref<?x128xf32>
+}
+
+// -----
+
+// Not one group: a consumer that reads the matmul's result transposed (its
+// tile depends on other tiles) gets loops of its own (the fill still joins
+// the matmul's); so do the fill and the matmul of a caller's buffer (it may
+// alias the inputs).
+#a = affine_map<(i, j, k) -> (i, k)>
+#b = affine_map<(i, j, k) -> (k, j)>
+#c = affine_map<(i, j, k) -> (i, j)>
+#t = affine_map<(i, j) -> (j, i)>
+#id = affine_map<(i, j) -> (i, j)>
+// CHECK-LABEL: func.func @transposed_consumer(
+// CHECK:         scf.for %{{.*}} = %c0 to %c128 step %c64
+// CHECK:           vector.transfer_write %cst
+// CHECK:           vector.contract
+// CHECK:         scf.for %{{.*}} = %c0 to %c128 step %c64
+// CHECK:           vector.transpose
+// CHECK-LABEL: func.func @caller_buffer(
+// CHECK:         scf.for %{{.*}} = %c0 to %c128 step %c64
+// CHECK-NOT:       vector.contract
+// CHECK:           vector.transfer_write %cst
+// CHECK:         scf.for %{{.*}} = %c0 to %c128 step %c64
+// CHECK:           vector.contract
+func.func @transposed_consumer(%A: memref<128x96xf32>, %B: memref<96x128xf32>, %D: memref<128x128xf32>) -> memref<128x128xf32> {
+  %zero = arith.constant 0.0 : f32
+  %C = memref.alloc() : memref<128x128xf32>
+  linalg.fill ins(%zero : f32) outs(%C : memref<128x128xf32>)
+  linalg.generic {indexing_maps = [#a, #b, #c],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%A, %B : memref<128x96xf32>, memref<96x128xf32>) outs(%C : memref<128x128xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#t, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%C : memref<128x128xf32>) outs(%C : memref<128x128xf32>) {
+  ^bb0(%x: f32, %acc: f32):
+    %s = arith.addf %acc, %x : f32
+    linalg.yield %s : f32
+  }
+  return %C : memref<128x128xf32>
+}
+func.func @caller_buffer(%A: memref<128x96xf32>, %B: memref<96x128xf32>, %C: memref<128x128xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%C : memref<128x128xf32>)
+  linalg.generic {indexing_maps = [#a, #b, #c],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%A, %B : memref<128x96xf32>, memref<96x128xf32>) outs(%C : memref<128x128xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}

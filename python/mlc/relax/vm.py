@@ -37,10 +37,15 @@ class VirtualMachine:
     def __getitem__(self, name):
         self._exe.signature(name)  # raises KeyError for an unknown name
 
+        native, arrays, device = self._exe._native, self._exe.arrays, \
+            self.device
+
         def call(*args):
-            results = self._exe.call(name, list(args))
-            arrays = tuple(NDArray(r, self.device) for r in results)
-            return arrays[0] if len(arrays) == 1 else arrays
+            # Kept to the few steps a batch-1 call needs.
+            results = native.call(name, arrays(name, args))
+            if len(results) == 1:
+                return NDArray(results[0], device)
+            return tuple(NDArray(r, device) for r in results)
 
         call.__name__ = name
         return call

@@ -10,7 +10,7 @@ def _to_numpy(value, what):
     if isinstance(value, NDArray):
         return value.numpy()
     if isinstance(value, np.ndarray):
-        return np.ascontiguousarray(value)
+        return value
     raise TypeError(f"{what} is a {type(value).__name__}; pass an "
                     "mlc.nd.NDArray or a numpy array")
 
@@ -34,16 +34,21 @@ class Executable:
 
     def call(self, name, inputs):
         """Calls `name` on inputs (NDArrays or numpy arrays); returns the
-        results as numpy arrays that own their memory."""
+        results, a tuple of numpy arrays that own their memory."""
         if name not in self._functions:
             self.signature(name)  # raises KeyError naming the functions
-        # Contiguous numpy arrays go as they are (the common case, kept
-        # cheap for batch-1 latency); the native call checks dtypes and
-        # shapes.
-        arrays = [v if type(v) is np.ndarray and v.flags.c_contiguous
-                  else _to_numpy(v, f"{name}: argument #{i}")
-                  for i, v in enumerate(inputs)]
-        return self._native.call(name, arrays)
+        return self._native.call(name, self.arrays(name, inputs))
+
+    def arrays(self, name, inputs):
+        """`inputs` as the native call takes them: numpy arrays (the common
+        case, passed as they are: this is on the batch-1 latency path; the
+        native call checks dtypes and shapes and makes strided arrays
+        contiguous)."""
+        for value in inputs:
+            if type(value) is not np.ndarray:
+                return [_to_numpy(v, f"{name}: argument #{i}")
+                        for i, v in enumerate(inputs)]
+        return inputs
 
     def export_library(self, path):
         """Writes a shared library of the compiled functions that a process
