@@ -356,3 +356,46 @@ def test_functions_folded_by_fusion_are_not_listed():
     a, b = rand(128, 128), rand(128, 128)
     (c,) = unfused.call("te_matmul", [a, b])
     np.testing.assert_allclose(c, a @ b, rtol=RTOL, atol=1e-4)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_epilogue_in_register_blocks_with_column_remainder(threads):
+    # dense + bias + relu + another elementwise op, 100 output columns (a
+    # 64-wide block and a peeled 36-wide one), 37 rows (4-row blocks and a
+    # remainder of one): the fill, the matmul and the epilogue share every
+    # register block.
+    w, bias = rand(100, 300), rand(100)
+    x = relax.Var("x", (37, 300), relax.DynTensorType(2, "float32"))
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x]):
+        with bb.dataflow():
+            y = bb.emit(relax.op.dense(x, relax.const(w)))
+            y = bb.emit(relax.op.relu(bb.emit(relax.op.add(
+                y, relax.const(bias)))))
+            out = bb.emit_output(bb.emit(relax.op.multiply(y, y)))
+        bb.emit_func_output(out)
+    vm = relax.VirtualMachine(relax.vm.build(bb.get(), threads=threads),
+                              mlc.cpu())
+    data = rand(37, 300)
+    ref = np.maximum(data @ w.T + bias, 0) ** 2
+    np.testing.assert_allclose(vm["main"](data).numpy(), ref, rtol=1e-4,
+                               atol=1e-4)
+
+
+def test_strided_numpy_inputs_are_made_contiguous():
+    # A transposed view goes to the compiled code as a dense copy; the
+    # caller's array is left as it was.
+    w = rand(16, 8)
+    x = relax.Var("x", (None, 8), relax.DynTensorType(2, "float32"))
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x]):
+        with bb.dataflow():
+            out = bb.emit_output(bb.emit(relax.op.dense(x, relax.const(w))))
+        bb.emit_func_output(out)
+    vm = relax.VirtualMachine(relax.vm.build(bb.get()), mlc.cpu())
+    base = rand(8, 5)
+    data = base.T
+    assert not data.flags.c_contiguous
+    np.testing.assert_allclose(vm["main"](data).numpy(), data @ w.T,
+                               rtol=1e-5, atol=1e-5)
+    np.testing.assert_array_equal(data, base.T)
