@@ -93,14 +93,10 @@ void mlc::buildFuncToLLVMPipeline(OpPassManager &pm,
     pm.addPass(createLowerAffinePass());
   }
   if (options.vectorize && options.threads > 1) {
-    // Thread chunks: scf.forall -> scf.parallel -> OpenMP.
-    pm.addPass(createForallToParallelLoopPass());
-    ConvertSCFToOpenMPPassOptions omp;
-    omp.numThreads = options.threads;
-    pm.addPass(createConvertSCFToOpenMPPass(omp));
-    // Inlines the alloca scopes the conversion wraps around bodies that
-    // allocate nothing (they must stay single-block below).
-    pm.addPass(createCanonicalizerPass());
+    // Thread chunks: scf.forall -> omp.parallel (no worksharing loop).
+    mlc::ConvertForallToOpenMPPassOptions omp;
+    omp.threads = options.threads;
+    pm.addPass(mlc::createConvertForallToOpenMPPass(omp));
   }
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());

@@ -3,6 +3,7 @@
 #ifndef MLC_CONVERSION_PASSES_H
 #define MLC_CONVERSION_PASSES_H
 
+#include "mlc/Conversion/ForallToOpenMP/ForallToOpenMP.h"
 #include "mlc/Conversion/RelaxToFunc/RelaxToFunc.h"
 #include "mlc/Conversion/TIRToLinalg/TIRToLinalg.h"
 

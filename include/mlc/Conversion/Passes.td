@@ -58,4 +58,33 @@ def ConvertRelaxToFuncPass : Pass<"convert-relax-to-func", "mlir::ModuleOp"> {
                            "mlir::func::FuncDialect"];
 }
 
+def ConvertForallToOpenMPPass
+    : Pass<"convert-forall-to-openmp", "mlir::ModuleOp"> {
+  let summary = "Lowers one-chunk-per-thread scf.forall loops to OpenMP "
+                "parallel regions";
+  let description = [{
+    Each one-dimensional `scf.forall` on buffers (what `--mlc-vectorize`
+    makes of a thread split) becomes an `omp.parallel` in which every thread
+    runs the forall's iterations `thread, thread + nthreads, ...` as an
+    `scf.for`, with its number from libomp (`__kmpc_bound_thread_num`,
+    `__kmpc_bound_num_threads`, declared in the module: `omp_get_thread_num`
+    may resolve to libgomp in a process that loaded both).
+    Unlike the upstream `scf.forall -> scf.parallel -> omp.wsloop` route, no
+    worksharing loop is scheduled: with one iteration per thread the static
+    schedule only adds a runtime call per thread and region. The pass fails
+    on a forall it cannot lower (several dimensions, shared outputs, a
+    device mapping).
+  }];
+  let options = [
+    Option<"threads", "num-threads", "unsigned", /*default=*/"0",
+           "Threads of each parallel region (0: the OpenMP runtime's "
+           "default)">
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::func::FuncDialect",
+                           "mlir::LLVM::LLVMDialect",
+                           "mlir::omp::OpenMPDialect",
+                           "mlir::scf::SCFDialect"];
+}
+
 #endif // MLC_CONVERSION_PASSES_TD
