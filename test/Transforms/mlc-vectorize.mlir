@@ -161,7 +161,7 @@ func.func @dynamic_rows_split(%X: memref<?x10xf32>, %Y: memref<?x10xf32>) {
 
 // -----
 
-// Too little work to split (8*96*128 iterations, under min-parallel-work):
+// Too little work to split (4*96*128 iterations, under min-parallel-work):
 // no scf.forall even with threads.
 // THREADS-LABEL: func.func @small(
 // THREADS-NOT:     scf.forall
@@ -170,9 +170,9 @@ func.func @dynamic_rows_split(%X: memref<?x10xf32>, %Y: memref<?x10xf32>) {
 #sa = affine_map<(i, j, k) -> (i, k)>
 #sb = affine_map<(i, j, k) -> (k, j)>
 #sc = affine_map<(i, j, k) -> (i, j)>
-func.func @small(%A: memref<8x96xf32>, %B: memref<96x128xf32>, %C: memref<8x128xf32>) {
+func.func @small(%A: memref<4x96xf32>, %B: memref<96x128xf32>, %C: memref<4x128xf32>) {
   linalg.generic {indexing_maps = [#sa, #sb, #sc], iterator_types = ["parallel", "parallel", "reduction"]}
-      ins(%A, %B : memref<8x96xf32>, memref<96x128xf32>) outs(%C : memref<8x128xf32>) {
+      ins(%A, %B : memref<4x96xf32>, memref<96x128xf32>) outs(%C : memref<4x128xf32>) {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32

@@ -318,8 +318,8 @@ def test_parallel_loops_compute_the_same(threads):
 @pytest.mark.parametrize("threads", [1, 2])
 def test_dynamic_batch_blocks_and_remainders(threads):
     # Rows go in blocks of 4 with a peeled remainder; with two threads a
-    # batch of 8 rows or more (8 * 128 * 256 iterations) splits at run time
-    # and smaller ones stay serial. Every batch size is checked, both sides
+    # batch of 2 rows or more (2 * 128 * 256 iterations, min-parallel-work)
+    # splits at run time and a single row stays serial. Every batch size is checked, both sides
     # of the run-time choice and every remainder length.
     w, bias = rand(128, 256), rand(128)
     w2 = rand(10, 128)

@@ -48,18 +48,23 @@ def MLCVectorizePass : Pass<"mlc-vectorize", "mlir::func::FuncOp"> {
     lowering. With `threads` > 1, one parallel loop is first split into
     per-thread chunks (an `scf.forall`), for ops of at least
     `min-parallel-work` iterations (an `scf.if` decides at run time when the
-    shape is dynamic). Run `canonicalize`, `fold-memref-alias-ops` and
-    `--mlc-hoist-vector-transfers` afterwards.
+    shape is dynamic). A contraction into a fresh buffer is tiled together
+    with the `linalg.fill` of that buffer just before it and the
+    element-wise ops just after it that update it in place: each of its
+    tiles gets theirs alongside, so the epilogue (bias, activation) works
+    on the block of accumulators. Run `canonicalize`,
+    `fold-memref-alias-ops` and `--mlc-hoist-vector-transfers` afterwards
+    (whose store-to-load forwarding then keeps that block in registers).
   }];
   let options = [
     Option<"threads", "threads", "unsigned", /*default=*/"1",
            "Split the work into this many parallel chunks (an scf.forall "
            "over one parallel loop, outside the register blocks)">,
     Option<"minParallelWork", "min-parallel-work", "int64_t",
-           /*default=*/"262144",
+           /*default=*/"65536",
            "Split only ops of at least this many loop iterations (all "
            "loops' extents multiplied; checked at run time when some are "
-           "dynamic): waking the other threads costs microseconds">
+           "dynamic): waking the other threads costs about a microsecond">
   ];
   let dependentDialects = ["mlir::scf::SCFDialect",
                            "mlir::vector::VectorDialect",
@@ -75,7 +80,11 @@ def MLCHoistVectorTransfersPass
     After `--mlc-vectorize` and canonicalization: moves loop-invariant code
     out of loops, then runs upstream `linalg::hoistRedundantVectorTransfers`
     so that a reduction loop's accumulator block is read once before the
-    loop and written once after it, and marks vector float multiplications
+    loop and written once after it, then upstream
+    `vector::transferOpflowOpt`: a store followed by a load of the same
+    block (a fill's zeros, an accumulator the epilogue reads) forwards its
+    value and a store overwritten before any load is dropped. It also marks
+    vector float multiplications
     and additions `fastmath<contract>` so LLVM may fuse them into FMAs (what
     C compilers do with -ffp-contract=fast).
   }];
