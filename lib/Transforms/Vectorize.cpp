@@ -42,6 +42,8 @@ namespace {
 struct Tiling {
   SmallVector<int64_t> sizes;
   SmallVector<int64_t> interchange;
+  /// The loop of the output's last dimension, if it is a parallel one.
+  std::optional<unsigned> inner;
 };
 
 /// A register block: the output's last dimension in up to 64 elements (4
@@ -77,6 +79,7 @@ Tiling registerBlock(linalg::LinalgOp op, ArrayRef<int64_t> ranges) {
     tiling.sizes[*outer] = ShapedType::isDynamic(ranges[*outer])
                                ? 4
                                : std::min<int64_t>(ranges[*outer], 4);
+  tiling.inner = inner;
   if (inner)
     tiling.interchange.push_back(*inner);
   if (outer)
@@ -132,6 +135,13 @@ tileAndReplace(IRRewriter &rewriter, linalg::LinalgOp op,
     rewriter.eraseOp(op);
   return tiled;
 }
+
+/// When the right operand's panel is copied (see packRightPanel): rows of
+/// at least 1 KB, at least 256 of them in the panel, and 16 rows of the
+/// output or more reusing it.
+constexpr int64_t kPackMinRowStride = 1024;
+constexpr int64_t kPackMinDepth = 256;
+constexpr int64_t kPackMinRows = 16;
 
 /// Marks the register-block tiles between tiling and vectorization.
 constexpr llvm::StringLiteral kTileMarker = "mlc.register_block";
@@ -294,6 +304,96 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
       tiled.after.push_back(op);
       rewriter.eraseOp(sibling);
     }
+    return tiled;
+  }
+
+  /// The right operand of a contraction is read in panels of its rows, one
+  /// register block wide (K x 64), each reused by every row block. With a
+  /// long row stride (1 KB or more, a power of two at the common sizes) the
+  /// panel's rows fall into a few cache sets and evict each other, so the
+  /// panel streams from L3 at every row block: sgemm 2048 ran at 40% of
+  /// the peak. Here the anchor's column blocks become a loop of their own,
+  /// each of which copies its panel into a dense K x 64 buffer (the copy
+  /// vectorized like any op) that the block's tiles read instead. Worth it
+  /// only where the panel is large and many rows reuse it.
+  std::optional<Group> packRightPanel(IRRewriter &rewriter, const Group &group,
+                                      const Tiling &tiling,
+                                      ArrayRef<int64_t> ranges,
+                                      SmallVectorImpl<Group> &leftover,
+                                      SmallVectorImpl<Group> &serial) {
+    linalg::LinalgOp op = group.anchor;
+    if (!tiling.inner || op.getNumReductionLoops() == 0)
+      return std::nullopt;
+    unsigned column = *tiling.inner;
+    int64_t block = tiling.sizes[column];
+    if (ShapedType::isDynamic(ranges[column]) || ranges[column] % block != 0)
+      return std::nullopt;
+    // Rows reusing each panel: every other parallel loop.
+    int64_t rows = 1;
+    for (auto [d, iterator] : llvm::enumerate(op.getIteratorTypesArray()))
+      if (d != column && iterator == utils::IteratorType::parallel)
+        rows = ShapedType::isDynamic(ranges[d]) || rows == ShapedType::kDynamic
+                   ? ShapedType::kDynamic
+                   : rows * ranges[d];
+    if (rows != ShapedType::kDynamic && rows < kPackMinRows)
+      return std::nullopt;
+    std::optional<unsigned> operandNumber;
+    int64_t depth = 0;
+    for (OpOperand *input : op.getDpsInputOperands()) {
+      AffineMap map = op.getMatchingIndexingMap(input);
+      auto type = dyn_cast<MemRefType>(input->get().getType());
+      if (!type || map.getNumResults() != 2 || !type.hasStaticShape() ||
+          map.getResult(1) != getAffineDimExpr(column, op.getContext()))
+        continue;
+      auto k = dyn_cast<AffineDimExpr>(map.getResult(0));
+      if (!k || op.getIteratorTypesArray()[k.getPosition()] !=
+                    utils::IteratorType::reduction)
+        continue;
+      SmallVector<int64_t> strides;
+      int64_t offset;
+      if (failed(type.getStridesAndOffset(strides, offset)) ||
+          ShapedType::isDynamic(strides[0]) || strides[1] != 1 ||
+          strides[0] * type.getElementTypeBitWidth() / 8 < kPackMinRowStride)
+        continue;
+      depth = ranges[k.getPosition()];
+      if (ShapedType::isDynamic(depth) || depth < kPackMinDepth)
+        continue;
+      operandNumber = input->getOperandNumber();
+      break;
+    }
+    if (!operandNumber)
+      return std::nullopt;
+
+    SmallVector<OpFoldResult> sizes(op.getNumLoops(),
+                                    rewriter.getIndexAttr(0));
+    sizes[column] = rewriter.getIndexAttr(block);
+    scf::SCFTilingOptions options;
+    options.setTileSizes(sizes);
+    Type element =
+        cast<MemRefType>(op->getOperand(*operandNumber).getType())
+            .getElementType();
+    FailureOr<scf::SCFTilingResult> blocks =
+        tileAndReplace(rewriter, op, options);
+    if (failed(blocks))
+      return std::nullopt;
+    Group tiled = fuseSiblings(
+        rewriter, group, cast<linalg::LinalgOp>(blocks->tiledOps.front()),
+        leftover);
+    linalg::LinalgOp anchor = tiled.anchor;
+    Location loc = anchor.getLoc();
+    OpOperand &panel = anchor->getOpOperand(*operandNumber);
+    rewriter.setInsertionPoint(anchor);
+    auto buffer = memref::AllocOp::create(
+        rewriter, loc, MemRefType::get({depth, block}, element),
+        rewriter.getI64IntegerAttr(64));
+    auto copy = linalg::CopyOp::create(rewriter, loc, panel.get(),
+                                       buffer.getResult());
+    rewriter.modifyOpInPlace(anchor, [&] { panel.set(buffer); });
+    rewriter.setInsertionPointAfter(tiled.ops().back());
+    memref::DeallocOp::create(rewriter, loc, buffer);
+    // Already inside a thread's chunk: the copy stays on that thread.
+    serial.push_back(Group{{}, cast<linalg::LinalgOp>(copy.getOperation()),
+                           {}});
     return tiled;
   }
 
@@ -546,6 +646,12 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
               op = group.anchor;
               ranges = op.getStaticLoopRanges();
             }
+      if (std::optional<Group> packed = packRightPanel(
+              rewriter, group, tiling, ranges, leftover, serial)) {
+        group = *packed;
+        op = group.anchor;
+        ranges = op.getStaticLoopRanges();
+      }
       SmallVector<int64_t> blockSizes = tiling.sizes;
       for (auto [size, iterator] :
            llvm::zip(blockSizes, op.getIteratorTypesArray()))

@@ -392,3 +392,66 @@ func.func @caller_buffer(%A: memref<128x96xf32>, %B: memref<96x128xf32>, %C: mem
   }
   return
 }
+
+// -----
+
+// A long row stride (4 KB) in the right operand: each 64-column panel is
+// copied into a dense 512x64 buffer (the copy vectorized in 4x64 blocks),
+// which the column block's register tiles read.
+#a = affine_map<(i, j, k) -> (i, k)>
+#b = affine_map<(i, j, k) -> (k, j)>
+#c = affine_map<(i, j, k) -> (i, j)>
+// CHECK-LABEL: func.func @packed_panel(
+// CHECK-SAME:      %[[B:[a-z0-9]+]]: memref<512x1024xf32>
+// CHECK:         scf.for %[[J:.*]] = %c0 to %c1024 step %c64 {
+// CHECK:           %[[PANEL:.*]] = memref.subview %[[B]][0, %[[J]]] [512, 64] [1, 1]
+// CHECK:           %[[PACKED:.*]] = memref.alloc() {alignment = 64 : i64} : memref<512x64xf32>
+// CHECK:           scf.for
+// CHECK:             scf.for
+// CHECK:               %[[SRC:.*]] = memref.subview %[[PANEL]]
+// CHECK:               %[[DST:.*]] = memref.subview %[[PACKED]]
+// CHECK:               vector.transfer_read %[[SRC]]{{.*}} vector<4x64xf32>
+// CHECK:               vector.transfer_write {{.*}}, %[[DST]]
+// CHECK:           scf.for
+// CHECK:             scf.for
+// CHECK:               memref.subview %[[PACKED]]
+// CHECK:               vector.contract
+// CHECK:           memref.dealloc %[[PACKED]]
+// CHECK-LABEL: func.func @short_rows(
+// CHECK-NOT:     memref.alloc
+// CHECK:         return
+// CHECK-LABEL: func.func @few_rows(
+// CHECK-NOT:     memref.alloc
+// CHECK:         return
+func.func @packed_panel(%A: memref<64x512xf32>, %B: memref<512x1024xf32>, %C: memref<64x1024xf32>) {
+  linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%A, %B : memref<64x512xf32>, memref<512x1024xf32>) outs(%C : memref<64x1024xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+// Rows of 512 bytes (the MLP's 784x128 weight): no set conflicts, no copy.
+func.func @short_rows(%A: memref<64x784xf32>, %B: memref<784x128xf32>, %C: memref<64x128xf32>) {
+  linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%A, %B : memref<64x784xf32>, memref<784x128xf32>) outs(%C : memref<64x128xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+// 8 rows reuse each panel: copying it would cost as much as it saves.
+func.func @few_rows(%A: memref<8x512xf32>, %B: memref<512x1024xf32>, %C: memref<8x1024xf32>) {
+  linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%A, %B : memref<8x512xf32>, memref<512x1024xf32>) outs(%C : memref<8x1024xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}

@@ -399,3 +399,19 @@ def test_strided_numpy_inputs_are_made_contiguous():
     np.testing.assert_allclose(vm["main"](data).numpy(), data @ w.T,
                                rtol=1e-5, atol=1e-5)
     np.testing.assert_array_equal(data, base.T)
+
+
+@pytest.mark.parametrize("m,k,n,threads", [(37, 260, 320, 1),
+                                           (20, 300, 256, 2)])
+def test_matmul_with_packed_right_panels(m, k, n, threads):
+    # Rows of the right operand of 1 KB or more are copied panel by panel
+    # into dense buffers before the register blocks read them (remainder
+    # rows, and thread chunks of two panels, included).
+    A = te.placeholder((m, k), name="A")
+    B = te.placeholder((k, n), name="B")
+    f = mlc.build(te.create_prim_func([A, B, te_matmul(A, B)]),
+                  threads=threads)
+    a, b = rand(m, k), rand(k, n)
+    c = mlc.nd.empty((m, n))
+    f(mlc.nd.array(a), mlc.nd.array(b), c)
+    np.testing.assert_allclose(c.numpy(), a @ b, rtol=1e-4, atol=1e-3)
