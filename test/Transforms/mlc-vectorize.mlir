@@ -71,17 +71,26 @@ func.func @matmul_chunks(%A: memref<64x16xf32>, %B: memref<16x256xf32>, %C: memr
 
 // -----
 
-// A last dimension of at most 64 is one block whatever its length (24
-// lanes here); a longer one goes in blocks of 64 and a remainder (96: 64 +
-// 32), rows in blocks of 4 and a remainder (6: 4 + 2). Remainders are
-// peeled off, so every tile has a static shape (and single-iteration loops
-// fold away).
+// A last dimension of at most 64 lanes is one block if it is whole
+// registers of 16 or fits one; otherwise (24 here) it goes in whole
+// registers and a remainder (16 + 8). A longer one goes in blocks of 64 and
+// a remainder (96: 64 + 32); rows in blocks of 4 and a remainder (6: 4 +
+// 2). Remainders are peeled off, so every tile has a static shape (and
+// single-iteration loops fold away).
 // CHECK-LABEL: func.func @odd_shape(
-// CHECK:         vector.transfer_read {{.*}} vector<4x24xf32>
-// CHECK:         math.exp {{.*}} : vector<4x24xf32>
-// CHECK:         vector.transfer_read {{.*}} vector<2x24xf32>
+// CHECK:         vector.transfer_read {{.*}} vector<4x16xf32>
+// CHECK:         math.exp {{.*}} : vector<4x16xf32>
+// CHECK:         vector.transfer_read {{.*}} vector<2x16xf32>
+// CHECK:         vector.transfer_read {{.*}} vector<4x8xf32>
+// CHECK:         vector.transfer_read {{.*}} vector<2x8xf32>
 // CHECK:         vector.transfer_read {{.*}} vector<3x64xf32>
 // CHECK:         vector.transfer_read {{.*}} vector<3x32xf32>
+// CHECK-NOT:     linalg.generic
+// 100 lanes: blocks of 32 and 4 (64 would leave 36, registers and a piece).
+// CHECK-LABEL: func.func @hundred_lanes(
+// CHECK:         scf.for %{{.*}} = %c0 to %c96 step %c32
+// CHECK:           vector.transfer_read {{.*}} vector<3x32xf32>
+// CHECK:         vector.transfer_read {{.*}} vector<3x4xf32>
 // CHECK-NOT:     linalg.generic
 #id = affine_map<(i, j) -> (i, j)>
 func.func @odd_shape(%X: memref<6x24xf32>, %Y: memref<6x24xf32>,
@@ -94,6 +103,15 @@ func.func @odd_shape(%X: memref<6x24xf32>, %Y: memref<6x24xf32>,
   }
   linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
       ins(%U : memref<3x96xf32>) outs(%V : memref<3x96xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %e = math.exp %x : f32
+    linalg.yield %e : f32
+  }
+  return
+}
+func.func @hundred_lanes(%X: memref<3x100xf32>, %Y: memref<3x100xf32>) {
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%X : memref<3x100xf32>) outs(%Y : memref<3x100xf32>) {
   ^bb0(%x: f32, %o: f32):
     %e = math.exp %x : f32
     linalg.yield %e : f32
