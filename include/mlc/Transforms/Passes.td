@@ -33,13 +33,17 @@ def MLCVectorizePass : Pass<"mlc-vectorize", "mlir::func::FuncOp"> {
   let description = [{
     For each `linalg.generic` or `linalg.fill` on buffers that linalg can
     vectorize: tiles its parallel loops with upstream `scf::tileUsingSCF`
-    into register blocks (up to 64 elements of the output's last dimension,
-    a dimension of at most 64 whole, up to 4 rows of the one before, one
-    step of every other parallel loop), the column blocks outermost so that
-    a panel of the right operand stays in cache. A loop the block does not
-    divide (a dynamic batch, 100 columns) is peeled
-    (`scf::peelForLoopAndSimplifyBounds`) so that every block but a dynamic
-    loop's last has a static shape; that last one goes one row at a time.
+    into register blocks (16, 32 or 64 elements of the output's last
+    dimension, chosen so that the remainder is whole registers or fits in
+    one, a dimension of at most 16 whole; up to 4 rows of the one before;
+    one step of every other parallel loop), the column blocks outermost so
+    that a panel of the right operand stays in cache. A loop the block does
+    not divide (a dynamic batch, 100 columns) is peeled
+    (`scf::peelForLoopAndSimplifyBounds`, inner loops first) so that every
+    block but a dynamic loop's last has a static shape; that last one goes
+    one row at a time. A matmul whose right operand has rows of 1 KB or
+    more copies each column panel (K x 64, K >= 256, reused by 16 rows or
+    more) into a dense buffer first, which avoids cache-set conflicts.
     Reductions then step one at a time around each block, which
     `linalg::vectorize` turns into vector code (a convolution's window
     indices, `h + kh` with `kh` fixed in the block, are first rewritten
