@@ -562,9 +562,11 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
   /// over a loop stepped one at a time (kh has one value, 0, inside the
   /// tile) is just `h`: rewriting such indexing maps without the unit loops
   /// makes them projected permutations, which linalg vectorizes (upstream
-  /// `linalg::dropUnitDims` gives up on such non-permutation maps). Done only
-  /// where every loop still appears as a plain index of some operand (the
-  /// loop ranges stay defined by the shapes).
+  /// `linalg::dropUnitDims` gives up on such non-permutation maps). A
+  /// strided window (`2 * h + kh`, max-pooling's) becomes `h` over a view of
+  /// the input with stride 2 along that dimension. Done only where every
+  /// loop still appears as a plain index of some operand (the loop ranges
+  /// stay defined by the shapes).
   static void dropUnitLoopsFromWindows(IRRewriter &rewriter,
                                        linalg::GenericOp tile) {
     SmallVector<int64_t> ranges = tile.getStaticLoopRanges();
@@ -574,14 +576,44 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
       zeroUnitLoops.push_back(range == 1 ? getAffineConstantExpr(0, ctx)
                                          : getAffineDimExpr(d, ctx));
     SmallVector<AffineMap> maps = tile.getIndexingMapsArray();
+    // Per operand, the strides of the view it is to be read through (empty:
+    // read as it is).
+    SmallVector<SmallVector<int64_t>> viewStrides(maps.size());
     bool changed = false;
-    for (AffineMap &map : maps) {
+    for (auto [operand, map] : llvm::enumerate(maps)) {
       if (map.isProjectedPermutation(/*allowZeroInResults=*/true))
         continue;
       AffineMap folded = simplifyAffineMap(
           map.replaceDimsAndSymbols(zeroUnitLoops, {}, map.getNumDims(), 0));
+      SmallVector<AffineExpr> results;
+      SmallVector<int64_t> strides;
+      bool strided = false;
+      for (AffineExpr result : folded.getResults()) {
+        auto product = dyn_cast<AffineBinaryOpExpr>(result);
+        if (product && product.getKind() == AffineExprKind::Mul) {
+          auto dim = dyn_cast<AffineDimExpr>(product.getLHS());
+          auto factor = dyn_cast<AffineConstantExpr>(product.getRHS());
+          if (dim && factor && factor.getValue() > 1 &&
+              !ShapedType::isDynamic(ranges[dim.getPosition()])) {
+            results.push_back(dim);
+            strides.push_back(factor.getValue());
+            strided = true;
+            continue;
+          }
+        }
+        results.push_back(result);
+        strides.push_back(1);
+      }
+      folded = AffineMap::get(folded.getNumDims(), 0, results, ctx);
       if (!folded.isProjectedPermutation(/*allowZeroInResults=*/true))
         return;
+      if (strided) {
+        // Only inputs on buffers, read through a strided view.
+        if (operand >= tile.getNumDpsInputs() ||
+            !isa<MemRefType>(tile->getOperand(operand).getType()))
+          return;
+        viewStrides[operand] = strides;
+      }
       map = folded;
       changed = true;
     }
@@ -594,8 +626,48 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
           indexed.set(dim.getPosition());
     if (!indexed.all())
       return;
+    // The strided views: element i of the view along a dimension is element
+    // stride * i of the tile's input, for as many elements as the loop
+    // indexing it has (a constant index is one element).
+    SmallVector<Value> views(maps.size());
+    for (auto [operand, strides] : llvm::enumerate(viewStrides)) {
+      if (strides.empty())
+        continue;
+      SmallVector<OpFoldResult> offsets, sizes, steps;
+      for (auto [result, stride] :
+           llvm::zip(maps[operand].getResults(), strides)) {
+        int64_t size = 1;
+        if (auto dim = dyn_cast<AffineDimExpr>(result))
+          size = ranges[dim.getPosition()];
+        if (auto constant = dyn_cast<AffineConstantExpr>(result))
+          offsets.push_back(rewriter.getIndexAttr(constant.getValue()));
+        else
+          offsets.push_back(rewriter.getIndexAttr(0));
+        sizes.push_back(rewriter.getIndexAttr(size));
+        steps.push_back(rewriter.getIndexAttr(stride));
+      }
+      if (llvm::any_of(maps[operand].getResults(), [](AffineExpr e) {
+            return isa<AffineConstantExpr>(e);
+          })) {
+        // The view starts at the constant index; the map reads it at 0.
+        SmallVector<AffineExpr> results;
+        for (AffineExpr e : maps[operand].getResults())
+          results.push_back(isa<AffineConstantExpr>(e)
+                                ? getAffineConstantExpr(0, ctx)
+                                : e);
+        maps[operand] = AffineMap::get(maps[operand].getNumDims(), 0,
+                                       results, ctx);
+      }
+      rewriter.setInsertionPoint(tile);
+      views[operand] = memref::SubViewOp::create(
+          rewriter, tile.getLoc(), tile->getOperand(operand), offsets, sizes,
+          steps);
+    }
     rewriter.modifyOpInPlace(tile, [&] {
       tile.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+      for (auto [operand, view] : llvm::enumerate(views))
+        if (view)
+          tile->setOperand(operand, view);
     });
   }
 

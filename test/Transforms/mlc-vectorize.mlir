@@ -473,3 +473,30 @@ func.func @few_rows(%A: memref<8x512xf32>, %B: memref<512x1024xf32>, %C: memref<
   }
   return
 }
+
+// -----
+
+// Max-pooling's strided window (2h + kh): with kh and kw one step each, the
+// block reads a view of the input with stride 2 along h and w, and
+// vectorizes.
+#in = affine_map<(n, c, h, w, kh, kw) -> (n, c, h * 2 + kh, w * 2 + kw)>
+#win = affine_map<(n, c, h, w, kh, kw) -> (kh)>
+#win2 = affine_map<(n, c, h, w, kh, kw) -> (kw)>
+#out = affine_map<(n, c, h, w, kh, kw) -> (n, c, h, w)>
+// CHECK-LABEL: func.func @max_pool(
+// CHECK:         scf.for
+// CHECK:           %[[VIEW:.*]] = memref.subview %{{.*}}[0, 0, 0, 0] [1, 1, 4, 4] [1, 1, 2, 2]
+// CHECK-SAME:        to memref<1x1x4x4xf32, strided<[256, 64, 16, 2], offset: ?>>
+// CHECK:           vector.transfer_read %[[VIEW]]{{.*}} : memref<1x1x4x4xf32, strided<[256, 64, 16, 2], offset: ?>>, vector<4x4xf32>
+// CHECK:           vector.multi_reduction <maximumf>
+// CHECK-NOT:     linalg.generic
+func.func @max_pool(%X: memref<?x4x8x8xf32>, %Y: memref<?x4x4x4xf32>, %K: memref<2xf32>) {
+  linalg.generic {indexing_maps = [#in, #win, #win2, #out],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%X, %K, %K : memref<?x4x8x8xf32>, memref<2xf32>, memref<2xf32>) outs(%Y : memref<?x4x4x4xf32>) {
+  ^bb0(%x: f32, %a: f32, %b: f32, %acc: f32):
+    %m = arith.maximumf %acc, %x : f32
+    linalg.yield %m : f32
+  }
+  return
+}

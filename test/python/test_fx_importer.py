@@ -284,6 +284,25 @@ def test_dynamic_batch_through_conv_pool_and_flatten():
                                    atol=1e-5)
 
 
+@pytest.mark.parametrize("pool", [nn.MaxPool2d(2), nn.MaxPool2d(3, 2),
+                                  nn.MaxPool2d(3, 3), nn.MaxPool2d(2, 1),
+                                  nn.AvgPool2d(2)],
+                         ids=["max2", "max3s2", "max3s3", "max2s1", "avg2"])
+def test_dynamic_batch_pooling_windows(pool):
+    # Strided windows over a dynamic batch are read through strided views
+    # and vectorized; odd extents leave partial blocks.
+    model = nn.Sequential(pool).eval()
+    vm = relax.VirtualMachine(
+        relax.vm.build(from_fx(fx.symbolic_trace(model),
+                               input_shapes=[(None, 3, 11, 37)])),
+        mlc.cpu())
+    for batch in (1, 5):
+        x = r(batch, 3, 11, 37)
+        np.testing.assert_allclose(vm["main"](x.numpy()).numpy(),
+                                   model(x).detach().numpy(), rtol=1e-5,
+                                   atol=1e-6)
+
+
 def test_shapes_from_shape_propagation():
     from torch.fx.passes.shape_prop import ShapeProp
     model = nn.Sequential(nn.Linear(3, 2))
