@@ -315,24 +315,31 @@ def test_parallel_loops_compute_the_same(threads):
     assert ("omp.parallel" in lowered) == (threads > 1)
 
 
-@pytest.mark.parametrize("threads", [1, 2])
-def test_dynamic_batch_blocks_and_remainders(threads):
-    # Rows go in blocks of 4 with a peeled remainder; with two threads a
-    # batch of 2 rows or more (2 * 128 * 256 iterations, min-parallel-work)
-    # splits at run time and a single row stays serial. Every batch size is checked, both sides
-    # of the run-time choice and every remainder length.
-    w, bias = rand(128, 256), rand(128)
-    w2 = rand(10, 128)
-    x = relax.Var("x", (None, 256), relax.DynTensorType(2, "float32"))
+def dense_bias_relu_then(shape, w, bias, tail):
+    """main(x) = tail(relu(dense(x, w) + bias)) over x of `shape`."""
+    x = relax.Var("x", shape, relax.DynTensorType(2, "float32"))
     bb = relax.BlockBuilder()
     with bb.function("main", params=[x]):
         with bb.dataflow():
             y = bb.emit(relax.op.dense(x, relax.const(w)))
             y = bb.emit(relax.op.relu(bb.emit(relax.op.add(
                 y, relax.const(bias)))))
-            out = bb.emit_output(bb.emit(relax.op.dense(y, relax.const(w2))))
+            out = bb.emit_output(bb.emit(tail(bb, y)))
         bb.emit_func_output(out)
-    exe = relax.vm.build(bb.get(), threads=threads)
+    return bb.get()
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_dynamic_batch_blocks_and_remainders(threads):
+    # Rows go in blocks of 4 with a peeled remainder; with two threads a
+    # batch of 2 rows or more (2 * 128 * 256 iterations, min-parallel-work)
+    # splits at run time and a single row stays serial. Every batch size is
+    # checked, both sides of the run-time choice and every remainder length.
+    w, bias = rand(128, 256), rand(128)
+    w2 = rand(10, 128)
+    mod = dense_bias_relu_then((None, 256), w, bias,
+                               lambda bb, y: relax.op.dense(y, relax.const(w2)))
+    exe = relax.vm.build(mod, threads=threads)
     # With two threads the big layer has a parallel copy of its loops.
     assert ("omp.parallel" in exe.lowered_text()) == (threads > 1)
     vm = relax.VirtualMachine(exe, mlc.cpu())
@@ -360,21 +367,14 @@ def test_functions_folded_by_fusion_are_not_listed():
 
 @pytest.mark.parametrize("threads", [1, 2])
 def test_epilogue_in_register_blocks_with_column_remainder(threads):
-    # dense + bias + relu + another elementwise op, 100 output columns (a
-    # 64-wide block and a peeled 36-wide one), 37 rows (4-row blocks and a
+    # dense + bias + relu + another elementwise op, 100 output columns
+    # (32-wide blocks and a peeled 4-wide one), 37 rows (4-row blocks and a
     # remainder of one): the fill, the matmul and the epilogue share every
     # register block.
     w, bias = rand(100, 300), rand(100)
-    x = relax.Var("x", (37, 300), relax.DynTensorType(2, "float32"))
-    bb = relax.BlockBuilder()
-    with bb.function("main", params=[x]):
-        with bb.dataflow():
-            y = bb.emit(relax.op.dense(x, relax.const(w)))
-            y = bb.emit(relax.op.relu(bb.emit(relax.op.add(
-                y, relax.const(bias)))))
-            out = bb.emit_output(bb.emit(relax.op.multiply(y, y)))
-        bb.emit_func_output(out)
-    vm = relax.VirtualMachine(relax.vm.build(bb.get(), threads=threads),
+    mod = dense_bias_relu_then((37, 300), w, bias,
+                               lambda bb, y: relax.op.multiply(y, y))
+    vm = relax.VirtualMachine(relax.vm.build(mod, threads=threads),
                               mlc.cpu())
     data = rand(37, 300)
     ref = np.maximum(data @ w.T + bias, 0) ** 2

@@ -270,18 +270,24 @@ def test_dynamic_batch():
                                    atol=1e-5)
 
 
+def check_dynamic_batch(model, item_shape, batches, rtol=1e-4, atol=1e-5):
+    """`model` imported with a dynamic batch agrees with PyTorch at each
+    batch size."""
+    vm = relax.VirtualMachine(
+        relax.vm.build(from_fx(fx.symbolic_trace(model),
+                               input_shapes=[(None, *item_shape)])),
+        mlc.cpu())
+    for batch in batches:
+        x = r(batch, *item_shape)
+        np.testing.assert_allclose(vm["main"](x.numpy()).numpy(),
+                                   model(x).detach().numpy(), rtol=rtol,
+                                   atol=atol)
+
+
 def test_dynamic_batch_through_conv_pool_and_flatten():
     model = nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU(), nn.MaxPool2d(2),
                           nn.Flatten(), nn.Linear(4 * 3 * 3, 5)).eval()
-    gm = fx.symbolic_trace(model)
-    vm = relax.VirtualMachine(
-        relax.vm.build(from_fx(gm, input_shapes=[(None, 1, 8, 8)])),
-        mlc.cpu())
-    for batch in (1, 3):
-        x = r(batch, 1, 8, 8)
-        np.testing.assert_allclose(vm["main"](x.numpy()).numpy(),
-                                   model(x).detach().numpy(), rtol=1e-4,
-                                   atol=1e-5)
+    check_dynamic_batch(model, (1, 8, 8), (1, 3))
 
 
 @pytest.mark.parametrize("pool", [nn.MaxPool2d(2), nn.MaxPool2d(3, 2),
@@ -291,16 +297,8 @@ def test_dynamic_batch_through_conv_pool_and_flatten():
 def test_dynamic_batch_pooling_windows(pool):
     # Strided windows over a dynamic batch are read through strided views
     # and vectorized; odd extents leave partial blocks.
-    model = nn.Sequential(pool).eval()
-    vm = relax.VirtualMachine(
-        relax.vm.build(from_fx(fx.symbolic_trace(model),
-                               input_shapes=[(None, 3, 11, 37)])),
-        mlc.cpu())
-    for batch in (1, 5):
-        x = r(batch, 3, 11, 37)
-        np.testing.assert_allclose(vm["main"](x.numpy()).numpy(),
-                                   model(x).detach().numpy(), rtol=1e-5,
-                                   atol=1e-6)
+    check_dynamic_batch(nn.Sequential(pool).eval(), (3, 11, 37), (1, 5),
+                        rtol=1e-5, atol=1e-6)
 
 
 def test_shapes_from_shape_propagation():
