@@ -66,13 +66,12 @@ int64_t laneBlock(int64_t extent) {
   return 16;
 }
 
-/// A register block: the output's last dimension in up to 64 elements (4
-/// AVX-512 registers of f32; a dimension of at most 64 whole), the one
-/// before in up to 4 rows, every other
-/// loop one step. A dynamic loop (a batch) goes one step at a time, so the
-/// tile keeps a static shape. Loop order: the last dimension's blocks outermost, then
-/// the rows, then the rest, so that the block of the right operand a row
-/// block uses stays in cache across the rows.
+/// A register block: the output's last dimension in blocks of laneBlock()
+/// lanes, the one before in up to 4 rows, every other loop one step. A
+/// dynamic row loop (a batch) goes in blocks of 4 too, its partial last
+/// block peeled off later. Loop order: the last dimension's blocks
+/// outermost, then the rows, then the rest, so that the block of the right
+/// operand a row block uses stays in cache across the rows.
 Tiling registerBlock(linalg::LinalgOp op, ArrayRef<int64_t> ranges) {
   Tiling tiling;
   tiling.sizes.assign(ranges.size(), 1);

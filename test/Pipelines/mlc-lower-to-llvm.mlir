@@ -2,6 +2,8 @@
 // RUN: mlc-opt %S/../../examples/chapter_module.mlir --mlc-lower-to-llvm | FileCheck %s
 // RUN: mlc-opt %S/../../examples/chapter_module.mlir --mlc-lower-to-llvm=vectorize=false | FileCheck %s --check-prefix=SCALAR
 // RUN: mlc-opt %s --mlc-lower-to-llvm | FileCheck %s --check-prefix=HIGH
+// RUN: mlc-opt %S/../../examples/chapter_module.mlir --mlc-lower-to-llvm=threads=2 | FileCheck %s --check-prefix=THREADS
+// RUN: mlc-opt %S/../../examples/chapter_module.mlir --mlc-lower-to-llvm=threads=2 | FileCheck %s --check-prefix=NO-WSLOOP
 
 // Vectorized: the matmul accumulates a 4x64 block with vector FMAs, the
 // relu takes the maximum of 64 lanes at a time.
@@ -17,6 +19,21 @@
 // CHECK-NOT:     linalg.
 // CHECK-NOT:     memref.
 // CHECK-NOT:     unrealized_conversion_cast
+
+// On two threads (128 x 128 x 128 iterations: enough work to split): the
+// column blocks go to two threads of an OpenMP region, each finding its chunk
+// from libomp's thread number; the epilogue (relu) is applied in registers,
+// so the region stores each block once.
+// THREADS:       llvm.func @__kmpc_bound_thread_num(!llvm.ptr) -> i32
+// THREADS-LABEL: llvm.func @te_matmul_relu(
+// THREADS:         omp.parallel num_threads(%{{.*}} : i32) {
+// THREADS:           llvm.call @__kmpc_bound_thread_num(
+// THREADS:           llvm.call @__kmpc_bound_num_threads(
+// THREADS:           llvm.intr.fmuladd
+// THREADS:           llvm.intr.maximum
+// THREADS:           omp.terminator
+// NO-WSLOOP-NOT: omp.wsloop
+// NO-WSLOOP-NOT: __kmpc_for_static_init
 
 // Without vectorization: scalar loops.
 // SCALAR-LABEL: llvm.func @te_matmul_relu(
