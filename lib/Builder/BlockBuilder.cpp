@@ -519,6 +519,23 @@ Var BlockBuilder::emitOp(StringRef opName, ArrayRef<Var> args) {
   return impl->bindResult(op->getResult(0));
 }
 
+Var BlockBuilder::emitReshape(const Var &data, ArrayRef<int64_t> shape) {
+  impl->requireFunction("emit(relax.reshape)");
+  Value value = impl->resolve(data, "relax.reshape");
+  auto type = cast<RankedTensorType>(value.getType());
+  OpBuilder &b = impl->builder;
+  auto op = ReshapeOp::create(
+      b, impl->loc("reshape"),
+      RankedTensorType::get(shape, type.getElementType()), value);
+  try {
+    verifyOrThrow(op, "relax.reshape does not accept its operand");
+  } catch (...) {
+    op->erase();
+    throw;
+  }
+  return impl->bindResult(op.getResult());
+}
+
 std::vector<mlc::te::Tensor>
 BlockBuilder::makePlaceholders(ArrayRef<Var> args) {
   std::vector<te::Tensor> placeholders;

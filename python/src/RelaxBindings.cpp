@@ -102,6 +102,21 @@ void mlc::python::registerRelax(py::module_ &m) {
           [](BlockBuilder &bb, const std::string &op,
              const std::vector<Var> &args) { return bb.emitOp(op, args); },
           py::arg("op"), py::arg("args"))
+      .def(
+          "emit_reshape",
+          [](BlockBuilder &bb, const Var &data,
+             const std::vector<std::optional<int64_t>> &shape) {
+            std::vector<int64_t> sizes;
+            for (const std::optional<int64_t> &size : shape) {
+              if (size && *size < 0)
+                throw mlc::Error("relax.reshape: size " +
+                                 std::to_string(*size) +
+                                 " (use None for a dynamic size)");
+              sizes.push_back(size ? *size : mlir::ShapedType::kDynamic);
+            }
+            return bb.emitReshape(data, sizes);
+          },
+          py::arg("data"), py::arg("shape"))
       .def("make_placeholders",
            [](BlockBuilder &bb, const std::vector<Var> &args) {
              return bb.makePlaceholders(args);

@@ -290,6 +290,18 @@ def test_dynamic_batch_through_conv_pool_and_flatten():
     check_dynamic_batch(model, (1, 8, 8), (1, 3))
 
 
+def test_flatten_is_a_reshape_view():
+    # nn.Flatten and torch.flatten become relax.reshape (a view once
+    # compiled), not a te compute of index arithmetic; values as PyTorch's.
+    model = nn.Sequential(nn.ReLU(), nn.Flatten()).eval()
+    mod = from_fx(fx.symbolic_trace(model), input_shapes=[(None, 2, 3, 4)])
+    text = mod.script()
+    assert "relax.reshape" in text and "flatten" not in text
+    check_dynamic_batch(model, (2, 3, 4), (1, 3))
+    whole = Fn(lambda a: torch.flatten(a))
+    check_dynamic_batch(whole, (2, 3), (1, 4))
+
+
 @pytest.mark.parametrize("pool", [nn.MaxPool2d(2), nn.MaxPool2d(3, 2),
                                   nn.MaxPool2d(3, 3), nn.MaxPool2d(2, 1),
                                   nn.AvgPool2d(2)],

@@ -347,3 +347,50 @@ def test_output_dataflow_var_stands_for_its_output_after_the_block():
         r"relax\.output (%\w+)", r"return (%\w+)"])
     assert output.group(1) == relu.group(1)
     assert ret.group(1) == block.group(1)  # the output, not the inner value
+
+
+def test_reshape_merges_and_splits_dimensions_without_copies():
+    # flatten then unflatten over a dynamic batch: the compiled code passes
+    # views (memref.collapse_shape / expand_shape), and the values are
+    # numpy's reshape of the input.
+    x = relax.Var("x", (None, 2, 3, 4), relax.DynTensorType(4, "float32"))
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x]):
+        with bb.dataflow():
+            flat = bb.emit(relax.op.reshape(x, (None, 24)))
+            y = bb.emit(relax.op.relu(flat))
+            out = bb.emit_output(bb.emit(relax.op.reshape(y, (None, 4, 6))))
+        bb.emit_func_output(out)
+    mod = bb.get()
+    check_in_order(mod.script(), [
+        re.escape("relax.reshape %arg0 : tensor<?x2x3x4xf32> -> "
+                  "tensor<?x24xf32>"),
+        re.escape(": tensor<?x24xf32> -> tensor<?x4x6xf32>")])
+    exe = relax.vm.build(mod)
+    lowered = exe.lowered_text()
+    # Views, not copies: no call copies memory between the kernels.
+    assert "memcpy" not in lowered and "memrefCopy" not in lowered
+    vm = relax.VirtualMachine(exe, mlc.cpu())
+    for batch in (1, 3):
+        data = np.random.default_rng(batch).standard_normal(
+            (batch, 2, 3, 4)).astype("float32")
+        np.testing.assert_array_equal(vm["main"](data).numpy(),
+                                      np.maximum(data, 0).reshape(-1, 4, 6))
+
+
+def test_reshape_errors():
+    x = var("x", (2, 3, 4))
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x]):
+        with pytest.raises(mlc.MLCError,
+                           match=r"cannot reshape 'tensor<2x3x4xf32>' to "
+                                 r"'tensor<4x6xf32>': the result must merge "
+                                 r"or split adjacent dimensions"):
+            bb.emit(relax.op.reshape(x, (4, 6)))
+        with pytest.raises(mlc.MLCError, match="use None for a dynamic"):
+            bb.emit(relax.op.reshape(x, (-1, 4)))
+        bb.emit_func_output(x)
+    with pytest.raises(TypeError, match="shape must be a tuple of ints"):
+        relax.op.reshape(x, 24)
+    with pytest.raises(TypeError, match="shape must be a tuple of ints"):
+        relax.op.reshape(x, (2.0, 12))

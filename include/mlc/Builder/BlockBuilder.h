@@ -120,6 +120,11 @@ public:
   /// on `args`. Throws with the op's diagnostic when it does not verify.
   Var emitOp(llvm::StringRef opName, llvm::ArrayRef<Var> args);
 
+  /// Emits relax.reshape of `data` to `shape` (ShapedType::kDynamic for a
+  /// dynamic size): merging or splitting adjacent dimensions, a view once
+  /// compiled. Throws with the op's diagnostic when it does not verify.
+  Var emitReshape(const Var &data, llvm::ArrayRef<int64_t> shape);
+
   /// emit_te in two steps, for front ends that run the te function
   /// themselves (Python): placeholders for `args`, then the call of the
   /// tir.func made from `output` (its inputs being `placeholders`).

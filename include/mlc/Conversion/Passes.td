@@ -47,7 +47,9 @@ def ConvertRelaxToFuncPass : Pass<"convert-relax-to-func", "mlir::ModuleOp"> {
   let description = [{
     Inlines `relax.dataflow` regions, turns `relax.call_tir` into
     `func.call`, `relax.const` into `arith.constant`, and every `tir.func`
-    into a private `func.func` that returns its results. A tir.func's output
+    into a private `func.func` that returns its results, and
+    `relax.reshape` into `tensor.collapse_shape`/`tensor.expand_shape`
+    (views once bufferized). A tir.func's output
     arguments (`{tir.output}`) are dropped: they are never used in the body,
     and after this pass results are plain return values, so a caller needs
     no destination (and no result shape) before the call. High-level relax
@@ -55,7 +57,8 @@ def ConvertRelaxToFuncPass : Pass<"convert-relax-to-func", "mlir::ModuleOp"> {
     on any that remain.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect",
-                           "mlir::func::FuncDialect"];
+                           "mlir::func::FuncDialect",
+                           "mlir::tensor::TensorDialect"];
 }
 
 def ConvertForallToOpenMPPass

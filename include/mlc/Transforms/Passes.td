@@ -47,9 +47,9 @@ def MLCVectorizePass : Pass<"mlc-vectorize", "mlir::func::FuncOp"> {
     Reductions then step one at a time around each block, which
     `linalg::vectorize` turns into vector code (a convolution's window
     indices, `h + kh` with `kh` fixed in the block, are first rewritten
-    without the unit loops). What does not vectorize (data-dependent or
-    guarded reads, strided windows) stays a linalg op for the scalar
-    lowering. With `threads` > 1, one parallel loop is first split into
+    without the unit loops; a strided one, `2 * h + kh`, is read through a
+    strided view of the input). What does not vectorize (data-dependent or
+    guarded reads) stays a linalg op for the scalar lowering. With `threads` > 1, one parallel loop is first split into
     per-thread chunks (an `scf.forall`), for ops of at least
     `min-parallel-work` iterations (an `scf.if` decides at run time when the
     shape is dynamic). A contraction into a fresh buffer is tiled together

@@ -15,6 +15,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "llvm/ADT/BitVector.h"
@@ -64,6 +65,30 @@ struct ConstToArith : OpRewritePattern<mlc::relax::ConstOp> {
   }
 };
 
+/// relax.reshape -> tensor.collapse_shape or tensor.expand_shape, which
+/// bufferization turns into views of the operand's buffer.
+struct ReshapeToTensor : OpRewritePattern<mlc::relax::ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(mlc::relax::ReshapeOp op,
+                                PatternRewriter &rewriter) const override {
+    std::optional<SmallVector<ReassociationIndices>> groups =
+        op.getReassociation();
+    if (!groups)
+      return rewriter.notifyMatchFailure(op, "not a collapse or expansion");
+    auto source = cast<RankedTensorType>(op.getData().getType());
+    auto result = cast<RankedTensorType>(op.getType());
+    if (source == result)
+      rewriter.replaceOp(op, op.getData());
+    else if (source.getRank() > result.getRank())
+      rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
+          op, result, op.getData(), *groups);
+    else
+      rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
+          op, result, op.getData(), *groups);
+    return success();
+  }
+};
+
 /// tir.func -> private func.func without its output arguments (unused by
 /// construction: the verifier forbids uses).
 struct TIRFuncToFunc : OpRewritePattern<mlc::tir::FuncOp> {
@@ -106,7 +131,8 @@ struct ConvertRelaxToFuncPass
     module.walk([&](Operation *op) {
       if (isa<mlc::relax::RelaxDialect>(op->getDialect()) &&
           !isa<mlc::relax::DataflowOp, mlc::relax::OutputOp,
-               mlc::relax::CallTIROp, mlc::relax::ConstOp>(op)) {
+               mlc::relax::CallTIROp, mlc::relax::ConstOp,
+               mlc::relax::ReshapeOp>(op)) {
         op->emitOpError() << "must be legalized to call_tir before "
                              "--convert-relax-to-func (run --relax-legalize)";
         highLevel = true;
@@ -136,6 +162,6 @@ struct ConvertRelaxToFuncPass
 } // namespace
 
 void mlc::populateRelaxToFuncPatterns(RewritePatternSet &patterns) {
-  patterns.add<InlineDataflow, CallTIRToCall, ConstToArith, TIRFuncToFunc,
-               TIRReturnToReturn>(patterns.getContext());
+  patterns.add<InlineDataflow, CallTIRToCall, ConstToArith, ReshapeToTensor,
+               TIRFuncToFunc, TIRReturnToReturn>(patterns.getContext());
 }

@@ -176,12 +176,30 @@ def _reshape(bb, node_map, node):
     return _te(bb, topi.reshape, x, tuple(shape), name="reshape")
 
 
+def _flatten(bb, x, start, end, node):
+    """flatten as relax.reshape (a view once compiled) when the merged
+    dimensions hold at most one dynamic size; otherwise a te compute."""
+    shape = list(x.shape)
+    rank = len(shape)
+    lo, hi = (start % rank, end % rank) if rank else (0, 0)
+    merged = shape[lo:hi + 1]
+    if rank == 0 or sum(d is None for d in merged) > 1:
+        return _te(bb, topi.flatten, x, start, end, name="flatten")
+    size = None
+    if None not in merged:
+        size = 1
+        for d in merged:
+            size *= d
+    return bb.emit(relax.op.reshape(x, tuple(shape[:lo] + [size] +
+                                             shape[hi + 1:])))
+
+
 def _flatten_fn(default_start):
     def rule(bb, node_map, node):
         p = _params(node_map, node, ["input", "start_dim", "end_dim"],
                     [("start_dim", default_start), ("end_dim", -1)])
-        return _te(bb, topi.flatten, _tensor(p["input"], node),
-                   p["start_dim"], p["end_dim"], name="flatten")
+        return _flatten(bb, _tensor(p["input"], node), p["start_dim"],
+                        p["end_dim"], node)
     return rule
 
 
@@ -485,8 +503,8 @@ def _gelu_module(bb, node_map, node, module):
 
 
 def _flatten_module(bb, node_map, node, module):
-    return _te(bb, topi.flatten, _tensor(arg(node_map, node.args[0]), node),
-               module.start_dim, module.end_dim, name="flatten")
+    return _flatten(bb, _tensor(arg(node_map, node.args[0]), node),
+                    module.start_dim, module.end_dim, node)
 
 
 # --- tables -----------------------------------------------------------------

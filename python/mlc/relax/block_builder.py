@@ -79,7 +79,11 @@ class BlockBuilder:
         if not isinstance(call, Call):
             raise TypeError(f"emit takes a relax.op call, got "
                             f"{type(call).__name__}")
-        handle = self._impl.emit_op(call.op, _handles(call.args, call.op))
+        args = _handles(call.args, call.op)
+        if call.op == "reshape":
+            handle = self._impl.emit_reshape(args[0], list(call.attrs["shape"]))
+        else:
+            handle = self._impl.emit_op(call.op, args)
         return Expr._wrap(handle)
 
     def emit_te(self, func, *args, **kwargs):

@@ -10,7 +10,7 @@ from .expr import Expr
 class Call:
     """A relax operator applied to arguments, not yet emitted."""
 
-    def __init__(self, op, args):
+    def __init__(self, op, args, attrs=None):
         for i, arg in enumerate(args):
             if not isinstance(arg, Expr):
                 raise TypeError(f"relax.op.{op}: argument #{i} is a "
@@ -18,6 +18,7 @@ class Call:
                                 "(use relax.const for arrays)")
         self.op = op
         self.args = list(args)
+        self.attrs = dict(attrs or {})
 
     def __repr__(self):
         return f"relax.op.{self.op}({', '.join(map(repr, self.args))})"
@@ -49,3 +50,15 @@ def dense(data, weight):
 
 def relu(data):
     return Call("relu", [data])
+
+
+def reshape(data, shape):
+    """``data`` under ``shape`` (a tuple of sizes, None for a dynamic one),
+    which must merge or split adjacent dimensions of ``data``: flatten,
+    unflatten. Compiled, it is a view of ``data``'s buffer (no copy)."""
+    if not isinstance(shape, (tuple, list)) or not all(
+            s is None or (isinstance(s, int) and not isinstance(s, bool))
+            for s in shape):
+        raise TypeError("relax.op.reshape: shape must be a tuple of ints "
+                        f"and None, got {shape!r}")
+    return Call("reshape", [data], {"shape": tuple(shape)})

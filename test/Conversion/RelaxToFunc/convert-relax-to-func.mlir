@@ -44,3 +44,23 @@ func.func @two_outputs(%x: tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>) {
   }
   return %r#0, %r#1 : tensor<2xf32>, tensor<2xf32>
 }
+
+// -----
+
+// relax.reshape: merging dimensions is a tensor.collapse_shape, splitting
+// one a tensor.expand_shape (views once bufferized); the same shape is the
+// operand itself.
+// CHECK-LABEL: func.func @reshape(
+// CHECK-SAME:      %[[X:.*]]: tensor<?x32x13x13xf32>
+// CHECK:         %[[FLAT:.*]] = tensor.collapse_shape %[[X]] {{\[}}[0], [1, 2, 3]] : tensor<?x32x13x13xf32> into tensor<?x5408xf32>
+// CHECK:         %[[SPLIT:.*]] = tensor.expand_shape %[[FLAT]] {{\[}}[0], [1, 2]] output_shape [%{{.*}}, 32, 169] : tensor<?x5408xf32> into tensor<?x32x169xf32>
+// CHECK:         return %[[SPLIT]], %[[X]]
+func.func @reshape(%x: tensor<?x32x13x13xf32>) -> (tensor<?x32x169xf32>, tensor<?x32x13x13xf32>) {
+  %r:2 = relax.dataflow -> tensor<?x32x169xf32>, tensor<?x32x13x13xf32> {
+    %0 = relax.reshape %x : tensor<?x32x13x13xf32> -> tensor<?x5408xf32>
+    %1 = relax.reshape %0 : tensor<?x5408xf32> -> tensor<?x32x169xf32>
+    %2 = relax.reshape %x : tensor<?x32x13x13xf32> -> tensor<?x32x13x13xf32>
+    relax.output %1, %2 : tensor<?x32x169xf32>, tensor<?x32x13x13xf32>
+  }
+  return %r#0, %r#1 : tensor<?x32x169xf32>, tensor<?x32x13x13xf32>
+}

@@ -221,3 +221,43 @@ func.func @dps_arity(%x: tensor<4xf32>) -> tensor<4xf32> {
   %y = relax.call_tir @dps(%x, %x) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   return %y : tensor<4xf32>
 }
+
+// -----
+
+func.func @reshape_element(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'relax.reshape' op changes the element type ('tensor<2x3xf32>' to 'tensor<6xi32>')}}
+  %0 = relax.reshape %x : tensor<2x3xf32> -> tensor<6xi32>
+  return
+}
+
+// -----
+
+func.func @reshape_not_adjacent(%x: tensor<2x3x4xf32>) {
+  // expected-error @+1 {{'relax.reshape' op cannot reshape 'tensor<2x3x4xf32>' to 'tensor<4x6xf32>': the result must merge or split adjacent dimensions}}
+  %0 = relax.reshape %x : tensor<2x3x4xf32> -> tensor<4x6xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_size(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'relax.reshape' op cannot reshape 'tensor<2x3xf32>' to 'tensor<7xf32>'}}
+  %0 = relax.reshape %x : tensor<2x3xf32> -> tensor<7xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_static_from_dynamic(%x: tensor<?x4xf32>) {
+  // expected-error @+1 {{'relax.reshape' op cannot reshape 'tensor<?x4xf32>' to 'tensor<8xf32>'}}
+  %0 = relax.reshape %x : tensor<?x4xf32> -> tensor<8xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_two_dynamic(%x: tensor<?xf32>) {
+  // expected-error @+1 {{'relax.reshape' op cannot split a dimension of 'tensor<?xf32>' into several dynamic ones of 'tensor<?x?xf32>'}}
+  %0 = relax.reshape %x : tensor<?xf32> -> tensor<?x?xf32>
+  return
+}

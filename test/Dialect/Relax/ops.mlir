@@ -88,3 +88,14 @@ func.func @products(%x: tensor<1x128xf32>, %w: tensor<128x64xf32>,
     }
   }
 #-}
+
+// CHECK-LABEL: func.func @reshape(
+// CHECK:         relax.reshape %{{.*}} : tensor<?x32x13x13xf32> -> tensor<?x5408xf32>
+// CHECK:         relax.reshape %{{.*}} : tensor<?x5408xf32> -> tensor<?x32x169xf32>
+// CHECK:         relax.reshape %{{.*}} : tensor<6xi32> -> tensor<2x3xi32>
+func.func @reshape(%x: tensor<?x32x13x13xf32>, %i: tensor<6xi32>) {
+  %0 = relax.reshape %x : tensor<?x32x13x13xf32> -> tensor<?x5408xf32>
+  %1 = relax.reshape %0 : tensor<?x5408xf32> -> tensor<?x32x169xf32>
+  %2 = relax.reshape %i : tensor<6xi32> -> tensor<2x3xi32>
+  return
+}

@@ -2,6 +2,7 @@
 
 #include "mlc/Dialect/Relax/IR/Relax.h"
 
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
@@ -180,6 +181,52 @@ LogicalResult DenseOp::verify() {
 LogicalResult ReluOp::verify() {
   return verifyResultType(
       *this, inferReluType(getInput().getType(), [&] { return emitOpError(); }));
+}
+
+std::optional<SmallVector<ReassociationIndices>>
+ReshapeOp::getReassociation() {
+  auto source = cast<RankedTensorType>(getData().getType());
+  auto result = cast<RankedTensorType>(getResult().getType());
+  if (source.getRank() == result.getRank())
+    return source.getShape() == result.getShape()
+               ? std::optional(SmallVector<ReassociationIndices>())
+               : std::nullopt;
+  if (source.getRank() > result.getRank())
+    return getReassociationIndicesForCollapse(source.getShape(),
+                                              result.getShape());
+  return getReassociationIndicesForCollapse(result.getShape(),
+                                            source.getShape());
+}
+
+LogicalResult ReshapeOp::verify() {
+  auto source = cast<RankedTensorType>(getData().getType());
+  auto result = cast<RankedTensorType>(getResult().getType());
+  if (source.getElementType() != result.getElementType())
+    return emitOpError() << "changes the element type (" << source
+                         << " to " << result << ")";
+  std::optional<SmallVector<ReassociationIndices>> groups =
+      getReassociation();
+  if (!groups)
+    return emitOpError()
+           << "cannot reshape " << source << " to " << result
+           << ": the result must merge or split adjacent dimensions, with "
+              "matching sizes";
+  // A dynamic size split into several must leave one of them dynamic:
+  // the others' sizes then determine it.
+  if (source.getRank() < result.getRank())
+    for (const ReassociationIndices &group : *groups)
+      if (llvm::count_if(group, [&](int64_t d) {
+            return result.isDynamicDim(d);
+          }) > 1)
+        return emitOpError() << "cannot split a dimension of " << source
+                             << " into several dynamic ones of " << result;
+  return success();
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor) {
+  if (getData().getType() == getResult().getType())
+    return getData();
+  return {};
 }
 
 #define GET_OP_CLASSES

@@ -203,4 +203,33 @@ def Relax_ReluOp : Relax_Op<"relu", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Relax_ReshapeOp : Relax_Op<"reshape", [Pure]> {
+  let summary = "merges or splits adjacent dimensions (a view, no copy)";
+  let description = [{
+    The same elements in the same order under another shape whose
+    dimensions merge adjacent dimensions of the operand (`flatten`) or split
+    one into several: a reshape that a collapse or an expansion of
+    dimensions expresses, which lowers to `tensor.collapse_shape` or
+    `tensor.expand_shape` and bufferizes to a view of the operand's buffer.
+    Merged dimensions with a dynamic size give a dynamic one; a dynamic
+    dimension splits into at most one dynamic dimension (the others' sizes
+    determine it).
+
+    ```mlir
+    %y = relax.reshape %x : tensor<?x32x13x13xf32> -> tensor<?x5408xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$data);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$data attr-dict `:` type($data) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+  let extraClassDeclaration = [{
+    /// Which operand dimensions each result dimension (collapse) or each
+    /// operand dimension splits into (expansion); nullopt when none does.
+    std::optional<llvm::SmallVector<mlir::ReassociationIndices>>
+    getReassociation();
+  }];
+}
+
 #endif // MLC_DIALECT_RELAX_IR_RELAXOPS_TD
