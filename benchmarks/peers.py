@@ -29,8 +29,8 @@ def main():
             b = torch.randn(size, size)
             t = median_time(lambda: torch.mm(a, b), repeats)
         elif what == "torch-mlp":  # eager FashionMNIST MLP at batch SIZE
-            lin0, lin1 = torch.nn.Linear(784, 128), torch.nn.Linear(128, 10)
-            model = torch.nn.Sequential(lin0, torch.nn.ReLU(), lin1).eval()
+            from mlc.examples.fashion_mnist import MLP
+            model = MLP().eval()
             x = torch.randn(size, 784)
             with torch.no_grad():
                 t = median_time(lambda: model(x), repeats)

@@ -186,13 +186,10 @@ def sgemm_section(sizes, peaks, quick):
 
 
 def mlp_model(params):
-    import torch
-    from torch import nn
-    model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
-    model[0].weight.data = torch.from_numpy(params["w0"])
-    model[0].bias.data = torch.from_numpy(params["b0"])
-    model[2].weight.data = torch.from_numpy(params["w1"])
-    model[2].bias.data = torch.from_numpy(params["b1"])
+    """The example's MLP (mlc.examples.fashion_mnist) with `params`."""
+    from mlc.examples.fashion_mnist import MLP
+    model = MLP()
+    model.load(params)
     return model.eval()
 
 

@@ -60,7 +60,7 @@ int64_t laneBlock(int64_t extent) {
     if (block > extent)
       continue;
     int64_t rest = extent % block;
-    if (rest < 16 || rest == 16 || rest == 32)
+    if (rest <= 16 || rest == 32)
       return block;
   }
   return 16;
@@ -182,10 +182,11 @@ struct Group {
   }
 };
 
-bool hasIdentityOutput(linalg::LinalgOp op) {
-  return op.getNumDpsInits() == 1 && op.hasPureBufferSemantics() &&
-         op.getNumReductionLoops() == 0 &&
-         op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity();
+/// `ops` as groups of their own (siblings that did not follow their anchor).
+void addSingletons(ArrayRef<linalg::LinalgOp> ops,
+                   SmallVectorImpl<Group> &groups) {
+  for (linalg::LinalgOp op : ops)
+    groups.push_back(Group{{}, op, {}});
 }
 
 /// Whether `op` may be tiled together with `anchor`, whose output is
@@ -194,7 +195,10 @@ bool hasIdentityOutput(linalg::LinalgOp op) {
 /// tile depends on the anchor's tile at the same place and on nothing
 /// another tile writes.
 bool isTileSibling(linalg::LinalgOp op, Value out) {
-  if (!hasIdentityOutput(op) || op.getDpsInitOperand(0)->get() != out)
+  if (op.getNumDpsInits() != 1 || !op.hasPureBufferSemantics() ||
+      op.getNumReductionLoops() != 0 ||
+      op.getDpsInitOperand(0)->get() != out ||
+      !op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity())
     return false;
   for (OpOperand *input : op.getDpsInputOperands())
     if (input->get() == out &&
@@ -263,8 +267,7 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
                     ->get()
                     .getDefiningOp<memref::SubViewOp>();
     auto keep = [&](ArrayRef<linalg::LinalgOp> ops) {
-      for (linalg::LinalgOp op : ops)
-        leftover.push_back(Group{{}, op, {}});
+      addSingletons(ops, leftover);
     };
     if (!view) {
       keep(group.before);
@@ -280,18 +283,6 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
       if (failed(tile) || tile->tiledOps.size() != 1)
         return nullptr;
       auto op = cast<linalg::LinalgOp>(tile->tiledOps.front());
-      // The tile's views of the shared buffer are the anchor's: one SSA
-      // value, which the transfers' forwarding needs.
-      for (OpOperand &operand : op->getOpOperands()) {
-        auto other = operand.get().getDefiningOp<memref::SubViewOp>();
-        if (other && other != view &&
-            OperationEquivalence::isEquivalentTo(
-                other, view, OperationEquivalence::IgnoreLocations)) {
-          rewriter.modifyOpInPlace(op, [&] { operand.set(view); });
-          if (other->use_empty())
-            rewriter.eraseOp(other);
-        }
-      }
       return op;
     };
     rewriter.setInsertionPoint(tiledAnchor);
@@ -507,17 +498,16 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
                           ? 1
                           : 0);
     SmallVector<Group> leftover;
-    if (!group.before.empty() || !group.after.empty())
-      if (llvm::is_contained(sizes, 1)) {
-        scf::SCFTilingOptions options;
-        options.setTileSizes(getAsIndexOpFoldResult(&getContext(), sizes));
-        if (FailureOr<scf::SCFTilingResult> steps =
-                tileAndReplace(rewriter, anchor, options);
-            succeeded(steps))
-          group = fuseSiblings(
-              rewriter, group,
-              cast<linalg::LinalgOp>(steps->tiledOps.front()), leftover);
-      }
+    if (llvm::is_contained(sizes, 1)) {
+      scf::SCFTilingOptions options;
+      options.setTileSizes(getAsIndexOpFoldResult(&getContext(), sizes));
+      if (FailureOr<scf::SCFTilingResult> steps =
+              tileAndReplace(rewriter, anchor, options);
+          succeeded(steps))
+        group = fuseSiblings(rewriter, group,
+                             cast<linalg::LinalgOp>(steps->tiledOps.front()),
+                             leftover);
+    }
     for (linalg::LinalgOp op : group.ops())
       vectorizeOne(rewriter, op);
     for (const Group &single : leftover)
@@ -704,10 +694,10 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
     auto process = [&](Group group, bool mayThread) {
       linalg::LinalgOp op = group.anchor;
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+      // A group that is not tiled leaves its siblings to be tiled alone.
       auto unsplit = [&] {
-        for (linalg::LinalgOp sibling : llvm::concat<linalg::LinalgOp>(
-                 group.before, group.after))
-          leftover.push_back(Group{{}, sibling, {}});
+        addSingletons(group.before, leftover);
+        addSingletons(group.after, leftover);
       };
       if (ranges.empty() ||
           llvm::all_of(ranges, [](int64_t r) { return r == 1; }))

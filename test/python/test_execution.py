@@ -401,6 +401,27 @@ def test_strided_numpy_inputs_are_made_contiguous():
     np.testing.assert_array_equal(data, base.T)
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+def test_packed_right_panels_over_a_dynamic_batch(threads):
+    # A runtime right operand with 1.25 KB rows and a dynamic number of
+    # rows (counted as many): the panels are copied, row remainders and the
+    # run-time thread choice included.
+    x = relax.Var("x", (None, 260), relax.DynTensorType(2, "float32"))
+    w = relax.Var("w", (260, 320), relax.DynTensorType(2, "float32"))
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x, w]):
+        with bb.dataflow():
+            out = bb.emit_output(bb.emit(relax.op.matmul(x, w)))
+        bb.emit_func_output(out)
+    vm = relax.VirtualMachine(relax.vm.build(bb.get(), threads=threads),
+                              mlc.cpu())
+    b = rand(260, 320)
+    for batch in (1, 6, 37):
+        a = rand(batch, 260)
+        np.testing.assert_allclose(vm["main"](a, b).numpy(), a @ b,
+                                   rtol=1e-4, atol=1e-3)
+
+
 @pytest.mark.parametrize("m,k,n,threads", [(37, 260, 320, 1),
                                            (20, 300, 256, 2)])
 def test_matmul_with_packed_right_panels(m, k, n, threads):

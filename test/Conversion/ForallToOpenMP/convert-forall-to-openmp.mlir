@@ -39,7 +39,8 @@ func.func @chunks(%x: memref<128xf32>) {
 
 // -----
 
-// Dynamic bounds, as a split along a batch has them; no forall, no change.
+// Dynamic bounds, as a split along a batch has them; a function without a
+// forall is left as it is.
 // CHECK-LABEL: func.func @dynamic(
 // CHECK-SAME:      %[[N:.*]]: index, %[[STEP:.*]]: index
 // CHECK:         omp.parallel

@@ -191,11 +191,7 @@ ReshapeOp::getReassociation() {
     return source.getShape() == result.getShape()
                ? std::optional(SmallVector<ReassociationIndices>())
                : std::nullopt;
-  if (source.getRank() > result.getRank())
-    return getReassociationIndicesForCollapse(source.getShape(),
-                                              result.getShape());
-  return getReassociationIndicesForCollapse(result.getShape(),
-                                            source.getShape());
+  return getReassociationIndicesForReshape(source, result);
 }
 
 LogicalResult ReshapeOp::verify() {
