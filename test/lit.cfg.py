@@ -13,7 +13,8 @@ config.suffixes = [".mlir", ".py"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.mlc_obj_root, "test")
 # test/python holds the pytest suite, run by ctest on its own.
-config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "python"]
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "python",
+                   "Inputs"]
 
 config.substitutions.append(("%PYTHON", config.python_executable))
 

@@ -12,6 +12,7 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/BitVector.h"
 
+#include <atomic>
 #include <exception>
 
 using namespace mlir;
@@ -22,10 +23,16 @@ namespace {
   throw mlc::Error(message.str());
 }
 
-/// A unique id for each function and dataflow block a builder opens, so a
-/// variable knows where it is visible.
-using ScopeId = unsigned;
+/// A unique id for each function and dataflow block any builder opens, so a
+/// variable knows where it is visible. Unique across builders, not per
+/// builder: a variable of one builder's function must never pass for one of
+/// another builder's (its Value may belong to a module already destroyed).
+using ScopeId = uint64_t;
 constexpr ScopeId kNoScope = 0;
+ScopeId freshScopeId() {
+  static std::atomic<ScopeId> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
 } // namespace
 
 struct mlc::relax::VarNode {
@@ -149,7 +156,6 @@ struct BlockBuilder::Impl {
   OwningOpRef<ModuleOp> module;
   std::optional<FunctionState> function;
   std::optional<DataflowState> dataflow;
-  ScopeId nextScope = 1;
   unsigned nextVar = 0;
 
   Location loc(StringRef name) {
@@ -266,7 +272,7 @@ void BlockBuilder::beginFunction(StringRef name,
                                    b.getFunctionType({}, {}));
   FunctionState state;
   state.name = name.str();
-  state.id = impl->nextScope++;
+  state.id = freshScopeId();
   state.func = func;
   state.entry = func.addEntryBlock();
   if (params) {
@@ -414,7 +420,7 @@ void BlockBuilder::beginDataflow() {
   Block *body = new Block();
   op.getBody().push_back(body);
   b.setInsertionPointToEnd(body);
-  impl->dataflow = DataflowState{impl->nextScope++, op, {}};
+  impl->dataflow = DataflowState{freshScopeId(), op, {}};
 }
 
 void BlockBuilder::endDataflow(bool abandon) {

@@ -156,8 +156,12 @@ std::unique_ptr<Executable> Executable::compile(ModuleOp module,
   if (threads > 1)
     libraries.push_back(MLC_LIBOMP_PATH);
   engineOptions.sharedLibPaths = libraries;
-  engineOptions.transformer = makeOptimizingTransformer(
-      options.optLevel, /*sizeLevel=*/0, /*targetMachine=*/nullptr);
+  // engineOptions.transformer is a function_ref: the std::function it
+  // refers to must outlive ExecutionEngine::create.
+  std::function<llvm::Error(llvm::Module *)> transformer =
+      makeOptimizingTransformer(options.optLevel, /*sizeLevel=*/0,
+                                /*targetMachine=*/nullptr);
+  engineOptions.transformer = transformer;
   engineOptions.jitCodeGenOptLevel =
       static_cast<llvm::CodeGenOptLevel>(std::min(options.optLevel, 3u));
   auto engine = ExecutionEngine::create(*work, engineOptions);

@@ -10,6 +10,8 @@
 
 #include "mlc/Support/Error.h"
 
+#include <cctype>
+#include <charconv>
 #include <cstring>
 #include <fstream>
 #include <regex>
@@ -61,13 +63,23 @@ HostArray mlc::runtime::readNpy(const std::string &path) {
   uint32_t headerLength = 0;
   if (magic[6] == 1) {
     unsigned char len[2];
-    in.read(reinterpret_cast<char *>(len), 2);
+    if (!in.read(reinterpret_cast<char *>(len), 2))
+      fail(path, "truncated header");
     headerLength = len[0] | (len[1] << 8);
   } else {
     unsigned char len[4];
-    in.read(reinterpret_cast<char *>(len), 4);
+    if (!in.read(reinterpret_cast<char *>(len), 4))
+      fail(path, "truncated header");
     headerLength = len[0] | (len[1] << 8) | (len[2] << 16) |
                    (uint32_t(len[3]) << 24);
+  }
+  {
+    std::streampos here = in.tellg();
+    in.seekg(0, std::ios::end);
+    std::streamoff rest = in.tellg() - here;
+    in.seekg(here);
+    if (std::streamoff(headerLength) > rest)
+      fail(path, "truncated header");
   }
   std::string header(headerLength, '\0');
   if (!in.read(header.data(), headerLength))
@@ -92,12 +104,50 @@ HostArray mlc::runtime::readNpy(const std::string &path) {
                          std::regex("'shape':\\s*\\(([^)]*)\\)")))
     fail(path, "no shape in the header");
   std::string dims = m[1];
-  std::regex number("[0-9]+");
-  for (auto it = std::sregex_iterator(dims.begin(), dims.end(), number);
-       it != std::sregex_iterator(); ++it)
-    array.shape.push_back(std::stoll(it->str()));
-
-  array.bytes.resize(array.numElements() * itemSize(array.dtype));
+  // Dimensions: non-negative decimal integers separated by commas, each
+  // within int64 and their byte count too (checked against what the file
+  // holds before anything is allocated).
+  size_t pos = 0;
+  auto skipSpace = [&] {
+    while (pos < dims.size() && std::isspace(static_cast<unsigned char>(dims[pos])))
+      ++pos;
+  };
+  uint64_t elements = 1;
+  bool overflow = false;
+  for (skipSpace(); pos < dims.size(); skipSpace()) {
+    size_t start = pos;
+    if (dims[pos] == '-')
+      fail(path, "negative dimension in shape (" + dims + ")");
+    int64_t size = 0;
+    auto [end, error] =
+        std::from_chars(dims.data() + pos, dims.data() + dims.size(), size);
+    if (error == std::errc::result_out_of_range)
+      fail(path, "dimension " + dims.substr(start, end - dims.data() - start) +
+                     " does not fit in int64");
+    if (error != std::errc())
+      fail(path, "malformed shape (" + dims + ")");
+    pos = end - dims.data();
+    array.shape.push_back(size);
+    overflow |= __builtin_mul_overflow(elements, uint64_t(size), &elements);
+    skipSpace();
+    if (pos < dims.size()) {
+      if (dims[pos] != ',')
+        fail(path, "malformed shape (" + dims + ")");
+      ++pos;
+    }
+  }
+  uint64_t bytes = 0;
+  overflow |= __builtin_mul_overflow(elements, uint64_t(itemSize(array.dtype)), &bytes);
+  std::streampos dataStart = in.tellg();
+  in.seekg(0, std::ios::end);
+  std::streamoff available = in.tellg() - dataStart;
+  in.seekg(dataStart);
+  if (overflow || bytes > uint64_t(available))
+    fail(path, "truncated data: the shape (" + dims + ") needs " +
+                   (overflow ? std::string("more than 2^64")
+                             : std::to_string(bytes)) +
+                   " bytes, the file holds " + std::to_string(available));
+  array.bytes.resize(bytes);
   if (!in.read(array.bytes.data(), array.bytes.size()))
     fail(path, "truncated data");
   return array;

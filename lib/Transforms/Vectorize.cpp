@@ -11,6 +11,7 @@
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "llvm/ADT/MapVector.h"
+#include "llvm/Support/MathExtras.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -442,10 +443,11 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
                                          ArrayRef<int64_t> ranges,
                                          SmallVectorImpl<Group> &serial) {
     if (!llvm::any_of(ranges, ShapedType::isDynamic)) {
-      int64_t work = 1;
+      // Saturating: a 2^40 x 2^40 nest has enough work, not a negative one.
+      uint64_t work = 1;
       for (int64_t range : ranges)
-        work *= range;
-      return work >= int64_t(minParallelWork) ? std::optional(group)
+        work = llvm::SaturatingMultiply(work, uint64_t(range));
+      return work >= uint64_t(minParallelWork) ? std::optional(group)
                                               : std::nullopt;
     }
     SmallVector<linalg::LinalgOp> members = group.ops();
@@ -666,8 +668,11 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
     IRRewriter rewriter(ctx);
     SmallVector<linalg::LinalgOp> ops;
     func.walk([&](linalg::LinalgOp op) {
+      // A nest with an empty loop runs no iteration: nothing to block (and
+      // the block arithmetic below divides by the ranges).
       if (isa<linalg::GenericOp, linalg::FillOp>(op) &&
-          op.hasPureBufferSemantics() && op.getNumDpsInits() == 1)
+          op.hasPureBufferSemantics() && op.getNumDpsInits() == 1 &&
+          !llvm::is_contained(op.getStaticLoopRanges(), 0))
         ops.push_back(op);
     });
     SmallVector<Group> groups;

@@ -14,21 +14,46 @@
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/OperationSupport.h"
+#include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <pthread.h>
 
 namespace py = pybind11;
 using namespace mlir;
 
 namespace {
+struct Session;
+Session &session();
+
+/// The process's context, with a thread pool of its own rather than the
+/// context's: after fork() only the forking thread exists in the child, so
+/// the pool's workers are gone and the first parallel step of a pass
+/// manager (verification) would wait for them for ever. The child drops
+/// that pool (leaked: its threads cannot be joined there) and gets a fresh
+/// one, whose workers start on first use.
 struct Session {
-  Session() : context(makeRegistry()), workspace(&context) {
+  Session()
+      : pool(new llvm::DefaultThreadPool()),
+        context(makeRegistry(), MLIRContext::Threading::DISABLED),
+        workspace(&context) {
+    context.setThreadPool(*pool);
     context.loadAllAvailableDialects();
+    pthread_atfork(nullptr, nullptr, [] { session().renewThreadPool(); });
   }
   static DialectRegistry makeRegistry() {
     DialectRegistry registry;
     mlc::registerAllDialects(registry);
     return registry;
   }
+  void renewThreadPool() {
+    context.disableMultithreading();
+    (void)pool.release();
+    pool.reset(new llvm::DefaultThreadPool());
+    context.setThreadPool(*pool);
+  }
+  /// Outlives the context (declared first).
+  std::unique_ptr<llvm::DefaultThreadPool> pool;
   MLIRContext context;
   mlc::te::Workspace workspace;
 };

@@ -41,6 +41,9 @@ py::dict infoToDict(const runtime::TensorInfo &info) {
 /// "int64", "bool", ...), from the descriptor's kind and size: cheaper
 /// than building a dtype from the name on every call.
 bool isDtype(const py::dtype &have, const std::string &want) {
+  // The compiled code reads the host's (little-endian) byte order.
+  if (have.byteorder() == '>')
+    return false;
   llvm::StringRef name(want);
   char kind = 0;
   if (name == "bool")
@@ -129,7 +132,10 @@ void mlc::python::registerRuntime(py::module_ &m) {
                 throw mlc::Error(
                     what() + " has dtype " +
                     std::string(py::str(array.dtype())) +
-                    " but the function takes " + param.dtype);
+                    (array.dtype().byteorder() == '>' ? " (big-endian)"
+                                                      : "") +
+                    " but the function takes " + param.dtype +
+                    " in the host's byte order");
               // A strided view (a transpose, a slice) is copied once into
               // the dense layout the compiled code indexes.
               if (!(array.flags() & py::array::c_style))

@@ -26,3 +26,16 @@ func.func @argument_weight(%x: tensor<1x3xf32>, %w: tensor<2x3xf32>) -> tensor<1
   %y = relax.dense %x, %w : tensor<1x3xf32>, tensor<2x3xf32> -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
 }
+
+// -----
+
+// A weight without elements is left alone (nothing to transpose; UBSan
+// reported the copy from its null data pointer, issue 12).
+// CHECK-LABEL: func.func @empty_weight(
+// CHECK:         relax.dense
+// CHECK-NOT:     relax.matmul
+func.func @empty_weight(%x: tensor<1x0xf32>) -> tensor<1x4xf32> {
+  %w = relax.const dense<> : tensor<4x0xf32>
+  %y = relax.dense %x, %w : tensor<1x0xf32>, tensor<4x0xf32> -> tensor<1x4xf32>
+  return %y : tensor<1x4xf32>
+}

@@ -78,6 +78,33 @@ TEST_F(BlockBuilderTest, MisuseThrows) {
   EXPECT_THROW(bb.endFunction(), mlc::Error); // nothing open
 }
 
+// Scope ids were per builder: the first function of a second builder had the
+// id of the first builder's, so a variable emitted by one passed for the
+// other's and its (dangling) Value was used. Regression of issue 12.
+TEST_F(BlockBuilderTest, VariableOfAnotherBuilderIsRejected) {
+  relax::Var x = relax::makeVar("x", type({4}));
+  relax::Var foreign;
+  {
+    relax::BlockBuilder first(&context);
+    first.beginFunction("main", std::vector<relax::Var>{x});
+    foreign = first.emitOp("relu", {x});
+    first.emitFuncOutput({foreign});
+    first.endFunction();
+  } // the first builder and its module are gone
+  relax::BlockBuilder second(&context);
+  second.beginFunction("main", std::vector<relax::Var>{x});
+  try {
+    second.emitOp("relu", {foreign});
+    FAIL() << "a variable of another builder was accepted";
+  } catch (const mlc::Error &e) {
+    EXPECT_NE(std::string(e.what()).find("belongs to another function"),
+              std::string::npos)
+        << e.what();
+  }
+  second.emitFuncOutput({x});
+  second.endFunction();
+}
+
 TEST_F(BlockBuilderTest, ScopeAbandonsTheFunctionOnException) {
   relax::Var x = relax::makeVar("x", type({4}));
   relax::BlockBuilder bb(&context);

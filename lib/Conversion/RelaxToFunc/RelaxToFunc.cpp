@@ -60,6 +60,15 @@ struct ConstToArith : OpRewritePattern<mlc::relax::ConstOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(mlc::relax::ConstOp op,
                                 PatternRewriter &rewriter) const override {
+    // A constant without elements holds no data: an empty tensor says as
+    // much, and LLVM's translation of a zero-size global divides by its
+    // element count.
+    auto type = cast<RankedTensorType>(op.getType());
+    if (type.getNumElements() == 0) {
+      rewriter.replaceOpWithNewOp<tensor::EmptyOp>(op, type.getShape(),
+                                                   type.getElementType());
+      return success();
+    }
     rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, op.getValue());
     return success();
   }
