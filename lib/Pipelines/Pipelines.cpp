@@ -109,7 +109,11 @@ void mlc::buildFuncToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createConvertMathToLibmPass());
   if (options.vectorize)
     pm.addPass(createConvertVectorToLLVMPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  // Allocations call mlc's runtime (lib/Runtime/RuntimeCore.c), which
+  // turns a failed malloc into an error instead of a null buffer.
+  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
+  memrefToLLVM.useGenericFunctions = true;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
   if (options.vectorize && options.threads > 1)

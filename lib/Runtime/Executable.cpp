@@ -5,6 +5,7 @@
 #include "mlc/Dialect/Relax/IR/Relax.h"
 #include "mlc/Dialect/TIR/IR/TIR.h"
 #include "mlc/Pipelines/Pipelines.h"
+#include "mlc/Runtime/RuntimeCore.h"
 #include "mlc/Support/Error.h"
 #include "mlc/TE/TE.h"
 
@@ -169,6 +170,21 @@ std::unique_ptr<Executable> Executable::compile(ModuleOp module,
     fail("JIT compilation failed: " + llvm::toString(engine.takeError()) +
          "\n" + diagnostics.str());
   exe->engine = std::move(*engine);
+  // What the generated code calls: run-time requirements and allocation
+  // (lib/Runtime/RuntimeCore.c, linked into this library).
+  exe->engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap symbols;
+    auto add = [&](llvm::StringRef name, auto *function) {
+      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(function),
+                                 llvm::JITSymbolFlags::Exported};
+    };
+    add("mlc_check_failed", &mlc_check_failed);
+    add("_mlir_memref_to_llvm_alloc", &_mlir_memref_to_llvm_alloc);
+    add("_mlir_memref_to_llvm_aligned_alloc",
+        &_mlir_memref_to_llvm_aligned_alloc);
+    add("_mlir_memref_to_llvm_free", &_mlir_memref_to_llvm_free);
+    return symbols;
+  });
   // A tir.func that fusion folded into its callers has no entry point: it
   // is not a function of the executable.
   std::vector<FunctionInfo> compiled;
@@ -253,7 +269,8 @@ std::vector<OwnedBuffer> Executable::call(const FunctionInfo &info,
   llvm::SmallVector<void *, 8> packed;
   for (void *&pointer : pointers)
     packed.push_back(&pointer);
-  entryPoints[&info - infos.data()](packed.data());
+  if (mlc_invoke(entryPoints[&info - infos.data()], packed.data()) != 0)
+    fail(name + ": " + mlc_last_error());
 
   std::vector<OwnedBuffer> results;
   const int64_t *word = resultStorage.data();

@@ -11,6 +11,8 @@
 
 #include "mlc/Support/Error.h"
 
+#include "RuntimeCoreSource.h"
+
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
@@ -19,6 +21,7 @@
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/GlobalVariable.h"
+#include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/FileSystem.h"
@@ -65,6 +68,39 @@ std::string metadataJson(const std::vector<FunctionInfo> &functions) {
   return text;
 }
 
+/// Adds `void _mlir_<f>(void **args)` for each C interface `f`
+/// (`_mlir_ciface_<name>`), as MLIR's ExecutionEngine does for the JIT:
+/// mlc_invoke calls entry points of this one shape, whatever their arity.
+void addPackedWrappers(llvm::Module &module) {
+  llvm::LLVMContext &ctx = module.getContext();
+  auto *ptr = llvm::PointerType::getUnqual(ctx);
+  std::vector<llvm::Function *> interfaces;
+  for (llvm::Function &f : module)
+    if (!f.isDeclaration() && f.getName().starts_with("_mlir_ciface_"))
+      interfaces.push_back(&f);
+  for (llvm::Function *f : interfaces) {
+    auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptr},
+                                         /*isVarArg=*/false);
+    auto *wrapper =
+        llvm::Function::Create(type, llvm::GlobalValue::ExternalLinkage,
+                               "_mlir_" + f->getName(), module);
+    llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", wrapper));
+    llvm::Value *args = wrapper->getArg(0);
+    std::vector<llvm::Value *> operands;
+    for (auto [i, param] : llvm::enumerate(f->args())) {
+      llvm::Value *slot = b.CreateLoad(
+          ptr, b.CreateConstGEP1_64(ptr, args, i));
+      operands.push_back(b.CreateLoad(param.getType(), slot));
+    }
+    llvm::Value *result = b.CreateCall(f, operands);
+    if (!f->getReturnType()->isVoidTy())
+      b.CreateStore(result,
+                    b.CreateLoad(ptr, b.CreateConstGEP1_64(
+                                          ptr, args, f->arg_size())));
+    b.CreateRetVoid();
+  }
+}
+
 } // namespace
 
 void Executable::exportLibrary(const std::string &path) const {
@@ -89,6 +125,7 @@ void Executable::exportLibrary(const std::string &path) const {
     fail("export_library: " + llvm::toString(machine.takeError()));
   llvmModule->setDataLayout((*machine)->createDataLayout());
   llvmModule->setTargetTriple((*machine)->getTargetTriple());
+  addPackedWrappers(*llvmModule);
   if (llvm::Error error = mlir::makeOptimizingTransformer(
           options.optLevel, 0, machine->get())(llvmModule.get()))
     fail("export_library: " + llvm::toString(std::move(error)));
@@ -121,12 +158,28 @@ void Executable::exportLibrary(const std::string &path) const {
     pm.run(*llvmModule);
   }
 
+  // The run-time core (mlc_invoke, checks, allocation), compiled into the
+  // library from the text embedded in mlc.
+  llvm::SmallString<128> core;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("mlc-runtime", "c", core))
+    fail("export_library: cannot create a temporary file: " + ec.message());
+  llvm::FileRemover removeCore(core);
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream out(core, ec, llvm::sys::fs::OF_None);
+    if (ec)
+      fail("export_library: " + ec.message());
+    out << kEmbeddedText;
+  }
+
   llvm::ErrorOr<std::string> cc = llvm::sys::findProgramByName("cc");
   if (!cc)
     fail("export_library: no C compiler (cc) on PATH to link the library");
   std::string message;
-  llvm::SmallVector<llvm::StringRef> args = {*cc,    "-shared", "-o",
-                                             path,   object,    "-lm"};
+  llvm::SmallVector<llvm::StringRef> args = {
+      *cc, "-shared", "-fPIC", "-O2", "-std=c11", "-o", path, object, core,
+      "-lm"};
   // Parallel loops need LLVM's OpenMP runtime, found where it is installed.
   std::string rpath;
   if (options.threads > 1) {

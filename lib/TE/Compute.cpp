@@ -324,7 +324,33 @@ Tensor mlc::te::compute(ArrayRef<Expr> shape, const ComputeFn &fcompute,
   IRRewriter rewriter(ws.getContext());
   (void)runRegionDCE(rewriter, op->getRegions());
   ws.getImpl().names[op.getResult()] = name.str();
+  if (!ws.getImpl().pendingRequirements.empty())
+    ws.getImpl().requirements[op] =
+        std::move(ws.getImpl().pendingRequirements);
+  ws.getImpl().pendingRequirements.clear();
   return Tensor(std::make_shared<TensorNode>(TensorNode{
       name.str(), op.getResult(), std::move(normalized), elementType,
       false}));
+}
+
+void mlc::te::requireEqual(const Expr &a, const Expr &b, StringRef message) {
+  Workspace &ws = Workspace::current();
+  requireNoFrame(ws, "te.require_equal");
+  std::optional<int64_t> x = a.getConstantInt(), y = b.getConstantInt();
+  if (x && y) {
+    if (*x != *y)
+      fail(message + " (" + Twine(*x) + " vs " + Twine(*y) + ")");
+    return;
+  }
+  OpBuilder &builder = ws.getBuilder();
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToEnd(ws.getImpl().staging);
+  Value lhs = materializeIndex(ws, a), rhs = materializeIndex(ws, b);
+  Location loc = builder.getUnknownLoc();
+  Value equal =
+      arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::eq, lhs, rhs);
+  auto op = mlc::tir::AssertOp::create(builder, loc, equal,
+                                       builder.getStringAttr(message),
+                                       ValueRange{lhs, rhs});
+  ws.getImpl().pendingRequirements.push_back(op);
 }

@@ -89,6 +89,27 @@ mlc::tir::FuncOp mlc::te::createPrimFunc(OpBuilder &builder,
   // Every placeholder the outputs need must be listed; every symbolic size
   // must be a dimension of a listed placeholder.
   Slice slice = computeSlice(staging, outputs);
+  // The requirements of every compute the outputs need come along (they
+  // read only sizes, so they add no tensor to the slice).
+  SmallVector<Value> required;
+  for (Operation *op : slice.ops)
+    if (auto it = ws.getImpl().requirements.find(op);
+        it != ws.getImpl().requirements.end())
+      for (Operation *assertion : it->second)
+        required.push_back(assertion->getOperand(0));
+  if (!required.empty()) {
+    Slice more = computeSlice(staging, required);
+    for (Value v : required)
+      more.ops.insert(v.getDefiningOp());
+    for (Operation *op : more.ops)
+      slice.ops.insert(op);
+    for (Value v : more.arguments)
+      slice.arguments.insert(v);
+    for (Value v : required)
+      for (Operation *user : v.getUsers())
+        if (isa<mlc::tir::AssertOp>(user))
+          slice.ops.insert(user);
+  }
   llvm::DenseMap<Value, SizeSource> sizeSources;
   for (auto [i, tensor] : llvm::enumerate(args)) {
     if (!tensor.isPlaceholder())
@@ -147,6 +168,34 @@ mlc::tir::FuncOp mlc::te::createPrimFunc(OpBuilder &builder,
                                       entry->getArgument(source.arg),
                                       source.dim);
     mapping.map(v, dim);
+  }
+  // A symbolic size shared by several placeholders is read from the first;
+  // the others must have the same size at run time (TVM's MakePackedAPI
+  // asserts it too).
+  for (auto [i, tensor] : llvm::enumerate(args)) {
+    if (!tensor.isPlaceholder())
+      continue;
+    for (auto [d, dim] : llvm::enumerate(tensor.getShape())) {
+      Value v = dim.getValue();
+      auto source = sizeSources.find(v);
+      if (!static_cast<bool>(v) || source == sizeSources.end() || !mapping.contains(v) ||
+          (source->second.arg == i && source->second.dim == int64_t(d)))
+        continue;
+      Location loc = nameLoc(ctx, tensor.getName());
+      Value size = tensor::DimOp::create(body, loc, entry->getArgument(i), d);
+      Value symbol = mapping.lookup(v);
+      Value equal = arith::CmpIOp::create(body, loc, arith::CmpIPredicate::eq,
+                                          size, symbol);
+      mlc::tir::AssertOp::create(
+          body, loc, equal,
+          body.getStringAttr("argument '" + tensor.getName() +
+                             "' must have size " + describeName(ws, v) +
+                             " in dimension " + Twine(d) + ", as '" +
+                             args[source->second.arg].getName() +
+                             "' has (its size, then " + describeName(ws, v) +
+                             ")"),
+          ValueRange{size, symbol});
+    }
   }
   for (Operation &op : *staging)
     if (slice.ops.contains(&op))

@@ -44,6 +44,11 @@ struct Workspace::Impl {
   /// Names of placeholders, symbolic sizes and compute results, for
   /// messages.
   llvm::DenseMap<mlir::Value, std::string> names;
+  /// tir.asserts made by requireEqual since the last compute, and the
+  /// ones each compute needs (create_prim_func takes them along).
+  std::vector<mlir::Operation *> pendingRequirements;
+  llvm::DenseMap<mlir::Operation *, std::vector<mlir::Operation *>>
+      requirements;
 };
 
 /// Throws mlc::Error(message).

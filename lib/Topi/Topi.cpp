@@ -51,7 +51,8 @@ Tensor broadcastBinary(const Tensor &a, const Tensor &b, llvm::StringRef name,
     fail("topi " + name + ": dtypes differ: " +
          te::dtypeName(a.getElementType()) + " and " +
          te::dtypeName(b.getElementType()));
-  std::vector<Expr> shape = topi::broadcastShape(a.getShape(), b.getShape());
+  std::vector<Expr> shape =
+      topi::broadcastShape(a.getShape(), b.getShape(), name);
   return te::compute(
       shape,
       [&](llvm::ArrayRef<Expr> i) {
@@ -66,7 +67,8 @@ Tensor broadcastBinary(const Tensor &a, const Tensor &b, llvm::StringRef name,
 } // namespace
 
 std::vector<Expr> topi::broadcastShape(llvm::ArrayRef<Expr> a,
-                                       llvm::ArrayRef<Expr> b) {
+                                       llvm::ArrayRef<Expr> b,
+                                       llvm::StringRef op) {
   size_t rank = std::max(a.size(), b.size());
   std::vector<Expr> shape(rank);
   for (size_t i = 0; i < rank; ++i) {
@@ -83,10 +85,18 @@ std::vector<Expr> topi::broadcastShape(llvm::ArrayRef<Expr> a,
         fail("shapes " + describe(a) + " and " + describe(b) +
              " do not broadcast");
       shape[i] = Expr(*sx == 1 ? *sy : *sx);
-    } else if (sx) {
-      shape[i] = *sx == 1 ? *y : *x;
+    } else if (sx && *sx == 1) {
+      shape[i] = *y; // x is stretched
+    } else if (sy && *sy == 1) {
+      shape[i] = *x; // y is stretched
     } else {
-      shape[i] = *x; // Dynamic sizes are assumed equal to what they meet.
+      // A dynamic size is not stretched: it must equal what it meets.
+      shape[i] = *x;
+      te::requireEqual(*x, *y,
+                       (op + ": dimension " + llvm::Twine(i) +
+                        " of the operands' broadcast shape must agree (a "
+                        "dynamic size is not broadcast)")
+                           .str());
     }
   }
   return shape;
@@ -106,6 +116,11 @@ Tensor topi::dense(const Tensor &data, const Tensor &weight,
   if (k1 && k2 && *k1 != *k2)
     fail("topi.nn.dense: data has K = " + llvm::Twine(*k1) +
          " but weight has K = " + llvm::Twine(*k2));
+  if (!k1 || !k2)
+    te::requireEqual(kData, kWeight,
+                     (name + ": data's last dimension must equal weight's "
+                             "dimension 1 (K)")
+                         .str());
   te::IterVar k = te::reduceAxis(0, k1 ? kData : kWeight, "k");
   std::vector<Expr> shape(data.getShape().begin(), data.getShape().end() - 1);
   shape.push_back(weight.getShape()[0]);
@@ -135,7 +150,10 @@ Tensor topi::matmul(const Tensor &a, const Tensor &b, llvm::StringRef name) {
          " vs " + llvm::Twine(*k2));
   llvm::ArrayRef<Expr> aBatch = aVector ? llvm::ArrayRef<Expr>() : as.drop_back(2);
   llvm::ArrayRef<Expr> bBatch = bVector ? llvm::ArrayRef<Expr>() : bs.drop_back(2);
-  std::vector<Expr> shape = broadcastShape(aBatch, bBatch);
+  if (!k1 || !k2)
+    te::requireEqual(ka, kb,
+                     (name + ": the contracted dimensions must agree").str());
+  std::vector<Expr> shape = broadcastShape(aBatch, bBatch, name);
   size_t numBatch = shape.size();
   if (!aVector)
     shape.push_back(as[as.size() - 2]);

@@ -55,9 +55,16 @@ def ConvertRelaxToFuncPass : Pass<"convert-relax-to-func", "mlir::ModuleOp"> {
     no destination (and no result shape) before the call. High-level relax
     ops must have been legalized (`--relax-legalize`) first; the pass fails
     on any that remain.
+
+    A `tir.assert` becomes `scf.if` on its negated condition around a call
+    of the run-time function `mlc_check_failed(message, count, v0, v1, v2,
+    v3)` (an `llvm.call`; the message an internal global string), which
+    raises the error and does not return to the generated code.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::func::FuncDialect",
+                           "mlir::LLVM::LLVMDialect",
+                           "mlir::scf::SCFDialect",
                            "mlir::tensor::TensorDialect"];
 }
 

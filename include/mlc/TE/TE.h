@@ -178,6 +178,15 @@ using ComputeFn = std::function<Expr(llvm::ArrayRef<Expr>)>;
 Tensor compute(llvm::ArrayRef<Expr> shape, const ComputeFn &fcompute,
                llvm::StringRef name = "compute");
 
+/// States that sizes `a` and `b` must be equal at run time for the next
+/// te.compute to be defined (topi's broadcasting and contractions assume
+/// two dynamic sizes they meet are equal). create_prim_func turns it into a
+/// `tir.assert` of every function holding that compute: a call whose
+/// arguments break it raises an error with `message` and both sizes. Does
+/// nothing when both are the same constant; throws when they are different
+/// constants (the shapes can never agree).
+void requireEqual(const Expr &a, const Expr &b, llvm::StringRef message);
+
 //===----------------------------------------------------------------------===//
 // Reductions (the whole body of a compute)
 //===----------------------------------------------------------------------===//

@@ -39,9 +39,13 @@ te::Tensor divide(const te::Tensor &a, const te::Tensor &b,
 te::Tensor relu(const te::Tensor &x, llvm::StringRef name = "T_relu");
 
 /// The broadcast shape of two te shapes; throws mlc::Error when they do
-/// not broadcast.
+/// not broadcast. A dynamic size is not stretched: where it meets another
+/// size that is not a static 1, the two must be equal, which the next
+/// te.compute requires at run time (te::requireEqual; `op` names it in the
+/// message).
 std::vector<te::Expr> broadcastShape(llvm::ArrayRef<te::Expr> a,
-                                     llvm::ArrayRef<te::Expr> b);
+                                     llvm::ArrayRef<te::Expr> b,
+                                     llvm::StringRef op = "broadcast");
 
 } // namespace mlc::topi
 

@@ -15,6 +15,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -130,6 +132,64 @@ struct TIRReturnToReturn : OpRewritePattern<mlc::tir::ReturnOp> {
   }
 };
 
+/// The run-time function a violated tir.assert calls (lib/Runtime/
+/// RuntimeCore.c): the message, how many values it reports, and four
+/// values. It does not return to the generated code.
+constexpr llvm::StringLiteral kCheckFailed = "mlc_check_failed";
+
+/// tir.assert -> `scf.if !cond { llvm.call @mlc_check_failed(...) }`. The
+/// call is an LLVM-dialect call to a plain C symbol: a func.call would get
+/// a C-interface wrapper from the pipeline's llvm-request-c-wrappers.
+struct AssertToRuntimeCall : OpRewritePattern<mlc::tir::AssertOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(mlc::tir::AssertOp op,
+                                PatternRewriter &rewriter) const override {
+    auto module = op->getParentOfType<ModuleOp>();
+    if (!module)
+      return rewriter.notifyMatchFailure(op, "not in a module");
+    MLIRContext *ctx = op.getContext();
+    Location loc = op.getLoc();
+    auto ptr = LLVM::LLVMPointerType::get(ctx);
+    auto i64 = rewriter.getI64Type();
+    SmallVector<Type> params = {ptr};
+    params.append(1 + mlc::tir::AssertOp::kMaxValues, i64);
+    auto callee = module.lookupSymbol<LLVM::LLVMFuncOp>(kCheckFailed);
+    if (!callee) {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(module.getBody());
+      callee = LLVM::LLVMFuncOp::create(
+          rewriter, loc, kCheckFailed,
+          LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), params));
+    }
+    Value ok = op.getCondition();
+    Value one = arith::ConstantIntOp::create(rewriter, loc, 1, 1);
+    Value failed = arith::XOrIOp::create(rewriter, loc, ok, one);
+    auto branch = scf::IfOp::create(rewriter, loc, failed);
+    rewriter.setInsertionPointToStart(&branch.getThenRegion().front());
+    // One global per message, null-terminated, named after its position.
+    unsigned id = 0;
+    std::string name;
+    do
+      name = "__mlc_assert_" + std::to_string(id++);
+    while (module.lookupSymbol(name));
+    std::string text = op.getMessage().str();
+    text.push_back('\0');
+    SmallVector<Value> args = {LLVM::createGlobalString(
+        loc, rewriter, name, text, LLVM::Linkage::Internal)};
+    args.push_back(arith::ConstantIntOp::create(rewriter, loc, i64,
+                                                op.getValues().size()));
+    for (unsigned i = 0; i < mlc::tir::AssertOp::kMaxValues; ++i)
+      args.push_back(
+          i < op.getValues().size()
+              ? Value(arith::IndexCastOp::create(rewriter, loc, i64,
+                                                 op.getValues()[i]))
+              : Value(arith::ConstantIntOp::create(rewriter, loc, i64, 0)));
+    LLVM::CallOp::create(rewriter, loc, callee, args);
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
 struct ConvertRelaxToFuncPass
     : mlc::impl::ConvertRelaxToFuncPassBase<ConvertRelaxToFuncPass> {
   void runOnOperation() override {
@@ -172,5 +232,6 @@ struct ConvertRelaxToFuncPass
 
 void mlc::populateRelaxToFuncPatterns(RewritePatternSet &patterns) {
   patterns.add<InlineDataflow, CallTIRToCall, ConstToArith, ReshapeToTensor,
-               TIRFuncToFunc, TIRReturnToReturn>(patterns.getContext());
+               TIRFuncToFunc, TIRReturnToReturn, AssertToRuntimeCall>(
+      patterns.getContext());
 }

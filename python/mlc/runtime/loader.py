@@ -13,6 +13,14 @@ taking a pointer to the result memref descriptors first and a pointer to each
 input's descriptor; results are buffers the library allocated with malloc,
 owned by the returned arrays (freed with free() when they die). The string
 ``mlc_metadata`` describes the signatures as JSON.
+
+Calls go through the library's C API ``int mlc_invoke(void (*)(void **),
+void **)`` with the packed entry point ``_mlir__mlir_ciface_<name>`` (one
+pointer to each argument): a violated run-time requirement (sizes that do
+not agree, a read out of bounds) or a failed allocation makes it return 1,
+and ``const char *mlc_last_error(void)`` says why; this loader raises
+``RuntimeError`` with that message. (Calling the C interface directly
+bypasses that: such a failure aborts the process.)
 """
 
 import ctypes
@@ -49,8 +57,13 @@ class Function:
         self.name = info["name"]
         self._info = info
         self._inputs = [p for p in info["params"] if not p["is_output"]]
-        self._symbol = getattr(lib, "_mlir_ciface_" + self.name)
-        self._symbol.restype = None
+        self._packed = ctypes.cast(getattr(lib, "_mlir__mlir_ciface_" +
+                                           self.name), ctypes.c_void_p)
+        self._invoke = lib.mlc_invoke
+        self._invoke.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+        self._invoke.restype = ctypes.c_int
+        self._last_error = lib.mlc_last_error
+        self._last_error.restype = ctypes.c_char_p
         fields = [(f"r{i}", _descriptor(len(r["shape"])))
                   for i, r in enumerate(info["results"])]
         self._results_type = type("Results", (ctypes.Structure,),
@@ -82,10 +95,14 @@ class Function:
             arrays.append(array)
             descriptors.append(desc)
         results = self._results_type()
-        call_args = [ctypes.byref(d) for d in descriptors]
+        pointers = [ctypes.c_void_p(ctypes.addressof(d)) for d in descriptors]
         if self._info["results"]:
-            call_args.insert(0, ctypes.byref(results))
-        self._symbol(*call_args)
+            pointers.insert(0, ctypes.c_void_p(ctypes.addressof(results)))
+        packed = (ctypes.c_void_p * max(len(pointers), 1))(
+            *[ctypes.addressof(p) for p in pointers])
+        if self._invoke(self._packed, packed) != 0:
+            raise RuntimeError(f"{self.name}: "
+                               f"{self._last_error().decode(errors='replace')}")
         outputs = []
         for i, info in enumerate(self._info["results"]):
             desc = getattr(results, f"r{i}")

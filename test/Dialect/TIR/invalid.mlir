@@ -264,3 +264,45 @@ tir.func @output_read(%A: tensor<4xf32>, %B: tensor<4xf32> {tir.output}) -> tens
   }
   tir.return %C : tensor<4xf32>
 }
+
+// -----
+
+tir.func @assert_no_message(%A: tensor<?xf32>) -> tensor<?xf32> {
+  %true = arith.constant true
+  // expected-error @+1 {{'tir.assert' op needs a message saying what is required}}
+  tir.assert %true, ""
+  tir.return %A : tensor<?xf32>
+}
+
+// -----
+
+tir.func @assert_too_many_values(%A: tensor<?xf32>) -> tensor<?xf32> {
+  %true = arith.constant true
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{'tir.assert' op reports at most 4 values, but got 5}}
+  tir.assert %true, "five" [%c0, %c0, %c0, %c0, %c0]
+  tir.return %A : tensor<?xf32>
+}
+
+// -----
+
+tir.func @assert_in_compute(%A: tensor<4xf32>) -> tensor<4xf32> {
+  %C = tir.compute "c" (%i) : tensor<4xf32> {
+    %true = arith.constant true
+    // expected-error @+1 {{'tir.assert' op must not be nested in a tir.compute body}}
+    tir.assert %true, "inside"
+    %a = tir.read %A[%i] : tensor<4xf32>
+    tir.yield %a : f32
+  }
+  tir.return %C : tensor<4xf32>
+}
+
+// -----
+
+tir.func @assert_condition_type(%A: tensor<?xf32>) -> tensor<?xf32> {
+  // expected-note @+1 {{prior use here}}
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{use of value '%c0' expects different type than prior uses: 'i1' vs 'index'}}
+  tir.assert %c0, "not a condition"
+  tir.return %A : tensor<?xf32>
+}

@@ -125,3 +125,20 @@ tir.func @outputs(%A: tensor<8xf32>, %C: tensor<8xf32> {tir.output},
   }
   tir.return %c, %d : tensor<8xf32>, tensor<8xf32>
 }
+
+// A requirement on sizes, with and without reported values.
+// CHECK-LABEL: tir.func @asserts(
+// CHECK:         %[[N:.*]] = tensor.dim %{{.*}}, %{{.*}} : tensor<?x4xf32>
+// CHECK:         %[[M:.*]] = tensor.dim %{{.*}}, %{{.*}} : tensor<?x4xf32>
+// CHECK:         %[[EQ:.*]] = arith.cmpi eq, %[[N]], %[[M]] : index
+// CHECK:         tir.assert %[[EQ]], "dimension 0 differs" [%[[N]], %[[M]]]
+// CHECK:         tir.assert %[[EQ]], "no values"{{$}}
+tir.func @asserts(%A: tensor<?x4xf32>, %B: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %A, %c0 : tensor<?x4xf32>
+  %m = tensor.dim %B, %c0 : tensor<?x4xf32>
+  %eq = arith.cmpi eq, %n, %m : index
+  tir.assert %eq, "dimension 0 differs" [%n, %m]
+  tir.assert %eq, "no values"
+  tir.return %A : tensor<?x4xf32>
+}

@@ -443,5 +443,21 @@ LogicalResult YieldOp::verify() {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// AssertOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult AssertOp::verify() {
+  if (getMessage().empty())
+    return emitOpError() << "needs a message saying what is required";
+  if (getValues().size() > kMaxValues)
+    return emitOpError() << "reports at most " << kMaxValues
+                         << " values, but got " << getValues().size();
+  if ((*this)->getParentOfType<ComputeOp>())
+    return emitOpError() << "must not be nested in a tir.compute body (it "
+                            "states a requirement on sizes, checked once)";
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "mlc/Dialect/TIR/IR/TIROps.cpp.inc"

@@ -241,4 +241,42 @@ def TIR_YieldOp : TIR_Op<"yield", [Pure, HasParent<"ComputeOp">, ReturnLike,
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// tir.assert
+//===----------------------------------------------------------------------===//
+
+def TIR_AssertOp : TIR_Op<"assert", [
+    MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "a run-time requirement on sizes (TVM's AssertStmt)";
+  let description = [{
+    States a condition the arguments of the enclosing `tir.func` must meet
+    for its computes to be defined: two dynamic sizes that broadcasting or a
+    contraction needs equal, a symbolic size shared by two arguments, a read
+    that must stay in bounds. The condition is `i1` index arithmetic on the
+    arguments' sizes, evaluated before the computes that follow it.
+
+    When the condition is false at run time, the call stops before those
+    computes run and raises an error with `message` and the reported
+    `values` (up to four sizes, printed after the message); compiled code
+    never reads out of bounds or returns a result for inputs that break the
+    requirement. `tir.assert` has effects, so it is never dropped as dead.
+
+    ```mlir
+    %n = tensor.dim %A, %c0 : tensor<?x4xf32>
+    %m = tensor.dim %B, %c0 : tensor<?x4xf32>
+    %eq = arith.cmpi eq, %n, %m : index
+    tir.assert %eq, "add: dimension 0 of the operands differs" [%n, %m]
+    ```
+  }];
+  let arguments = (ins I1:$condition, StrAttr:$message,
+                       Variadic<Index>:$values);
+  let assemblyFormat =
+      "$condition `,` $message (` ` `[` $values^ `]`)? attr-dict";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The most sizes a message reports.
+    static constexpr unsigned kMaxValues = 4;
+  }];
+}
+
 #endif // MLC_DIALECT_TIR_IR_TIROPS_TD

@@ -1,0 +1,40 @@
+/*===- RuntimeCore.h - What generated code calls at run time ----*- C -*-===*
+ *
+ * The C API of lib/Runtime/RuntimeCore.c, which the JIT links and every
+ * exported library contains. See that file for the contract.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef MLC_RUNTIME_RUNTIMECORE_H
+#define MLC_RUNTIME_RUNTIMECORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Calls the packed entry point `entry` (`_mlir__mlir_ciface_<name>`) on
+/// `args`. Returns 0, or 1 when the call stopped on a violated run-time
+/// requirement or a failed allocation (then mlc_last_error() says which,
+/// and nothing the call allocated is left behind).
+int mlc_invoke(void (*entry)(void **), void **args);
+
+/// The message of the last failed mlc_invoke on this thread.
+const char *mlc_last_error(void);
+
+/// Called by generated code when a tir.assert fails; does not return.
+void mlc_check_failed(const char *message, int64_t count, int64_t v0,
+                      int64_t v1, int64_t v2, int64_t v3);
+
+/// The allocation functions of generated code (use-generic-functions).
+void *_mlir_memref_to_llvm_alloc(size_t size);
+void *_mlir_memref_to_llvm_aligned_alloc(size_t alignment, size_t size);
+void _mlir_memref_to_llvm_free(void *p);
+
+#ifdef __cplusplus
+} // extern "C"
+#endif
+
+#endif /* MLC_RUNTIME_RUNTIMECORE_H */
