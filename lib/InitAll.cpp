@@ -8,6 +8,7 @@
 #include "mlc/Pipelines/Pipelines.h"
 #include "mlc/Transforms/Passes.h"
 #include "mlc/Dialect/TIR/IR/TIR.h"
+#include "mlc/Dialect/TIR/Transforms/Passes.h"
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
@@ -111,6 +112,7 @@ void mlc::registerAllPasses() {
   using namespace mlir;
   mlc::registerMLCConversionPasses();
   mlc::relax::registerRelaxPasses();
+  mlc::tir::registerTIRPasses();
   mlc::registerMLCTransformsPasses();
   mlc::registerPipelines();
   mlir::registerTransformsPasses();

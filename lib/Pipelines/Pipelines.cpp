@@ -4,6 +4,7 @@
 
 #include "mlc/Conversion/Passes.h"
 #include "mlc/Dialect/Relax/Transforms/Passes.h"
+#include "mlc/Dialect/TIR/Transforms/Passes.h"
 #include "mlc/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -38,6 +39,8 @@ void mlc::buildLowerToFuncPipeline(OpPassManager &pm,
   }
   if (options.fuse)
     pm.addPass(mlc::relax::createRelaxFusePass());
+  // Reads proved in bounds, or checked at run time, or clamped.
+  pm.addNestedPass<mlc::tir::FuncOp>(mlc::tir::createTIRCheckBoundsPass());
   pm.addPass(mlc::createConvertTIRToLinalgPass());
   pm.addPass(mlc::createConvertRelaxToFuncPass());
   pm.addPass(createCanonicalizerPass());

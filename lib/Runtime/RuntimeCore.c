@@ -38,10 +38,14 @@
 
 enum { kMessageSize = 1024 };
 
-/* Allocations made while a guard is up, so a failed call frees them. */
+/* Allocations made while a guard is up, so a failed call frees them: a
+ * few in place (no heap traffic on the latency path of a small model), more
+ * on the heap. */
+enum { kInlineAllocations = 32 };
 typedef struct {
   void **items;
   size_t count, capacity;
+  void *inlineItems[kInlineAllocations];
 } AllocationList;
 
 typedef struct Guard {
@@ -59,10 +63,13 @@ static void track(void *p) {
     return;
   AllocationList *l = &g->live;
   if (l->count == l->capacity) {
-    size_t capacity = l->capacity ? 2 * l->capacity : 16;
-    void **items = (void **)realloc(l->items, capacity * sizeof(void *));
+    size_t capacity = 2 * l->capacity;
+    void **items = (void **)malloc(capacity * sizeof(void *));
     if (!items)
       return; /* not tracked: leaked only if this call then fails */
+    memcpy(items, l->items, l->count * sizeof(void *));
+    if (l->items != l->inlineItems)
+      free(l->items);
     l->items = items;
     l->capacity = capacity;
   }
@@ -95,8 +102,9 @@ static void fail(void) {
 
 MLC_EXPORT int mlc_invoke(void (*entry)(void **), void **args) {
   Guard guard;
-  guard.live.items = NULL;
-  guard.live.count = guard.live.capacity = 0;
+  guard.live.items = guard.live.inlineItems;
+  guard.live.count = 0;
+  guard.live.capacity = kInlineAllocations;
   guard.outer = currentGuard;
   currentGuard = &guard;
   /* volatile: read after longjmp. */
@@ -109,7 +117,8 @@ MLC_EXPORT int mlc_invoke(void (*entry)(void **), void **args) {
       free(guard.live.items[i]);
   }
   currentGuard = guard.outer;
-  free(guard.live.items);
+  if (guard.live.items != guard.live.inlineItems)
+    free(guard.live.items);
   return status;
 }
 

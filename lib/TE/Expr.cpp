@@ -182,18 +182,23 @@ const char *binaryName(Binary kind) {
 /// Folds an operation on two integer literals, with C++ (truncating)
 /// division except for floordiv.
 std::optional<Expr> foldIntegers(Binary kind, int64_t a, int64_t b) {
+  // Two's-complement wrapping, as the generated code computes (signed
+  // overflow is undefined in C++).
+  auto wrap = [](uint64_t v) { return Expr(static_cast<int64_t>(v)); };
   switch (kind) {
   case Binary::Add:
-    return Expr(a + b);
+    return wrap(uint64_t(a) + uint64_t(b));
   case Binary::Sub:
-    return Expr(a - b);
+    return wrap(uint64_t(a) - uint64_t(b));
   case Binary::Mul:
-    return Expr(a * b);
+    return wrap(uint64_t(a) * uint64_t(b));
   case Binary::Div:
   case Binary::Rem:
   case Binary::FloorDiv:
     if (b == 0)
       fail("division by the literal 0");
+    if (b == -1) // INT64_MIN / -1 wraps, as at run time
+      return kind == Binary::Rem ? Expr(int64_t(0)) : wrap(-uint64_t(a));
     if (kind == Binary::Div)
       return Expr(a / b);
     if (kind == Binary::Rem)
@@ -234,6 +239,47 @@ Type commonType(const Expr &a, const Expr &b, StringRef what) {
     fail(Twine("operands of ") + what + " have different types: " +
          typeName(ta) + " and " + typeName(tb) + " (use te.cast)");
   return ta ? ta : tb;
+}
+
+/// x / y, x % y or x // y on integers, never trapping: a literal divisor
+/// other than 0 and -1 divides as it is (and stays affine for the
+/// lowering); any other follows numpy's rule for division by zero (the
+/// quotient and the remainder are 0) and wraps INT_MIN / -1 to INT_MIN
+/// (remainder 0), where the hardware would raise SIGFPE.
+Value integerDivision(Binary kind, Value x, Value y,
+                      std::optional<int64_t> literal) {
+  OpBuilder &bld = Workspace::current().getBuilder();
+  Location loc = bld.getUnknownLoc();
+  auto divide = [&](Value divisor) -> Value {
+    if (kind == Binary::Div)
+      return arith::DivSIOp::create(bld, loc, x, divisor);
+    if (kind == Binary::Rem)
+      return arith::RemSIOp::create(bld, loc, x, divisor);
+    return arith::FloorDivSIOp::create(bld, loc, x, divisor);
+  };
+  if (literal && *literal != 0 && *literal != -1)
+    return divide(y);
+  Type type = x.getType();
+  auto constant = [&](int64_t v) -> Value {
+    if (type.isIndex())
+      return arith::ConstantIndexOp::create(bld, loc, v);
+    return arith::ConstantIntOp::create(bld, loc, type, v);
+  };
+  Value zero = constant(0), one = constant(1), minusOne = constant(-1);
+  Value isZero =
+      arith::CmpIOp::create(bld, loc, arith::CmpIPredicate::eq, y, zero);
+  Value isMinusOne =
+      arith::CmpIOp::create(bld, loc, arith::CmpIPredicate::eq, y, minusOne);
+  Value special = arith::OrIOp::create(bld, loc, isZero, isMinusOne);
+  Value quotient =
+      divide(arith::SelectOp::create(bld, loc, special, one, y));
+  // By -1: the negation (wrapping), remainder 0.
+  Value byMinusOne = kind == Binary::Rem
+                         ? zero
+                         : Value(arith::SubIOp::create(bld, loc, zero, x));
+  Value result =
+      arith::SelectOp::create(bld, loc, isMinusOne, byMinusOne, quotient);
+  return arith::SelectOp::create(bld, loc, isZero, zero, result);
 }
 
 Expr binary(Binary kind, const Expr &a, const Expr &b) {
@@ -287,11 +333,9 @@ Expr binary(Binary kind, const Expr &a, const Expr &b) {
   case Binary::Mul:
     return Value(arith::MulIOp::create(bld, loc, x, y));
   case Binary::Div:
-    return Value(arith::DivSIOp::create(bld, loc, x, y));
   case Binary::Rem:
-    return Value(arith::RemSIOp::create(bld, loc, x, y));
   case Binary::FloorDiv:
-    return Value(arith::FloorDivSIOp::create(bld, loc, x, y));
+    return integerDivision(kind, x, y, b.getIntLiteral());
   case Binary::Max:
     return Value(arith::MaxSIOp::create(bld, loc, x, y));
   case Binary::Min:

@@ -144,3 +144,101 @@ def test_exported_library_raises_too(tmp_path):
     a, b = rand(2, 4), rand(2, 4)
     (out,) = lib["main"](a, b)
     np.testing.assert_allclose(out, np.maximum(a + b, 0), rtol=1e-6)
+
+
+def wrap32(v):
+    return (v + 2**31) % 2**32 - 2**31
+
+
+def reference_division(kind, a, b):
+    """numpy's rule for integer division by zero (quotient and remainder
+    0), and INT_MIN / -1 wrapping, computed with Python's exact integers."""
+    if b == 0:
+        return 0
+    if kind == "floordiv":
+        return wrap32(a // b)
+    quotient = abs(a) // abs(b) * (1 if (a < 0) == (b < 0) else -1)
+    return wrap32(quotient) if kind == "div" else a - b * quotient
+
+
+@pytest.mark.parametrize("kind", ["div", "floordiv", "rem"])
+def test_integer_division_never_traps(kind):
+    # `//` by zero gave garbage or SIGFPE; INT_MIN / -1 traps on x86.
+    from mlc import te
+    A = te.placeholder((6,), "int32", name="A")
+    B = te.placeholder((6,), "int32", name="B")
+    ops = {"div": lambda x, y: x / y, "floordiv": lambda x, y: x // y,
+           "rem": lambda x, y: x % y}
+    C = te.compute((6,), lambda i: ops[kind](A[i], B[i]), name="C")
+    f = mlc.build(te.create_prim_func([A, B, C]))
+    a = np.array([7, -7, 5, -2**31, -2**31, 9], "int32")
+    b = np.array([0, 2, -1, -1, 0, -4], "int32")
+    out = mlc.nd.empty((6,), "int32")
+    f(mlc.nd.array(a), mlc.nd.array(b), out)
+    expected = [reference_division(kind, int(x), int(y)) for x, y in zip(a, b)]
+    assert out.numpy().dtype == np.int32
+    assert out.numpy().tolist() == expected
+
+
+def te_build_error(make):
+    from mlc import te
+    A = te.placeholder((4,), name="A")
+    B = make(te, A)
+    with pytest.raises(mlc.MLCError) as info:
+        mlc.build(te.create_prim_func([A, B]))
+    return str(info.value)
+
+
+def test_te_read_past_the_end_is_a_build_error():
+    # te programs read out of bounds silently (issue 12).
+    message = te_build_error(lambda te, A: te.compute(
+        (4,), lambda i: A[i + 1], name="shift"))
+    assert "compute 'shift' reads 'A' out of bounds in dimension 0" in message
+    assert "1 4 4" in message  # indices 1..4 of a size-4 dimension
+
+
+def test_te_constant_index_out_of_range_is_a_build_error():
+    message = te_build_error(lambda te, A: te.compute(
+        (2,), lambda i: A[7], name="seven"))
+    assert "reads 'A' out of bounds in dimension 0" in message
+    assert "7 7 4" in message
+
+
+def test_te_negative_reduce_axis_is_a_build_error():
+    def make(te, A):
+        k = te.reduce_axis((-3, 2), name="k")
+        return te.compute((1,), lambda i: te.sum(A[k], axis=k), name="s")
+    message = te_build_error(make)
+    assert "reads 'A' out of bounds" in message and "-3 1 4" in message
+
+
+def test_te_dynamic_read_out_of_bounds_raises_at_call():
+    from mlc import te
+    n = te.var("n")
+    A = te.placeholder((n,), name="A")
+    B = te.compute((n - 1,), lambda i: A[i + 1] - A[i], name="diff")
+    f = mlc.build(te.create_prim_func([A, B]))
+    a = rand(5)
+    out = mlc.nd.empty((4,), "float32")
+    f(mlc.nd.array(a), out)  # in bounds: indices 0..4 of 5
+    np.testing.assert_allclose(out.numpy(), np.diff(a), rtol=1e-6)
+    C = te.compute((n,), lambda i: A[i + 1], name="past")
+    g = mlc.build(te.create_prim_func([A, C]))
+    with pytest.raises(mlc.MLCError,
+                       match=r"compute 'past' reads 'A' out of bounds in "
+                             r"dimension 0.*\(got 1, 5, 5\)"):
+        g(mlc.nd.array(a), mlc.nd.empty((5,), "float32"))
+
+
+def test_te_padding_reads_stay_right():
+    # A guarded read (if_then_else) is clamped, not refused: padding gives
+    # numpy's zero padding.
+    from mlc import te
+    A = te.placeholder((4,), name="A")
+    P = te.compute((6,), lambda i: te.if_then_else(
+        te.all(i >= 1, i < 5), A[i - 1], 0.0), name="pad")
+    f = mlc.build(te.create_prim_func([A, P]))
+    a = rand(4)
+    out = mlc.nd.empty((6,), "float32")
+    f(mlc.nd.array(a), out)
+    np.testing.assert_array_equal(out.numpy(), np.pad(a, 1))

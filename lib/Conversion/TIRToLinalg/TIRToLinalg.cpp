@@ -95,38 +95,14 @@ bool staysInBounds(AffineExpr expr, ArrayRef<int64_t> extents, int64_t size) {
   return true;
 }
 
-/// Whether the value-bounds analysis may look at `value`: MLIR 22's
-/// analysis of `tensor.dim` indexes the shape with a constant
-/// dimension operand unchecked, so a dimension out of range (valid IR,
-/// undefined at run time) crashes it. Such a size is simply not provable.
-bool safeForValueBounds(Value value) {
-  SmallVector<Value> work{value};
-  llvm::SmallPtrSet<Value, 8> seen;
-  while (!work.empty()) {
-    Value v = work.pop_back_val();
-    if (!seen.insert(v).second)
-      continue;
-    Operation *def = v.getDefiningOp();
-    if (!def)
-      continue;
-    if (auto dim = dyn_cast<tensor::DimOp>(def)) {
-      std::optional<int64_t> d = getConstantIntValue(dim.getIndex());
-      auto shaped = cast<ShapedType>(dim.getSource().getType());
-      if (!d || !shaped.hasRank() || *d < 0 || *d >= shaped.getRank())
-        return false;
-    }
-    llvm::append_range(work, def->getOperands());
-  }
-  return true;
-}
-
 /// Whether dimension `dim` of `tensor` provably has size `extent`.
 bool provablyEqualSize(Value tensor, int64_t dim, OpFoldResult extent) {
   auto type = cast<RankedTensorType>(tensor.getType());
   std::optional<int64_t> staticExtent = getConstantIntValue(extent);
   if (!type.isDynamicDim(dim) && staticExtent)
     return type.getDimSize(dim) == *staticExtent;
-  if (auto value = dyn_cast<Value>(extent); value && !safeForValueBounds(value))
+  if (auto value = dyn_cast<Value>(extent);
+      value && !mlc::tir::isSafeForValueBounds(value))
     return false;
   FailureOr<bool> equal = ValueBoundsConstraintSet::areEqual(
       ValueBoundsConstraintSet::Variable(tensor, dim),

@@ -64,3 +64,33 @@ func.func @reshape(%x: tensor<?x32x13x13xf32>) -> (tensor<?x32x169xf32>, tensor<
   }
   return %r#0, %r#1 : tensor<?x32x169xf32>, tensor<?x32x13x13xf32>
 }
+
+// -----
+
+// tir.assert: a call of the runtime's mlc_check_failed when the condition
+// is false, with the message as a null-terminated global and the reported
+// sizes as i64 (unused slots zero).
+// CHECK-DAG:   llvm.mlir.global internal constant @[[MSG:__mlc_assert_[0-9]+]]("rows differ\00")
+// CHECK-DAG:   llvm.func @mlc_check_failed(!llvm.ptr, i64, i64, i64, i64, i64)
+// CHECK-LABEL: func.func private @rows(
+// CHECK:         %[[N:.*]] = tensor.dim
+// CHECK:         %[[M:.*]] = tensor.dim
+// CHECK:         %[[EQ:.*]] = arith.cmpi eq, %[[N]], %[[M]] : index
+// CHECK:         %[[BAD:.*]] = arith.xori %[[EQ]], %{{.*}} : i1
+// CHECK:         scf.if %[[BAD]] {
+// CHECK:           %[[ADDR:.*]] = llvm.mlir.addressof @[[MSG]] : !llvm.ptr
+// CHECK:           %[[PTR:.*]] = llvm.getelementptr %[[ADDR]][0, 0]
+// CHECK:           %[[COUNT:.*]] = arith.constant 2 : i64
+// CHECK:           %[[N64:.*]] = arith.index_cast %[[N]] : index to i64
+// CHECK:           %[[M64:.*]] = arith.index_cast %[[M]] : index to i64
+// CHECK:           llvm.call @mlc_check_failed(%[[PTR]], %[[COUNT]], %[[N64]], %[[M64]], %{{.*}}, %{{.*}})
+// CHECK:         }
+// CHECK-NOT:     tir.assert
+tir.func @rows(%A: tensor<?xf32>, %B: tensor<?xf32>) -> tensor<?xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %A, %c0 : tensor<?xf32>
+  %m = tensor.dim %B, %c0 : tensor<?xf32>
+  %eq = arith.cmpi eq, %n, %m : index
+  tir.assert %eq, "rows differ" [%n, %m]
+  tir.return %A : tensor<?xf32>
+}

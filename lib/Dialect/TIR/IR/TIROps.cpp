@@ -2,6 +2,8 @@
 
 #include "mlc/Dialect/TIR/IR/TIR.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/Interfaces/FunctionImplementation.h"
 #include "llvm/ADT/STLExtras.h"
@@ -195,6 +197,35 @@ void ComputeOp::build(OpBuilder &builder, OperationState &state,
 
 Value ComputeOp::getYieldedValue() {
   return cast<YieldOp>(getBody().front().getTerminator()).getValue();
+}
+
+SmallVector<OpFoldResult> ComputeOp::getMixedSizes() {
+  SmallVector<OpFoldResult> sizes;
+  auto dynamic = getDynamicSizes().begin();
+  Builder builder(getContext());
+  for (int64_t size : getType().getShape())
+    sizes.push_back(ShapedType::isDynamic(size)
+                        ? OpFoldResult(*dynamic++)
+                        : OpFoldResult(builder.getIndexAttr(size)));
+  return sizes;
+}
+
+SmallVector<OpFoldResult> ComputeOp::getLoopExtents() {
+  SmallVector<OpFoldResult> extents = getMixedSizes();
+  llvm::append_range(extents, getMixedReductionExtents());
+  return extents;
+}
+
+/// The result's dimensions are the op's sizes: value-bounds analyses see
+/// through a compute (a read of its result over the same sizes is provably
+/// in bounds, and spans the whole dimension).
+void ComputeOp::populateBoundsForShapedValueDim(
+    Value value, int64_t dim, ValueBoundsConstraintSet &cstr) {
+  OpFoldResult size = getMixedSizes()[dim];
+  if (auto attr = dyn_cast<Attribute>(size))
+    cstr.bound(value)[dim] == cast<IntegerAttr>(attr).getInt();
+  else
+    cstr.bound(value)[dim] == cast<Value>(size);
 }
 
 SmallVector<OpFoldResult> ComputeOp::getMixedReductionExtents() {
@@ -457,6 +488,31 @@ LogicalResult AssertOp::verify() {
     return emitOpError() << "must not be nested in a tir.compute body (it "
                             "states a requirement on sizes, checked once)";
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Utilities
+//===----------------------------------------------------------------------===//
+
+bool mlc::tir::isSafeForValueBounds(Value value) {
+  SmallVector<Value> work{value};
+  llvm::SmallPtrSet<Value, 8> seen;
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    if (!seen.insert(v).second)
+      continue;
+    Operation *def = v.getDefiningOp();
+    if (!def)
+      continue;
+    if (auto dim = dyn_cast<tensor::DimOp>(def)) {
+      std::optional<int64_t> d = getConstantIntValue(dim.getIndex());
+      auto shaped = cast<ShapedType>(dim.getSource().getType());
+      if (!d || !shaped.hasRank() || *d < 0 || *d >= shaped.getRank())
+        return false;
+    }
+    llvm::append_range(work, def->getOperands());
+  }
+  return true;
 }
 
 #define GET_OP_CLASSES

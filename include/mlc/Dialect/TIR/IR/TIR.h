@@ -21,6 +21,7 @@
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ValueBoundsOpInterface.h"
 
 #include "mlc/Dialect/TIR/IR/TIRDialect.h.inc"
 #include "mlc/Dialect/TIR/IR/TIREnums.h.inc"
@@ -30,6 +31,16 @@
 
 #define GET_OP_CLASSES
 #include "mlc/Dialect/TIR/IR/TIROps.h.inc"
+
+namespace mlc::tir {
+
+/// Whether MLIR's value-bounds analysis may look at `value`: MLIR 22's
+/// analysis of `tensor.dim` indexes the shape with a constant dimension
+/// operand unchecked, so a dimension out of range (valid IR, undefined at
+/// run time) crashes it. Such a value is simply not provable.
+bool isSafeForValueBounds(mlir::Value value);
+
+} // namespace mlc::tir
 
 namespace mlc::tir {
 

@@ -11,6 +11,7 @@ include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/Interfaces/FunctionInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/ValueBoundsOpInterface.td"
 
 //===----------------------------------------------------------------------===//
 // tir.func
@@ -124,6 +125,8 @@ def TIR_ReturnOp : TIR_Op<"return", [Pure, HasParent<"FuncOp">, ReturnLike,
 
 def TIR_ComputeOp : TIR_Op<"compute", [
     RecursiveMemoryEffects, AttrSizedOperandSegments,
+    DeclareOpInterfaceMethods<ValueBoundsOpInterface,
+        ["populateBoundsForShapedValueDim"]>,
     DeclareOpInterfaceMethods<OpAsmOpInterface,
         ["getAsmResultNames", "getAsmBlockArgumentNames"]>]> {
   let summary = "te-style compute: defines a tensor element by element";
@@ -194,6 +197,11 @@ def TIR_ComputeOp : TIR_Op<"compute", [
     ::mlir::Value getYieldedValue();
     /// The extent of every reduction axis as an OpFoldResult.
     ::llvm::SmallVector<::mlir::OpFoldResult> getMixedReductionExtents();
+    /// The size of every output dimension as an OpFoldResult.
+    ::llvm::SmallVector<::mlir::OpFoldResult> getMixedSizes();
+    /// The extent of every body argument: the sizes, then the reduction
+    /// extents.
+    ::llvm::SmallVector<::mlir::OpFoldResult> getLoopExtents();
   }];
   let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
