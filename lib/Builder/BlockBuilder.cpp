@@ -4,6 +4,7 @@
 
 #include "mlc/Dialect/Relax/IR/Relax.h"
 #include "mlc/Support/Error.h"
+#include "mlc/Support/Resources.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
@@ -50,6 +51,8 @@ struct mlc::relax::VarNode {
   /// after the block. TVM lets the dataflow variable itself be used there
   /// too (the chapter's from_fx returns it), meaning that output.
   std::weak_ptr<VarNode> output;
+  /// Keeps a releasable constant's blob while the variable lives.
+  mlc::ResourceHold hold;
 };
 
 const std::string &Var::getName() const { return node->name; }
@@ -60,19 +63,27 @@ bool Var::isConstant() const { return static_cast<bool>(node->constant); }
 Var mlc::relax::makeVar(StringRef name, RankedTensorType type) {
   if (!type)
     fail("relax.Var '" + name + "' needs a tensor type");
-  return Var(std::make_shared<VarNode>(VarNode{name.str(), type, {}}));
+  auto node = std::make_shared<VarNode>();
+  node->name = name.str();
+  node->type = type;
+  return Var(node);
 }
 
 Var mlc::relax::makeConstant(ElementsAttr value, StringRef name) {
   auto type = dyn_cast<RankedTensorType>(value.getType());
   if (!type)
     fail("relax.const needs a ranked tensor value");
-  return Var(std::make_shared<VarNode>(VarNode{name.str(), type, value}));
+  auto node = std::make_shared<VarNode>();
+  node->name = name.str();
+  node->type = type;
+  node->constant = value;
+  node->hold = mlc::ResourceHold(value);
+  return Var(node);
 }
 
 ElementsAttr mlc::relax::makeConstantData(RankedTensorType type,
                                           ArrayRef<char> data,
-                                          StringRef name) {
+                                          StringRef name, bool releasable) {
   int64_t bits = type.getElementTypeBitWidth();
   int64_t expected = type.getNumElements() * ((bits + 7) / 8);
   if (!type.hasStaticShape())
@@ -85,6 +96,8 @@ ElementsAttr mlc::relax::makeConstantData(RankedTensorType type,
   constexpr int64_t inlineLimit = 16;
   if (type.getNumElements() <= inlineLimit && bits > 1)
     return DenseElementsAttr::getFromRawBuffer(type, data);
+  if (releasable)
+    return mlc::makeReleasableBlob(type, name, data);
   return DenseResourceElementsAttr::get(
       type, name,
       HeapAsmResourceBlob::allocateAndCopyWithAlign(data, alignof(double)));
@@ -154,6 +167,8 @@ struct BlockBuilder::Impl {
   MLIRContext *context;
   OpBuilder builder;
   OwningOpRef<ModuleOp> module;
+  /// Holds on the releasable constants the module uses.
+  std::vector<mlc::ResourceHold> constantHolds;
   std::optional<FunctionState> function;
   std::optional<DataflowState> dataflow;
   unsigned nextVar = 0;
@@ -199,6 +214,9 @@ struct BlockBuilder::Impl {
       Value value = op;
       fn.bound[node] = value;
       fn.keepAlive.push_back(var);
+      // The module keeps the constant's blob until the caller takes it
+      // (and holds it: mlc/Support/Resources.h).
+      constantHolds.push_back(node->hold);
       return value;
     }
     if (node->function == kNoScope) {

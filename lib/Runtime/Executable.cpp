@@ -124,6 +124,8 @@ std::unique_ptr<Executable> Executable::compile(ModuleOp module,
   MLIRContext *ctx = module.getContext();
   mlc::DiagnosticCollector diagnostics(ctx);
   mlc::verifyOrThrow(module, "the module does not verify");
+  if (failed(mlc::checkResourcesPresent(module)))
+    fail("the module's constants are incomplete:\n" + diagnostics.str());
   std::unique_ptr<Executable> exe(new Executable());
   exe->infos = collectSignatures(module);
   if (exe->infos.empty())
@@ -199,6 +201,7 @@ std::unique_ptr<Executable> Executable::compile(ModuleOp module,
   }
   exe->infos = std::move(compiled);
   exe->lowered = std::move(work);
+  exe->resources = mlc::ResourceHold(exe->lowered.get());
   exe->options = options;
   exe->options.threads = threads;
   return exe;

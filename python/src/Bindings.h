@@ -3,6 +3,8 @@
 #ifndef MLC_PYTHON_BINDINGS_H
 #define MLC_PYTHON_BINDINGS_H
 
+#include "mlc/Support/Resources.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OwningOpRef.h"
@@ -17,12 +19,15 @@ namespace mlc::python {
 /// The context every object of the extension lives in.
 mlir::MLIRContext &getContext();
 
-/// A module shared between Python objects (IRModule, executables).
+/// A module shared between Python objects (IRModule, executables). It
+/// holds the releasable constant blobs it names (mlc/Support/Resources.h),
+/// so that dropping the last Python object that uses a weight frees it.
 struct PyModule {
   explicit PyModule(mlir::OwningOpRef<mlir::ModuleOp> module)
-      : module(std::move(module)) {}
+      : module(std::move(module)), hold(this->module.get()) {}
   mlir::ModuleOp get() { return *module; }
   mlir::OwningOpRef<mlir::ModuleOp> module;
+  mlc::ResourceHold hold;
 };
 
 /// Prints `op`; with `elide`, large constants are elided (IRModule.show).

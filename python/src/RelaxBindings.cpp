@@ -79,7 +79,8 @@ void mlc::python::registerRelax(py::module_ &m) {
         std::string_view bytes = data;
         return relax::makeConstant(
             relax::makeConstantData(
-                type, llvm::ArrayRef<char>(bytes.data(), bytes.size()), name),
+                type, llvm::ArrayRef<char>(bytes.data(), bytes.size()), name,
+                /*releasable=*/true),
             name);
       },
       py::arg("data"), py::arg("shape"), py::arg("dtype"), py::arg("name"));

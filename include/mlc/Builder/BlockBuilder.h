@@ -57,10 +57,14 @@ Var makeVar(llvm::StringRef name, mlir::RankedTensorType type);
 Var makeConstant(mlir::ElementsAttr value, llvm::StringRef name = "const");
 
 /// A dense_resource constant holding a copy of `data` (the bytes of the
-/// elements of `type`, in row-major order).
+/// elements of `type`, in row-major order). With `releasable`, its blob is
+/// freed once nothing holds it (mlc/Support/Resources.h: the Var made of
+/// it, and the modules and executables a caller holds); else it lives as
+/// long as the context.
 mlir::ElementsAttr makeConstantData(mlir::RankedTensorType type,
                                     llvm::ArrayRef<char> data,
-                                    llvm::StringRef name = "const");
+                                    llvm::StringRef name = "const",
+                                    bool releasable = false);
 
 /// TVM's DynTensorType(ndim, dtype) with an optional shape: the shape when
 /// given, else `ndim` dynamic dimensions.

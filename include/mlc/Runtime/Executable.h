@@ -14,6 +14,8 @@
 #ifndef MLC_RUNTIME_EXECUTABLE_H
 #define MLC_RUNTIME_EXECUTABLE_H
 
+#include "mlc/Support/Resources.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
@@ -131,6 +133,9 @@ private:
   /// costs more than a small kernel.
   std::vector<void (*)(void **)> entryPoints;
   mlir::OwningOpRef<mlir::ModuleOp> lowered;
+  /// The releasable constant blobs `lowered` names (export_library
+  /// translates it again).
+  mlc::ResourceHold resources;
 };
 
 } // namespace mlc::runtime

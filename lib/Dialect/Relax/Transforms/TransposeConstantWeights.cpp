@@ -9,6 +9,7 @@
 
 #include "mlc/Dialect/Relax/IR/Relax.h"
 #include "mlc/Dialect/Relax/Transforms/Passes.h"
+#include "mlc/Support/Resources.h"
 
 #include <cstring>
 
@@ -61,9 +62,8 @@ ElementsAttr transposed(ElementsAttr value, ArrayRef<char> data,
       std::memcpy(&out[(c * rows + r) * width], &data[(r * cols + c) * width],
                   width);
   auto newType = RankedTensorType::get({cols, rows}, type.getElementType());
-  return DenseResourceElementsAttr::get(
-      newType, name,
-      HeapAsmResourceBlob::allocateAndCopyWithAlign(out, alignof(double)));
+  // Released with the models that use it when the original weight is.
+  return mlc::makeReleasableBlobLike(value, newType, name, out);
 }
 
 struct RelaxTransposeConstantWeightsPass
