@@ -19,6 +19,7 @@
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "llvm/Support/TargetSelect.h"
 
+#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -87,6 +88,36 @@ std::vector<FunctionInfo> collectSignatures(ModuleOp module) {
   return infos;
 }
 
+/// Whether `type` has a static shape whose byte size does not fit in
+/// int64: the generated code's size arithmetic would wrap (a buffer of a
+/// few bytes for a tensor of 2^67).
+bool overflowsBytes(Type type) {
+  auto shaped = dyn_cast<ShapedType>(type);
+  if (!shaped || !shaped.hasRank() || !shaped.getElementType().isIntOrFloat())
+    return false;
+  uint64_t bytes = (shaped.getElementTypeBitWidth() + 7) / 8;
+  for (int64_t size : shaped.getShape())
+    if (!ShapedType::isDynamic(size) &&
+        __builtin_mul_overflow(bytes, uint64_t(size), &bytes))
+      return true;
+  return bytes > uint64_t(std::numeric_limits<int64_t>::max());
+}
+
+/// Refuses values whose static size cannot be allocated at all, naming the
+/// op that makes them.
+void checkStaticSizes(ModuleOp module) {
+  module.walk([](Operation *op) {
+    for (Type type : op->getResultTypes())
+      if (overflowsBytes(type)) {
+        std::string text;
+        llvm::raw_string_ostream os(text);
+        os << "'" << op->getName() << "' at " << op->getLoc() << " makes a "
+           << type << " of 2^63 bytes or more, which no buffer can hold";
+        fail(text);
+      }
+  });
+}
+
 void initializeLLVM() {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -124,6 +155,7 @@ std::unique_ptr<Executable> Executable::compile(ModuleOp module,
   MLIRContext *ctx = module.getContext();
   mlc::DiagnosticCollector diagnostics(ctx);
   mlc::verifyOrThrow(module, "the module does not verify");
+  checkStaticSizes(module);
   if (failed(mlc::checkResourcesPresent(module)))
     fail("the module's constants are incomplete:\n" + diagnostics.str());
   std::unique_ptr<Executable> exe(new Executable());

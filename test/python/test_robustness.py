@@ -242,3 +242,30 @@ def test_te_padding_reads_stay_right():
     out = mlc.nd.empty((6,), "float32")
     f(mlc.nd.array(a), out)
     np.testing.assert_array_equal(out.numpy(), np.pad(a, 1))
+
+
+def test_huge_temporary_is_an_error_not_a_crash():
+    # malloc's NULL was unchecked in generated code: a 4 TiB temporary
+    # segfaulted.
+    from mlc import te
+    A = te.placeholder((1,), name="A")
+    C = te.compute((2**40,), lambda i: A[0] + 1.0, name="C")
+    D = te.compute((1,), lambda i: C[i] * 2.0, name="D")
+    f = mlc.build(te.create_prim_func([A, D]))
+    with pytest.raises(mlc.MLCError,
+                       match=r"out of memory: cannot allocate \d+ bytes"):
+        f(mlc.nd.array(np.ones(1, "float32")), mlc.nd.empty((1,), "float32"))
+
+
+def test_byte_size_that_wraps_is_refused_at_build():
+    # 2^62 x 8 float32 is 2^67 bytes: the size arithmetic wrapped to a few
+    # bytes and the compute wrote past them.
+    from mlc import te
+    A = te.placeholder((1,), name="A")
+    W = te.compute((2**62, 8), lambda i, j: A[0], name="W")
+    E = te.compute((1,), lambda i: W[i, 0], name="E")
+    with pytest.raises(mlc.MLCError,
+                       match=r"'tir.compute' at loc\(\"W\"\) makes a "
+                             r"tensor<4611686018427387904x8xf32> of 2\^63 "
+                             r"bytes or more"):
+        mlc.build(te.create_prim_func([A, E]))
