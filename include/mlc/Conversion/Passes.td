@@ -46,7 +46,8 @@ def ConvertRelaxToFuncPass : Pass<"convert-relax-to-func", "mlir::ModuleOp"> {
   let summary = "Lowers the relax graph and tir.funcs to func.func and calls";
   let description = [{
     Inlines `relax.dataflow` regions, turns `relax.call_tir` into
-    `func.call`, `relax.const` into `arith.constant`, and every `tir.func`
+    `func.call`, `relax.const` into `arith.constant` (a `tensor.empty` when
+    it has no elements), and every `tir.func`
     into a private `func.func` that returns its results, and
     `relax.reshape` into `tensor.collapse_shape`/`tensor.expand_shape`
     (views once bufferized). A tir.func's output
