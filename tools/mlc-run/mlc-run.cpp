@@ -31,6 +31,8 @@
 #include <cstring>
 #include <random>
 
+#include <unistd.h>
+
 namespace cl = llvm::cl;
 using namespace mlc::runtime;
 
@@ -115,7 +117,18 @@ HostArray randomArray(const TensorInfo &info, std::mt19937 &rng) {
   a.dtype = info.dtype;
   for (int64_t size : info.shape)
     a.shape.push_back(size < 0 ? dynamicSize.getValue() : size);
-  a.bytes.resize(a.numElements() * info.elementSize());
+  uint64_t bytes = info.elementSize();
+  for (int64_t size : a.shape)
+    if (__builtin_mul_overflow(bytes, uint64_t(size), &bytes))
+      throw mlc::Error("--random-inputs: argument '" + info.name +
+                       "' has more than 2^64 bytes");
+  // Refused rather than attempted: more than the machine's memory.
+  uint64_t memory = uint64_t(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
+  if (bytes > memory)
+    throw mlc::Error("--random-inputs: argument '" + info.name + "' needs " +
+                     std::to_string(bytes) + " bytes, more than the " +
+                     std::to_string(memory) + " of this machine");
+  a.bytes.resize(bytes);
   std::uniform_real_distribution<double> dist(-1.0, 1.0);
   for (int64_t i = 0; i < a.numElements(); ++i) {
     double v = dist(rng);
@@ -255,6 +268,9 @@ int main(int argc, char **argv) {
     return run();
   } catch (const mlc::Error &e) {
     llvm::errs() << "mlc-run: error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::bad_alloc &) {
+    llvm::errs() << "mlc-run: error: out of memory\n";
     return 1;
   }
 }

@@ -128,4 +128,54 @@ TEST_F(ExecutableTest, SignaturesAndCallErrors) {
   }
 }
 
+// Dynamic sizes that must agree: the relu runs (and allocates) before the
+// add finds that its operands' rows differ.
+constexpr const char *kDynamicModule = R"mlir(
+func.func @main(%a: tensor<?x4xf32>, %b: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  %r = relax.relu %a : tensor<?x4xf32> -> tensor<?x4xf32>
+  %y = relax.add %r, %b : tensor<?x4xf32>, tensor<?x4xf32> -> tensor<?x4xf32>
+  return %y : tensor<?x4xf32>
+}
+)mlir";
+
+TEST_F(ExecutableTest, DisagreeingDynamicSizesThrowAndFreeWhatTheCallMade) {
+  OwningOpRef<ModuleOp> module =
+      parseSourceString<ModuleOp>(kDynamicModule, &context);
+  ASSERT_TRUE(module);
+  runtime::CompileOptions options;
+  options.fuse = false; // the relu's buffer exists when the add checks
+  auto exe = runtime::Executable::compile(*module, options);
+  std::vector<float> a(3 * 4, -1.0f), b(5 * 4, 2.0f);
+  runtime::BufferView va{a.data(), {3, 4}, {4, 1}};
+  runtime::BufferView vb{b.data(), {5, 4}, {4, 1}};
+  auto failingCall = [&] {
+    try {
+      exe->call("main", {va, vb});
+      return std::string("no error");
+    } catch (const mlc::Error &e) {
+      return std::string(e.what());
+    }
+  };
+  EXPECT_NE(failingCall().find("must agree (a dynamic size is not "
+                               "broadcast) (got 3, 5)"),
+            std::string::npos)
+      << failingCall();
+  for (int i = 0; i < 10; ++i)
+    failingCall();
+  size_t before = mallinfo2().uordblks;
+  for (int i = 0; i < 1000; ++i)
+    failingCall();
+  size_t after = mallinfo2().uordblks;
+  EXPECT_LT(after, before + 64 * 1024)
+      << "heap grew by " << (after - before) << " bytes over 1000 failed calls";
+  // Sizes that agree: relu(a) + b = 0 + 2.
+  runtime::BufferView vb3{b.data(), {3, 4}, {4, 1}};
+  auto results = exe->call("main", {va, vb3});
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].shape, (std::vector<int64_t>{3, 4}));
+  for (int i = 0; i < 12; ++i)
+    EXPECT_EQ(static_cast<float *>(results[0].data)[i], 2.0f);
+  std::free(results[0].allocated);
+}
+
 } // namespace
