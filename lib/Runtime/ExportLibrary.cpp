@@ -68,6 +68,27 @@ std::string metadataJson(const std::vector<FunctionInfo> &functions) {
   return text;
 }
 
+/// A new temporary file `<prefix>-*.<suffix>` that `write` filled (removed
+/// again if writing fails).
+llvm::SmallString<128>
+writeTemporary(llvm::StringRef prefix, llvm::StringRef suffix,
+               llvm::function_ref<void(llvm::raw_fd_ostream &)> write) {
+  llvm::SmallString<128> path;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile(prefix, suffix, path))
+    fail("export_library: cannot create a temporary file: " + ec.message());
+  llvm::FileRemover removeOnError(path);
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream out(path, ec, llvm::sys::fs::OF_None);
+    if (ec)
+      fail("export_library: " + ec.message());
+    write(out);
+  }
+  removeOnError.releaseFile();
+  return path;
+}
+
 /// Adds `void _mlir_<f>(void **args)` for each C interface `f`
 /// (`_mlir_ciface_<name>`), as MLIR's ExecutionEngine does for the JIT:
 /// mlc_invoke calls entry points of this one shape, whatever their arity.
@@ -141,37 +162,20 @@ void Executable::exportLibrary(const std::string &path) const {
                            llvm::GlobalValue::ExternalLinkage, data,
                            "mlc_metadata");
 
-  llvm::SmallString<128> object;
-  if (std::error_code ec =
-          llvm::sys::fs::createTemporaryFile("mlc-export", "o", object))
-    fail("export_library: cannot create a temporary file: " + ec.message());
+  llvm::SmallString<128> object =
+      writeTemporary("mlc-export", "o", [&](llvm::raw_fd_ostream &out) {
+        llvm::legacy::PassManager pm;
+        if ((*machine)->addPassesToEmitFile(pm, out, nullptr,
+                                            llvm::CodeGenFileType::ObjectFile))
+          fail("export_library: the target cannot emit object files");
+        pm.run(*llvmModule);
+      });
   llvm::FileRemover removeObject(object);
-  {
-    std::error_code ec;
-    llvm::raw_fd_ostream out(object, ec, llvm::sys::fs::OF_None);
-    if (ec)
-      fail("export_library: " + ec.message());
-    llvm::legacy::PassManager pm;
-    if ((*machine)->addPassesToEmitFile(pm, out, nullptr,
-                                        llvm::CodeGenFileType::ObjectFile))
-      fail("export_library: the target cannot emit object files");
-    pm.run(*llvmModule);
-  }
-
   // The run-time core (mlc_invoke, checks, allocation), compiled into the
   // library from the text embedded in mlc.
-  llvm::SmallString<128> core;
-  if (std::error_code ec =
-          llvm::sys::fs::createTemporaryFile("mlc-runtime", "c", core))
-    fail("export_library: cannot create a temporary file: " + ec.message());
+  llvm::SmallString<128> core = writeTemporary(
+      "mlc-runtime", "c", [](llvm::raw_fd_ostream &out) { out << kEmbeddedText; });
   llvm::FileRemover removeCore(core);
-  {
-    std::error_code ec;
-    llvm::raw_fd_ostream out(core, ec, llvm::sys::fs::OF_None);
-    if (ec)
-      fail("export_library: " + ec.message());
-    out << kEmbeddedText;
-  }
 
   llvm::ErrorOr<std::string> cc = llvm::sys::findProgramByName("cc");
   if (!cc)

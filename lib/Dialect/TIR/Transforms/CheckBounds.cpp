@@ -58,6 +58,12 @@ public:
     return builder.createOrFold<arith::CmpIOp>(loc, predicate, a, b);
   }
 
+  /// [op(a.lo, b.lo), op(a.hi, b.hi)]: the interval of an op increasing in
+  /// both operands.
+  template <typename OpTy> Interval bounds(Interval a, Interval b) {
+    return Interval{fold<OpTy>(a.lo, b.lo), fold<OpTy>(a.hi, b.hi)};
+  }
+
   /// Whether some loop of the compute runs no iteration (then no read
   /// happens), as an i1.
   Value emptyDomain() {
@@ -111,18 +117,15 @@ private:
       std::optional<Interval> a = operand(0), b = operand(1);
       if (!a || !b)
         return std::nullopt;
+      // Monotone in both operands: the bounds combine bound by bound.
       if (isa<arith::AddIOp>(op))
-        return Interval{fold<arith::AddIOp>(a->lo, b->lo),
-                        fold<arith::AddIOp>(a->hi, b->hi)};
-      if (isa<arith::SubIOp>(op))
-        return Interval{fold<arith::SubIOp>(a->lo, b->hi),
-                        fold<arith::SubIOp>(a->hi, b->lo)};
+        return bounds<arith::AddIOp>(*a, *b);
       if (isa<arith::MaxSIOp>(op))
-        return Interval{fold<arith::MaxSIOp>(a->lo, b->lo),
-                        fold<arith::MaxSIOp>(a->hi, b->hi)};
+        return bounds<arith::MaxSIOp>(*a, *b);
       if (isa<arith::MinSIOp>(op))
-        return Interval{fold<arith::MinSIOp>(a->lo, b->lo),
-                        fold<arith::MinSIOp>(a->hi, b->hi)};
+        return bounds<arith::MinSIOp>(*a, *b);
+      if (isa<arith::SubIOp>(op)) // decreasing in the subtrahend
+        return bounds<arith::SubIOp>(*a, Interval{b->hi, b->lo});
       // A product: the extremes are among the corners' products.
       Value p[4] = {fold<arith::MulIOp>(a->lo, b->lo),
                     fold<arith::MulIOp>(a->lo, b->hi),
@@ -140,13 +143,12 @@ private:
       std::optional<Interval> a = operand(0);
       if (!divisor || *divisor <= 0 || !a)
         return std::nullopt;
-      Value c = constant(*divisor);
+      Interval c{constant(*divisor), constant(*divisor)};
+      // By a positive constant: monotone in the dividend.
       if (isa<arith::FloorDivSIOp>(op))
-        return Interval{fold<arith::FloorDivSIOp>(a->lo, c),
-                        fold<arith::FloorDivSIOp>(a->hi, c)};
+        return bounds<arith::FloorDivSIOp>(*a, c);
       if (isa<arith::DivSIOp>(op))
-        return Interval{fold<arith::DivSIOp>(a->lo, c),
-                        fold<arith::DivSIOp>(a->hi, c)};
+        return bounds<arith::DivSIOp>(*a, c);
       // The remainder has the dividend's sign.
       Value nonNegative = cmp(arith::CmpIPredicate::sge, a->lo, constant(0));
       Value lo = builder.createOrFold<arith::SelectOp>(
