@@ -199,10 +199,18 @@ def run_tool(command, text, timeout):
 
 
 def is_mlc_frame(frame):
+    """Whether a stack frame is mlc's code: an mlc symbol, a source file of
+    this tree (symbolized builds), or an address in mlc's tools (release
+    builds); the tools' main() only hands over to MLIR."""
+    frame = re.sub(r"^in ", "", frame)
+    if frame.startswith("main "):
+        return False
     if "mlc::" in frame or "mlc_" in frame:
         return True
-    inside_tool = re.search(r"\((\S*/)?mlc-(opt|run)\+0x", frame)
-    return bool(inside_tool) and not frame.startswith("main ")
+    if any(os.path.join(ROOT, part) in frame
+           for part in ("lib", "include", "tools", "python")):
+        return True
+    return bool(re.search(r"\((\S*/)?mlc-(opt|run)\+0x", frame))
 
 
 def is_upstream(output):

@@ -59,3 +59,16 @@ def test_mutations_change_the_text():
     mutator = fuzz.Mutator(corpus, random.Random(1))
     text = corpus[0][0]
     assert any(mutator.mutate(text) != text for _ in range(10))
+
+
+def test_a_symbolized_frame_of_this_tree_is_mlc_s():
+    # Sanitizer builds print source paths instead of binary offsets.
+    frame = ("#7 0x55883b (anonymous namespace)::safeRange(mlir::Value) "
+             + os.path.join(fuzz.ROOT, "lib", "Dialect", "TIR", "Transforms",
+                            "CheckBounds.cpp") + ":42:3")
+    stack = (" #5 0x7f69a58db7d8 mlir::FloatType::getWidth() "
+             "(/usr/lib/llvm-22/lib/libMLIR.so.22.1+0x60db7d8)\n " + frame +
+             "\n#23 0x55883b7f15be main " +
+             os.path.join(fuzz.ROOT, "tools", "mlc-opt", "mlc-opt.cpp") +
+             ":18:32\n")
+    assert not fuzz.is_upstream(stack)
