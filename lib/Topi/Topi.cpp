@@ -52,7 +52,8 @@ Tensor broadcastBinary(const Tensor &a, const Tensor &b, llvm::StringRef name,
          te::dtypeName(a.getElementType()) + " and " +
          te::dtypeName(b.getElementType()));
   std::vector<Expr> shape =
-      topi::broadcastShape(a.getShape(), b.getShape(), name);
+      topi::broadcastShape(a.getShape(), b.getShape(), name, a.getName(),
+                           b.getName());
   return te::compute(
       shape,
       [&](llvm::ArrayRef<Expr> i) {
@@ -68,7 +69,9 @@ Tensor broadcastBinary(const Tensor &a, const Tensor &b, llvm::StringRef name,
 
 std::vector<Expr> topi::broadcastShape(llvm::ArrayRef<Expr> a,
                                        llvm::ArrayRef<Expr> b,
-                                       llvm::StringRef op) {
+                                       llvm::StringRef op,
+                                       llvm::StringRef aName,
+                                       llvm::StringRef bName) {
   size_t rank = std::max(a.size(), b.size());
   std::vector<Expr> shape(rank);
   for (size_t i = 0; i < rank; ++i) {
@@ -93,8 +96,9 @@ std::vector<Expr> topi::broadcastShape(llvm::ArrayRef<Expr> a,
       // A dynamic size is not stretched: it must equal what it meets.
       shape[i] = *x;
       te::requireEqual(*x, *y,
-                       (op + ": dimension " + llvm::Twine(i) +
-                        " of the operands' broadcast shape must agree (a "
+                       (op + ": '" + aName + "' and '" + bName +
+                        "' must have the same size in dimension " +
+                        llvm::Twine(i) + " of their broadcast shape (a "
                         "dynamic size is not broadcast)")
                            .str());
     }
@@ -118,8 +122,9 @@ Tensor topi::dense(const Tensor &data, const Tensor &weight,
          " but weight has K = " + llvm::Twine(*k2));
   if (!k1 || !k2)
     te::requireEqual(kData, kWeight,
-                     (name + ": data's last dimension must equal weight's "
-                             "dimension 1 (K)")
+                     (name + ": the last dimension of '" + data.getName() +
+                      "' must equal dimension 1 (K) of the weight '" +
+                      weight.getName() + "'")
                          .str());
   te::IterVar k = te::reduceAxis(0, k1 ? kData : kWeight, "k");
   std::vector<Expr> shape(data.getShape().begin(), data.getShape().end() - 1);
@@ -152,8 +157,11 @@ Tensor topi::matmul(const Tensor &a, const Tensor &b, llvm::StringRef name) {
   llvm::ArrayRef<Expr> bBatch = bVector ? llvm::ArrayRef<Expr>() : bs.drop_back(2);
   if (!k1 || !k2)
     te::requireEqual(ka, kb,
-                     (name + ": the contracted dimensions must agree").str());
-  std::vector<Expr> shape = broadcastShape(aBatch, bBatch, name);
+                     (name + ": the contracted dimensions of '" + a.getName() +
+                      "' and '" + b.getName() + "' must agree")
+                         .str());
+  std::vector<Expr> shape =
+      broadcastShape(aBatch, bBatch, name, a.getName(), b.getName());
   size_t numBatch = shape.size();
   if (!aVector)
     shape.push_back(as[as.size() - 2]);

@@ -5,7 +5,7 @@
 // RUN: not mlc-run %s --input=%t.a.npy --input=%t.b.npy 2>&1 | FileCheck %s
 // RUN: mlc-run %s --input=%t.a.npy --input=%t.a.npy | FileCheck %s --check-prefix=SAME
 
-// CHECK: mlc-run: error: main: T_add: dimension 0 of the operands' broadcast shape must agree (a dynamic size is not broadcast) (got 3, 5)
+// CHECK: mlc-run: error: main: T_add: 'x0' and 'x1' must have the same size in dimension 0 of their broadcast shape (a dynamic size is not broadcast) (got 3, 5)
 // SAME:      result #0: float32 (3, 4)
 // SAME-NEXT: {{\[\[}}2, 2, 2, 2],
 func.func @main(%a: tensor<?x4xf32>, %b: tensor<?x4xf32>) -> tensor<?x4xf32> {

@@ -156,7 +156,8 @@ TEST_F(ExecutableTest, DisagreeingDynamicSizesThrowAndFreeWhatTheCallMade) {
       return std::string(e.what());
     }
   };
-  EXPECT_NE(failingCall().find("must agree (a dynamic size is not "
+  EXPECT_NE(failingCall().find("must have the same size in dimension 0 of "
+                               "their broadcast shape (a dynamic size is not "
                                "broadcast) (got 3, 5)"),
             std::string::npos)
       << failingCall();

@@ -41,11 +41,13 @@ te::Tensor relu(const te::Tensor &x, llvm::StringRef name = "T_relu");
 /// The broadcast shape of two te shapes; throws mlc::Error when they do
 /// not broadcast. A dynamic size is not stretched: where it meets another
 /// size that is not a static 1, the two must be equal, which the next
-/// te.compute requires at run time (te::requireEqual; `op` names it in the
-/// message).
+/// te.compute requires at run time (te::requireEqual; the message names
+/// the op and the operands `aName` and `bName`).
 std::vector<te::Expr> broadcastShape(llvm::ArrayRef<te::Expr> a,
                                      llvm::ArrayRef<te::Expr> b,
-                                     llvm::StringRef op = "broadcast");
+                                     llvm::StringRef op = "broadcast",
+                                     llvm::StringRef aName = "lhs",
+                                     llvm::StringRef bName = "rhs");
 
 } // namespace mlc::topi
 
