@@ -52,3 +52,16 @@ tir.func @empty_gather(%A: tensor<0xf32>, %idx: tensor<3xi64>) -> tensor<3xf32> 
   }
   tir.return %B : tensor<3xf32>
 }
+
+// -----
+
+// Fuzzer finding (issue 12): an extent of INT64_MAX, DenseMap's empty key,
+// crashed the pass's cache of constants under ASan. A clean error.
+tir.func @int64_max_extent(%A: tensor<2x2xf32>) -> tensor<2xf32> {
+  %B = tir.compute "sum" (%i) reduce sum (%k : 9223372036854775807) : tensor<2xf32> {
+    // expected-error @+1 {{'tir.read' op compute 'sum' reads argument #0 out of bounds in dimension 1 (lowest and highest index, then size): 0 9223372036854775806 2}}
+    %a = tir.read %A[%i, %k] : tensor<2x2xf32>
+    tir.yield %a : f32
+  }
+  tir.return %B : tensor<2xf32>
+}

@@ -14,6 +14,8 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ValueBoundsOpInterface.h"
 
+#include <map>
+
 namespace mlc::tir {
 #define GEN_PASS_DEF_TIRCHECKBOUNDSPASS
 #include "mlc/Dialect/TIR/Transforms/Passes.h.inc"
@@ -170,7 +172,9 @@ private:
   Location loc;
   SmallVector<Value> extents;
   llvm::DenseMap<Value, Interval> memo;
-  llvm::DenseMap<int64_t, Value> constants;
+  // A std::map: DenseMap reserves INT64_MAX and INT64_MAX - 1 as its empty
+  // and tombstone keys, and sizes can be anything (a fuzzer found it).
+  std::map<int64_t, Value> constants;
 };
 
 /// Whether `lhs cmp rhs` holds, decided on constants or proved by MLIR's
