@@ -243,8 +243,9 @@ private:
 
 } // namespace
 
-Tensor mlc::te::compute(ArrayRef<Expr> shape, const ComputeFn &fcompute,
-                        StringRef name) {
+namespace {
+Tensor computeImpl(ArrayRef<Expr> shape, const ComputeFn &fcompute,
+                   StringRef name) {
   Workspace &ws = Workspace::current();
   requireNoFrame(ws, "te.compute");
   std::string what = ("compute '" + name + "'").str();
@@ -331,6 +332,22 @@ Tensor mlc::te::compute(ArrayRef<Expr> shape, const ComputeFn &fcompute,
   return Tensor(std::make_shared<TensorNode>(TensorNode{
       name.str(), op.getResult(), std::move(normalized), elementType,
       false}));
+}
+} // namespace
+
+Tensor mlc::te::compute(ArrayRef<Expr> shape, const ComputeFn &fcompute,
+                        StringRef name) {
+  try {
+    return computeImpl(shape, fcompute, name);
+  } catch (...) {
+    // The requirements were made for this compute: they must not attach to
+    // the next one.
+    try {
+      Workspace::current().getImpl().pendingRequirements.clear();
+    } catch (const mlc::Error &) { // no workspace: nothing is pending
+    }
+    throw;
+  }
 }
 
 void mlc::te::requireEqual(const Expr &a, const Expr &b, StringRef message) {

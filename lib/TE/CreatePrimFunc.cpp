@@ -91,25 +91,19 @@ mlc::tir::FuncOp mlc::te::createPrimFunc(OpBuilder &builder,
   Slice slice = computeSlice(staging, outputs);
   // The requirements of every compute the outputs need come along (they
   // read only sizes, so they add no tensor to the slice).
-  SmallVector<Value> required;
+  SmallVector<Operation *> assertions;
+  SmallVector<Value> assertionOperands;
   for (Operation *op : slice.ops)
     if (auto it = ws.getImpl().requirements.find(op);
         it != ws.getImpl().requirements.end())
-      for (Operation *assertion : it->second)
-        required.push_back(assertion->getOperand(0));
-  if (!required.empty()) {
-    Slice more = computeSlice(staging, required);
-    for (Value v : required)
-      more.ops.insert(v.getDefiningOp());
-    for (Operation *op : more.ops)
-      slice.ops.insert(op);
-    for (Value v : more.arguments)
-      slice.arguments.insert(v);
-    for (Value v : required)
-      for (Operation *user : v.getUsers())
-        if (isa<mlc::tir::AssertOp>(user))
-          slice.ops.insert(user);
-  }
+      for (Operation *assertion : it->second) {
+        assertions.push_back(assertion);
+        llvm::append_range(assertionOperands, assertion->getOperands());
+      }
+  Slice more = computeSlice(staging, assertionOperands);
+  slice.ops.insert(more.ops.begin(), more.ops.end());
+  slice.ops.insert(assertions.begin(), assertions.end());
+  slice.arguments.insert(more.arguments.begin(), more.arguments.end());
   llvm::DenseMap<Value, SizeSource> sizeSources;
   for (auto [i, tensor] : llvm::enumerate(args)) {
     if (!tensor.isPlaceholder())

@@ -73,6 +73,14 @@ std::vector<Expr> topi::broadcastShape(llvm::ArrayRef<Expr> a,
                                        llvm::StringRef aName,
                                        llvm::StringRef bName) {
   size_t rank = std::max(a.size(), b.size());
+  // Static sizes that disagree fail before any requirement is recorded (a
+  // recorded one would attach to whatever compute comes next).
+  for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
+    auto sx = staticSize(a[a.size() - 1 - i]), sy = staticSize(b[b.size() - 1 - i]);
+    if (sx && sy && *sx != *sy && *sx != 1 && *sy != 1)
+      fail("shapes " + describe(a) + " and " + describe(b) +
+           " do not broadcast");
+  }
   std::vector<Expr> shape(rank);
   for (size_t i = 0; i < rank; ++i) {
     // Align from the right.
@@ -84,9 +92,6 @@ std::vector<Expr> topi::broadcastShape(llvm::ArrayRef<Expr> a,
     }
     auto sx = staticSize(*x), sy = staticSize(*y);
     if (sx && sy) {
-      if (*sx != *sy && *sx != 1 && *sy != 1)
-        fail("shapes " + describe(a) + " and " + describe(b) +
-             " do not broadcast");
       shape[i] = Expr(*sx == 1 ? *sy : *sx);
     } else if (sx && *sx == 1) {
       shape[i] = *y; // x is stretched
@@ -155,13 +160,13 @@ Tensor topi::matmul(const Tensor &a, const Tensor &b, llvm::StringRef name) {
          " vs " + llvm::Twine(*k2));
   llvm::ArrayRef<Expr> aBatch = aVector ? llvm::ArrayRef<Expr>() : as.drop_back(2);
   llvm::ArrayRef<Expr> bBatch = bVector ? llvm::ArrayRef<Expr>() : bs.drop_back(2);
+  std::vector<Expr> shape =
+      broadcastShape(aBatch, bBatch, name, a.getName(), b.getName());
   if (!k1 || !k2)
     te::requireEqual(ka, kb,
                      (name + ": the contracted dimensions of '" + a.getName() +
                       "' and '" + b.getName() + "' must agree")
                          .str());
-  std::vector<Expr> shape =
-      broadcastShape(aBatch, bBatch, name, a.getName(), b.getName());
   size_t numBatch = shape.size();
   if (!aVector)
     shape.push_back(as[as.size() - 2]);

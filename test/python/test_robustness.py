@@ -273,3 +273,22 @@ def test_byte_size_that_wraps_is_refused_at_build():
                              r"tensor<4611686018427387904x8xf32> of 2\^63 "
                              r"bytes or more"):
         mlc.build(te.create_prim_func([A, E]))
+
+
+def test_failed_topi_call_leaves_no_requirement_behind():
+    # broadcastShape recorded the requirement of a dynamic dimension, then
+    # failed on a static one; the requirement attached to the next compute,
+    # whose function then named sizes it does not have.
+    from mlc import te, topi
+    n, m = te.var("n"), te.var("m")
+    A = te.placeholder((n, 3), name="A")
+    B = te.placeholder((m, 4), name="B")
+    with pytest.raises(mlc.MLCError, match="do not broadcast"):
+        topi.add(A, B)
+    X = te.placeholder((4,), name="X")
+    Y = te.compute((4,), lambda i: X[i] * 2.0, name="Y")
+    f = mlc.build(te.create_prim_func([X, Y]))
+    x = rand(4)
+    out = mlc.nd.empty((4,), "float32")
+    f(mlc.nd.array(x), out)
+    np.testing.assert_allclose(out.numpy(), x * 2)

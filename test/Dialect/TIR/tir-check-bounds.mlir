@@ -134,3 +134,24 @@ tir.func @empty_domain(%A: tensor<4xf32>) -> tensor<0xf32> {
   }
   tir.return %B : tensor<0xf32>
 }
+
+// -----
+
+// Interval arithmetic that would wrap bounds nothing: 7 * c wraps to 1 for
+// this c (the inverse of 7 modulo 2^64), so the corners 0 and 7c look in
+// bounds while i = 1 is far out. A factor beyond any real size abandons the
+// interval and the index is clamped.
+// CHECK-LABEL: tir.func @wrapping_factor(
+// CHECK:         %[[J:.*]] = arith.muli
+// CHECK:         %[[K:.*]] = arith.minsi %[[J]], %{{.*}} : index
+// CHECK:         %[[L:.*]] = arith.maxsi %[[K]], %{{.*}} : index
+// CHECK:         tir.read %{{.*}}[%[[L]]] : tensor<4xf32>
+tir.func @wrapping_factor(%A: tensor<4xf32>) -> tensor<8xf32> {
+  %B = tir.compute "wrap" (%i) : tensor<8xf32> {
+    %c = arith.constant 7905747460161236407 : index
+    %j = arith.muli %i, %c : index
+    %a = tir.read %A[%j] : tensor<4xf32>
+    tir.yield %a : f32
+  }
+  tir.return %B : tensor<8xf32>
+}

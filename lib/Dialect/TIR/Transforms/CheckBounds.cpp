@@ -15,6 +15,7 @@
 #include "mlir/Interfaces/ValueBoundsOpInterface.h"
 
 #include <map>
+#include <type_traits>
 
 namespace mlc::tir {
 #define GEN_PASS_DEF_TIRCHECKBOUNDSPASS
@@ -54,6 +55,26 @@ public:
     return constant(cast<IntegerAttr>(cast<Attribute>(ofr)).getInt());
   }
   template <typename OpTy> Value fold(Value a, Value b) {
+    // Interval arithmetic that wraps around would bound nothing (the
+    // corners of i * c can wrap into range while the middle does not):
+    // an overflow on constants, or a factor too large for any real size,
+    // abandons the interval (the read is then clamped).
+    std::optional<int64_t> x = getConstantIntValue(a),
+                           y = getConstantIntValue(b);
+    int64_t r;
+    if constexpr (std::is_same_v<OpTy, arith::MulIOp>) {
+      constexpr int64_t kMaxFactor = int64_t(1) << 32;
+      if ((x && (*x > kMaxFactor || *x < -kMaxFactor)) ||
+          (y && (*y > kMaxFactor || *y < -kMaxFactor)) ||
+          (x && y && __builtin_mul_overflow(*x, *y, &r)))
+        overflowed = true;
+    } else if constexpr (std::is_same_v<OpTy, arith::AddIOp>) {
+      if (x && y && __builtin_add_overflow(*x, *y, &r))
+        overflowed = true;
+    } else if constexpr (std::is_same_v<OpTy, arith::SubIOp>) {
+      if (x && y && __builtin_sub_overflow(*x, *y, &r))
+        overflowed = true;
+    }
     return builder.createOrFold<OpTy>(loc, a, b);
   }
   Value cmp(arith::CmpIPredicate predicate, Value a, Value b) {
@@ -88,10 +109,18 @@ public:
     if (auto it = memo.find(v); it != memo.end())
       return it->second;
     std::optional<Interval> result = derive(v, depth);
+    if (overflowed) {
+      // Nothing that used the wrapped values is an interval; keep the
+      // flag set so the enclosing expressions give up too.
+      return std::nullopt;
+    }
     if (result)
       memo[v] = *result;
     return result;
   }
+
+  /// Forgets an overflow before deriving the next index.
+  void reset() { overflowed = false; }
 
   Location getLoc() const { return loc; }
   OpBuilder &getBuilder() { return builder; }
@@ -175,6 +204,9 @@ private:
   // A std::map: DenseMap reserves INT64_MAX and INT64_MAX - 1 as its empty
   // and tombstone keys, and sizes can be anything (a fuzzer found it).
   std::map<int64_t, Value> constants;
+  /// Set once interval arithmetic overflowed (for the index being derived;
+  /// reset by `reset`).
+  bool overflowed = false;
 };
 
 /// Whether `lhs cmp rhs` holds, decided on constants or proved by MLIR's
@@ -262,6 +294,7 @@ struct TIRCheckBoundsPass
       bool clamped = false;
       for (auto [d, index] : llvm::enumerate(indices)) {
         Value size = sizes[d];
+        intervals.reset();
         std::optional<Interval> range = intervals.of(index);
         if (range && provably(range->lo, Cmp::GE, intervals.constant(0)) &&
             provably(range->hi, Cmp::LT, size))
