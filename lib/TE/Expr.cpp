@@ -14,6 +14,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringMap.h"
 
 using namespace mlir;
 using namespace mlc::te;
@@ -337,8 +338,12 @@ Expr binary(Binary kind, const Expr &a, const Expr &b) {
   case Binary::FloorDiv:
     return integerDivision(kind, x, y, b.getIntLiteral());
   case Binary::Max:
+    if (type.isInteger(1)) // bools order false < true
+      return Value(arith::MaxUIOp::create(bld, loc, x, y));
     return Value(arith::MaxSIOp::create(bld, loc, x, y));
   case Binary::Min:
+    if (type.isInteger(1))
+      return Value(arith::MinUIOp::create(bld, loc, x, y));
     return Value(arith::MinSIOp::create(bld, loc, x, y));
   }
   llvm_unreachable("unknown binary kind");
@@ -368,8 +373,15 @@ Expr compare(Compare kind, const Expr &a, const Expr &b) {
       arith::CmpIPredicate::slt, arith::CmpIPredicate::sle,
       arith::CmpIPredicate::sgt, arith::CmpIPredicate::sge,
       arith::CmpIPredicate::eq,  arith::CmpIPredicate::ne};
+  // A bool is 0 or 1, not 0 or -1 as a signed i1: false < true.
+  static const arith::CmpIPredicate boolPreds[] = {
+      arith::CmpIPredicate::ult, arith::CmpIPredicate::ule,
+      arith::CmpIPredicate::ugt, arith::CmpIPredicate::uge,
+      arith::CmpIPredicate::eq,  arith::CmpIPredicate::ne};
+  const arith::CmpIPredicate *table =
+      type.isInteger(1) ? boolPreds : preds;
   return Value(
-      arith::CmpIOp::create(bld, loc, preds[static_cast<int>(kind)], x, y));
+      arith::CmpIOp::create(bld, loc, table[static_cast<int>(kind)], x, y));
 }
 
 Value materializeBool(Workspace &ws, const Expr &e, StringRef what) {
@@ -718,4 +730,132 @@ Expr mlc::te::ifThenElse(const Expr &cond, const Expr &t, const Expr &f) {
     scf::YieldOp::create(bld, loc, cloneSlice(bld, fv, block));
   }
   return Value(ifOp.getResult(0));
+}
+
+//===----------------------------------------------------------------------===//
+// Math by name, bitwise operations, zero extension
+//===----------------------------------------------------------------------===//
+
+namespace {
+using UnaryBuilder = Value (*)(OpBuilder &, Location, Value);
+template <typename OpTy> Value buildUnary(OpBuilder &b, Location l, Value x) {
+  return OpTy::create(b, l, x);
+}
+Value buildRound(OpBuilder &b, Location l, Value x) {
+  return math::RoundEvenOp::create(b, l, x);
+}
+} // namespace
+
+Expr mlc::te::callMath(StringRef name, ArrayRef<Expr> operands) {
+  static const llvm::StringMap<UnaryBuilder> unary = {
+      {"sin", buildUnary<math::SinOp>},     {"cos", buildUnary<math::CosOp>},
+      {"tan", buildUnary<math::TanOp>},     {"asin", buildUnary<math::AsinOp>},
+      {"acos", buildUnary<math::AcosOp>},   {"atan", buildUnary<math::AtanOp>},
+      {"sinh", buildUnary<math::SinhOp>},   {"cosh", buildUnary<math::CoshOp>},
+      {"asinh", buildUnary<math::AsinhOp>}, {"acosh", buildUnary<math::AcoshOp>},
+      {"atanh", buildUnary<math::AtanhOp>}, {"exp2", buildUnary<math::Exp2Op>},
+      {"expm1", buildUnary<math::ExpM1Op>}, {"log2", buildUnary<math::Log2Op>},
+      {"log10", buildUnary<math::Log10Op>}, {"log1p", buildUnary<math::Log1pOp>},
+      {"rsqrt", buildUnary<math::RsqrtOp>}, {"cbrt", buildUnary<math::CbrtOp>},
+      {"erfc", buildUnary<math::ErfcOp>},   {"ceil", buildUnary<math::CeilOp>},
+      {"trunc", buildUnary<math::TruncOp>}, {"round", buildRound},
+      {"exp", buildUnary<math::ExpOp>},     {"log", buildUnary<math::LogOp>},
+      {"sqrt", buildUnary<math::SqrtOp>},   {"tanh", buildUnary<math::TanhOp>},
+      {"erf", buildUnary<math::ErfOp>},     {"floor", buildUnary<math::FloorOp>}};
+  for (const Expr &e : operands)
+    rejectReduction(e, name);
+  Workspace &ws = Workspace::current();
+  OpBuilder &bld = ws.getBuilder();
+  Location loc = bld.getUnknownLoc();
+  auto operand = [&](const Expr &e, Type type) {
+    Value v = materialize(
+        ws, e, type ? type : (e.getValue() ? Type() : Type(bld.getF32Type())));
+    if (!isFloat(v.getType()))
+      fail(Twine("te.") + name + " needs float operands, got " +
+           typeName(v.getType()) + " (use te.cast)");
+    return v;
+  };
+  if (auto it = unary.find(name); it != unary.end()) {
+    if (operands.size() != 1)
+      fail(Twine("te.") + name + " takes one operand");
+    return it->second(bld, loc, operand(operands[0], Type()));
+  }
+  if (name == "atan2" || name == "copysign") {
+    if (operands.size() != 2)
+      fail(Twine("te.") + name + " takes two operands");
+    Type type = commonType(operands[0], operands[1], name);
+    Value a = operand(operands[0], type), b = operand(operands[1], type);
+    if (name == "atan2")
+      return Value(math::Atan2Op::create(bld, loc, a, b));
+    return Value(math::CopySignOp::create(bld, loc, a, b));
+  }
+  fail(Twine("te: unknown math function '") + name + "'");
+}
+
+Expr mlc::te::bitwise(StringRef name, const Expr &a, const Expr &b) {
+  rejectReduction(a, name);
+  rejectReduction(b, name);
+  Workspace &ws = Workspace::current();
+  Type type = commonType(a, b, name);
+  if (!type)
+    type = ws.getBuilder().getI64Type();
+  Value x = materialize(ws, a, type), y = materialize(ws, b, type);
+  if (!isa<IntegerType>(type))
+    fail(Twine("bitwise ") + name + " needs integer or bool operands, got " +
+         typeName(type));
+  OpBuilder &bld = ws.getBuilder();
+  Location loc = bld.getUnknownLoc();
+  if (name == "and")
+    return Value(arith::AndIOp::create(bld, loc, x, y));
+  if (name == "or")
+    return Value(arith::OrIOp::create(bld, loc, x, y));
+  if (name == "xor")
+    return Value(arith::XOrIOp::create(bld, loc, x, y));
+  if (type.isInteger(1))
+    fail(Twine("shift ") + name + " does not apply to bool");
+  // Shifting by the width or more is poison in LLVM: clamp the amount to
+  // width - 1 and give what the wider computation would (0 to the left,
+  // the sign to the right).
+  unsigned width = llvm::cast<IntegerType>(type).getWidth();
+  Value limit = arith::ConstantIntOp::create(bld, loc, type, width - 1);
+  Value zero = arith::ConstantIntOp::create(bld, loc, type, 0);
+  Value tooFar = arith::CmpIOp::create(bld, loc, arith::CmpIPredicate::ugt,
+                                       y, limit);
+  Value amount = arith::SelectOp::create(bld, loc, tooFar, limit, y);
+  if (name == "shl") {
+    Value shifted = arith::ShLIOp::create(bld, loc, x, amount);
+    return Value(arith::SelectOp::create(bld, loc, tooFar, zero, shifted));
+  }
+  if (name == "shr")
+    return Value(arith::ShRSIOp::create(bld, loc, x, amount));
+  fail(Twine("unknown bitwise operation '") + name + "'");
+}
+
+Expr mlc::te::bitwiseNot(const Expr &x) {
+  rejectReduction(x, "bitwise not");
+  Workspace &ws = Workspace::current();
+  Value v = materialize(ws, x, x.getValue() ? Type()
+                                            : Type(ws.getBuilder().getI64Type()));
+  if (!isa<IntegerType>(v.getType()))
+    fail("bitwise not needs an integer or bool operand, got " +
+         typeName(v.getType()));
+  OpBuilder &bld = ws.getBuilder();
+  Value ones = arith::ConstantIntOp::create(bld, bld.getUnknownLoc(),
+                                            v.getType(), -1);
+  return Value(arith::XOrIOp::create(bld, bld.getUnknownLoc(), v, ones));
+}
+
+Expr mlc::te::zeroExtend(Type type, const Expr &value) {
+  rejectReduction(value, "te.zext");
+  Workspace &ws = Workspace::current();
+  Value v = materialize(ws, value);
+  auto from = dyn_cast<IntegerType>(v.getType());
+  auto to = dyn_cast<IntegerType>(type);
+  if (!from || !to || to.getWidth() < from.getWidth())
+    fail("te.zext widens an integer to a wider integer type, got " +
+         typeName(v.getType()) + " to " + typeName(type));
+  if (from == to)
+    return v;
+  OpBuilder &bld = ws.getBuilder();
+  return Value(arith::ExtUIOp::create(bld, bld.getUnknownLoc(), type, v));
 }

@@ -541,12 +541,25 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
       tiles = steps->tiledOps;
     }
     for (Operation *tile : tiles) {
-      if (auto generic = dyn_cast<linalg::GenericOp>(tile))
+      if (auto generic = dyn_cast<linalg::GenericOp>(tile)) {
+        // Upstream vectorization of linalg.index in a tile with unit loops
+        // (the last partial block) can write a vector of the wrong rank
+        // (vector<5xf32> into a 1x1x1x5 view): leave such tiles scalar.
+        if (hasIndexWithUnitLoops(generic))
+          continue;
         dropUnitLoopsFromWindows(rewriter, generic);
+      }
       rewriter.setInsertionPoint(tile);
       if (succeeded(linalg::vectorize(rewriter, tile)))
         rewriter.eraseOp(tile);
     }
+  }
+
+  static bool hasIndexWithUnitLoops(linalg::GenericOp tile) {
+    if (tile.getBody()->getOps<linalg::IndexOp>().empty())
+      return false;
+    SmallVector<int64_t> ranges = tile.getStaticLoopRanges();
+    return ranges.size() > 1 && llvm::is_contained(ranges, 1);
   }
 
   /// In a tile, a sliding-window index such as a convolution's `h + kh`

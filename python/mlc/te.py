@@ -142,6 +142,68 @@ floor = lib.te.floor
 power = lib.te.pow
 pow = lib.te.pow  # pylint: disable=redefined-builtin
 
+
+
+def _math(name):
+    def fn(*operands):
+        return lib.te.math(name, *operands)
+    fn.__name__ = name
+    fn.__doc__ = f"``{name}`` of float operands (a ``math`` dialect op)."
+    return fn
+
+
+sin, cos, tan = _math("sin"), _math("cos"), _math("tan")
+asin, acos, atan = _math("asin"), _math("acos"), _math("atan")
+sinh, cosh = _math("sinh"), _math("cosh")
+asinh, acosh, atanh = _math("asinh"), _math("acosh"), _math("atanh")
+exp2, expm1 = _math("exp2"), _math("expm1")
+log2, log10, log1p = _math("log2"), _math("log10"), _math("log1p")
+rsqrt, cbrt, erfc = _math("rsqrt"), _math("cbrt"), _math("erfc")
+ceil, trunc = _math("ceil"), _math("trunc")
+round = _math("round")  # pylint: disable=redefined-builtin
+round.__doc__ = "Rounds half to even, as torch.round and numpy.round."
+atan2, copysign = _math("atan2"), _math("copysign")
+
+
+def bitwise_and(a, b):
+    """Bitwise and of integers (logical for bool)."""
+    return lib.te.bitwise("and", a, b)
+
+
+def bitwise_or(a, b):
+    """Bitwise or of integers (logical for bool)."""
+    return lib.te.bitwise("or", a, b)
+
+
+def bitwise_xor(a, b):
+    """Bitwise xor of integers (logical for bool)."""
+    return lib.te.bitwise("xor", a, b)
+
+
+def left_shift(a, b):
+    """``a << b``; a shift by the width or more gives 0."""
+    return lib.te.bitwise("shl", a, b)
+
+
+def right_shift(a, b):
+    """Arithmetic ``a >> b``; a shift by the width or more gives the sign."""
+    return lib.te.bitwise("shr", a, b)
+
+
+bitwise_not = lib.te.bitwise_not
+
+
+def zext(value, dtype):
+    """The integer ``value`` widened to ``dtype`` as an unsigned number."""
+    return lib.te.zext(dtype, value)
+
+
+def require_equal(a, b, message):
+    """States that sizes ``a`` and ``b`` are equal at run time for the next
+    ``te.compute`` (a ``tir.assert`` in every function holding it)."""
+    lib.te.require_equal(a, b, message)
+
+
 Expr.astype = lambda self, dtype: cast(self, dtype)
 
 

@@ -296,6 +296,21 @@ void mlc::python::registerTE(py::module_ &m) {
   MLC_UNARY(abs)
   MLC_UNARY(floor)
 #undef MLC_UNARY
+  m.def("math", [](const std::string &name, py::args operands) {
+    return te::callMath(name, toExprs(operands));
+  });
+  m.def("bitwise", [](const std::string &name, py::object a, py::object b) {
+    return te::bitwise(name, toExpr(a), toExpr(b));
+  });
+  m.def("bitwise_not", [](py::object x) { return te::bitwiseNot(toExpr(x)); });
+  m.def("zext", [](const std::string &dtype, py::object value) {
+    return te::zeroExtend(te::parseDType(&getContext(), dtype),
+                          toExpr(value));
+  });
+  m.def("require_equal", [](py::object a, py::object b,
+                            const std::string &message) {
+    te::requireEqual(toExpr(a), toExpr(b), message);
+  });
 
   m.def(
       "create_prim_func",

@@ -241,6 +241,21 @@ Expr pow(const Expr &x, const Expr &y);
 Expr abs(const Expr &x);
 Expr floor(const Expr &x);
 
+/// A float math function by name: one `math` dialect op (sin, cos, tan,
+/// asin, acos, atan, sinh, cosh, asinh, acosh, atanh, exp2, expm1, log2,
+/// log10, log1p, rsqrt, cbrt, erfc, ceil, round (half to even), trunc, and
+/// the two-operand atan2 and copysign). Literals become f32; throws on an
+/// unknown name or a non-float operand.
+Expr callMath(llvm::StringRef name, llvm::ArrayRef<Expr> operands);
+
+/// Bitwise and, or, xor (integers and bool), shift left, arithmetic shift
+/// right (integers) by name: "and", "or", "xor", "shl", "shr".
+Expr bitwise(llvm::StringRef name, const Expr &a, const Expr &b);
+/// Bitwise not (logical not for bool).
+Expr bitwiseNot(const Expr &x);
+/// An integer widened with zero extension (the value read as unsigned).
+Expr zeroExtend(mlir::Type type, const Expr &value);
+
 /// Whether `e` is known to be true (a true constant, or the comparison of a
 /// value with itself); nullopt when it cannot be decided statically.
 std::optional<bool> evaluateBool(const Expr &e);

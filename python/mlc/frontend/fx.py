@@ -1,13 +1,14 @@
 """Imports torch.fx graphs into relax modules.
 
-``from_fx(gm, input_shapes)`` walks the graph in order and emits each node
-through a rule looked up in a table, by torch function, method name or
-module type. A rule has the chapter's signature,
-``rule(bb, node_map, node)`` for functions and methods and
-``rule(bb, node_map, node, module)`` for modules, so user maps passed to
-``from_fx`` are merged over the defaults (``fx_rules.py``). Graphs with
-unsupported nodes fail before anything is built, with one error that names
-every such node, its target and its source line.
+``from_fx(gm, input_shapes)`` walks the user's graph in order. A node the
+caller mapped (``call_function_map`` by torch function or method name,
+``call_module_map`` by module type; the chapter's signatures
+``rule(bb, node_map, node[, module])``) is emitted by that rule. Every
+other call node is imported from the ATen ops torch runs for it
+(trace.py): one rule per ATen op (ops/), torch's decompositions for the
+rest, import-time constant folding, and a check of each value's shape and
+dtype against torch's. Unsupported operations are reported together, before
+anything is built, each with its node, target and source line.
 """
 
 import operator
@@ -19,42 +20,28 @@ from torch import fx
 
 from .. import relax
 from .._ffi import MLCError
-from . import fx_rules
+from . import promotion
+from .aten_importer import (AtenGraphImporter, ConstantTable,
+                            ImportCheckError, UnsupportedError)
+from .ops import registry
+from .trace import DynSize, trace_graph
+
+__all__ = ["from_fx", "UnsupportedOperatorError", "UnsupportedError",
+           "ImportCheckError"]
 
 
-class UnsupportedOperatorError(MLCError):
+def op_name(op):
+    """An ATen or prims overload as users spell it: aten.add.Tensor,
+    prims.erf_inv (".default" dropped)."""
+    text = str(op)
+    return text[:-len(".default")] if text.endswith(".default") else text
+
+
+class UnsupportedOperatorError(UnsupportedError):
     """A graph uses torch operations mlc has no rule for."""
 
 
-class TypeCache:
-    """Relax types and constants of torch tensors, made once per importer:
-    a parameter used twice is one constant."""
-
-    _DTYPES = {
-        torch.float32: "float32", torch.float64: "float64",
-        torch.float16: "float16", torch.int32: "int32",
-        torch.int64: "int64", torch.bool: "bool",
-    }
-
-    def __init__(self):
-        self._constants = {}
-
-    def dtype(self, torch_dtype):
-        if torch_dtype not in self._DTYPES:
-            raise MLCError(f"unsupported tensor dtype {torch_dtype}")
-        return self._DTYPES[torch_dtype]
-
-    def constant(self, tensor, name):
-        key = id(tensor)
-        if key not in self._constants:
-            data = tensor.detach().cpu().contiguous().numpy()
-            self._constants[key] = (tensor, relax.const(
-                data, relax.DynTensorType(data.ndim, self.dtype(tensor.dtype)),
-                name=name))
-        return self._constants[key][1]
-
-
-def _describe_target(node, modules):
+def describe_target(node, modules):
     if node.op == "call_module":
         return f"module {type(modules[node.target]).__name__} " \
                f"('{node.target}')"
@@ -62,17 +49,24 @@ def _describe_target(node, modules):
         return f"method .{node.target}()"
     target = node.target
     name = getattr(target, "__name__", None) or str(target)
+    if isinstance(target, (torch._ops.OpOverload,
+                           torch._ops.OpOverloadPacket)):
+        return f"function torch.ops.{target}"
     # Builtins of torch report odd homes (torch._C._nn, ...): name them by
     # where users call them.
     for home, prefix in ((torch, "torch."), (F, "torch.nn.functional."),
                          (operator, "operator.")):
         if getattr(home, name, None) is target:
             return f"function {prefix}{name}"
+    for sub in ("special", "linalg", "fft"):
+        short = name[len(sub) + 1:] if name.startswith(sub + "_") else name
+        if getattr(getattr(torch, sub), short, None) is target:
+            return f"function torch.{sub}.{short}"
     module = getattr(target, "__module__", None)
     return f"function {module + '.' if module else ''}{name}"
 
 
-def _source_line(node, graph_module):
+def source_line(node, graph_module):
     """Where the node comes from: the user's source line when the tracer
     recorded stack traces, else its line in the traced code."""
     trace = node.meta.get("stack_trace") or getattr(node, "stack_trace", None)
@@ -91,6 +85,36 @@ def _source_line(node, graph_module):
     return "unknown line"
 
 
+class _RelaxView(dict):
+    """node_map as user rules see it: constants are relax values."""
+
+    def __init__(self, node_map, constants):
+        super().__init__(node_map)
+        self._constants = constants
+
+    def __getitem__(self, key):
+        value = super().__getitem__(key)
+        if isinstance(value, torch.Tensor):
+            return self._constants.get(value)
+        return value
+
+
+def _tensor_leaves(value, source=None, out=None):
+    """The tensors in an imported value, in pytree order, each with the fx
+    node whose whole value it is (None inside containers)."""
+    if out is None:
+        out = []
+    if isinstance(value, (relax.Expr, torch.Tensor)):
+        out.append((value, source))
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _tensor_leaves(v, None, out)
+    elif isinstance(value, dict):
+        for v in value.values():
+            _tensor_leaves(v, None, out)
+    return out
+
+
 class FxImporter:
     """Imports one fx.GraphModule."""
 
@@ -103,16 +127,14 @@ class FxImporter:
         self.gm = graph_module
         self.function_name = function_name
         self.modules = dict(graph_module.named_modules())
-        self.types = TypeCache()
-        self.function_rules = dict(fx_rules.FUNCTIONS)
-        self.function_rules.update(call_function_map or {})
-        self.method_rules = dict(fx_rules.METHODS)
-        self.method_rules.update({k: v for k, v in
-                                  (call_function_map or {}).items()
-                                  if isinstance(k, str)})
-        self.module_rules = dict(fx_rules.MODULES)
-        self.module_rules.update(call_module_map or {})
+        self.function_rules = {k: v for k, v in (call_function_map or {}).items()
+                               if not isinstance(k, str)}
+        self.method_rules = {k: v for k, v in (call_function_map or {}).items()
+                             if isinstance(k, str)}
+        self.module_rules = dict(call_module_map or {})
         self.inputs = self._input_types(input_shapes, input_info)
+        self.constants = ConstantTable()
+        self.bb = None
 
     def _input_types(self, input_shapes, input_info):
         placeholders = [n for n in self.gm.graph.nodes
@@ -120,7 +142,7 @@ class FxImporter:
         if input_info is not None:
             info = [(tuple(shape), dtype) for shape, dtype in input_info]
         elif input_shapes is not None:
-            info = [(tuple(shape), "float32") for shape in input_shapes]
+            info = [(tuple(shape), torch.float32) for shape in input_shapes]
         else:
             info = []
             for node in placeholders:
@@ -130,30 +152,36 @@ class FxImporter:
                         f"input '{node.target}' has no shape: pass "
                         "input_shapes or input_info (or run fx's "
                         "ShapeProp first)")
-                info.append((tuple(meta.shape), self.types.dtype(meta.dtype)))
+                info.append((tuple(meta.shape), meta.dtype))
         if len(info) != len(placeholders):
             raise MLCError(f"the graph has {len(placeholders)} inputs but "
                            f"{len(info)} shapes were given")
-        return [(shape, self.types.dtype(d) if isinstance(d, torch.dtype)
-                 else d) for shape, d in info]
+        result = []
+        for shape, dtype in info:
+            if isinstance(dtype, str):
+                if dtype not in promotion.TORCH_DTYPES:
+                    raise MLCError(f"unknown input dtype '{dtype}'")
+                dtype = promotion.TORCH_DTYPES[dtype]
+            if dtype not in promotion.DTYPE_NAMES or dtype in (
+                    torch.uint8, torch.bfloat16):
+                raise MLCError(f"input dtype {dtype} is not supported")
+            result.append((shape, dtype))
+        return result
 
-    def rule_for(self, node):
+    # --- which rule -------------------------------------------------------
+
+    def user_rule(self, node):
         if node.op == "call_function":
             return self.function_rules.get(node.target)
         if node.op == "call_method":
             return self.method_rules.get(node.target)
         if node.op == "call_module":
             return self.module_rules.get(type(self.modules[node.target]))
-        return True
+        return None
 
-    def check_supported(self):
-        missing = [n for n in self.gm.graph.nodes if self.rule_for(n) is None]
-        if missing:
-            lines = [f"  {n.name}: {_describe_target(n, self.modules)} at "
-                     f"{_source_line(n, self.gm)}" for n in missing]
-            raise UnsupportedOperatorError(
-                f"the graph uses {len(missing)} operation(s) mlc cannot "
-                "import:\n" + "\n".join(lines))
+    def where(self, node):
+        return f"{node.name} ({describe_target(node, self.modules)}) at " \
+               f"{source_line(node, self.gm)}"
 
     def fetch_attr(self, target):
         value = self.gm
@@ -164,46 +192,202 @@ class FxImporter:
             value = getattr(value, atom)
         return value
 
+    # --- checks before building ---------------------------------------------
+
+    def _check_supported(self, traces, values):
+        const = {}
+        missing = []
+        for node in self.gm.graph.nodes:
+            if node.op == "placeholder":
+                const[node] = False
+            elif node.op == "get_attr":
+                const[node] = True
+            elif node.op in ("call_function", "call_method", "call_module"):
+                sources = [n for n in node.all_input_nodes]
+                const[node] = all(const.get(n, False) for n in sources) and \
+                    node.op != "call_module"
+                if node not in traces:
+                    continue
+                trace = traces[node]
+                if trace.graph is None:
+                    missing.append((node, f"torch could not trace it: "
+                                          f"{trace.error}"))
+                    continue
+                leaves = self._concrete_sources(node, values)
+                ops = self._unsupported_aten(trace.graph, [
+                    const.get(src, False) if src is not None else False
+                    for src in leaves])
+                if ops:
+                    missing.append((node, "no rule for " + ", ".join(ops)))
+        if missing:
+            lines = [f"  {n.name}: {describe_target(n, self.modules)} at "
+                     f"{source_line(n, self.gm)} ({why})"
+                     for n, why in missing]
+            raise UnsupportedOperatorError(
+                f"the graph uses {len(missing)} operation(s) mlc cannot "
+                "import:\n" + "\n".join(lines))
+
+    @staticmethod
+    def _concrete_sources(node, values):
+        """The fx node behind each tensor the trace's placeholders stand
+        for (None when it sits inside a container value)."""
+        sources = []
+
+        def visit(arg):
+            if isinstance(arg, fx.Node):
+                value = values.get(arg)
+                if isinstance(value, torch.Tensor):
+                    sources.append(arg)
+                else:
+                    sources.extend(None for _ in _tensor_leaves(value))
+            elif isinstance(arg, (list, tuple)):
+                for a in arg:
+                    visit(a)
+            elif isinstance(arg, dict):
+                for a in arg.values():
+                    visit(a)
+            elif isinstance(arg, torch.Tensor):
+                sources.append(None)
+        visit(node.args)
+        visit(node.kwargs)
+        return sources
+
+    @staticmethod
+    def _unsupported_aten(graph_module, placeholder_const):
+        const = {}
+        placeholders = [n for n in graph_module.graph.nodes
+                        if n.op == "placeholder"]
+        for n, c in zip(placeholders, placeholder_const):
+            const[n] = c
+        missing = []
+        for n in graph_module.graph.nodes:
+            if n.op == "get_attr":
+                const[n] = True
+            elif n.op == "call_function":
+                inputs_const = all(const.get(a, False)
+                                   for a in n.all_input_nodes)
+                const[n] = inputs_const
+                target = n.target
+                if not isinstance(target, torch._ops.OpOverload):
+                    continue
+                foldable = inputs_const and \
+                    torch.Tag.nondeterministic_seeded not in target.tags
+                if not foldable and not registry.has_rule(target) and \
+                        target is not torch.ops.aten.copy_.default:
+                    name = op_name(target)
+                    if name not in missing:
+                        missing.append(name)
+        return missing
+
+    # --- building -----------------------------------------------------------
+
     def import_graph(self):
-        self.check_supported()
-        bb = relax.BlockBuilder()
+        graph_nodes = list(self.gm.graph.nodes)
+        traced = {n for n in graph_nodes
+                  if n.op in ("call_function", "call_method", "call_module")
+                  and self.user_rule(n) is None}
+        traces, values = trace_graph(self.gm, self.inputs,
+                                     registry.decompositions(), traced)
+        self._check_supported(traces, values)
+        self.values = values
+        bb = self.bb = relax.BlockBuilder()
         node_map = {}
         params = []
-        outputs = None
-        fx_rules.set_importer(self)
-        try:
-            with bb.function(self.function_name):
-                with bb.dataflow():
-                    inputs = iter(self.inputs)
-                    for node in self.gm.graph.nodes:
-                        if node.op == "placeholder":
-                            shape, dtype = next(inputs)
-                            var = relax.Var(node.target, shape,
-                                            relax.DynTensorType(len(shape),
-                                                                dtype))
-                            params.append(var)
-                            node_map[node] = var
-                        elif node.op == "get_attr":
-                            value = self.fetch_attr(node.target)
-                            node_map[node] = self.types.constant(
-                                value, node.target.replace(".", "_")) \
-                                if isinstance(value, torch.Tensor) else value
-                        elif node.op == "call_module":
-                            module = self.modules[node.target]
-                            node_map[node] = self.rule_for(node)(
-                                bb, node_map, node, module)
-                        elif node.op in ("call_function", "call_method"):
-                            node_map[node] = self.rule_for(node)(
-                                bb, node_map, node)
-                        elif node.op == "output":
-                            result = fx_rules.arg(node_map, node.args[0])
-                            results = list(result) if isinstance(
-                                result, (tuple, list)) else [result]
-                            outputs = [bb.emit_output(r) for r in results]
-                bb.emit_func_output(outputs, params=params)
-        finally:
-            fx_rules.set_importer(None)
+        outputs = []
+        with bb.function(self.function_name):
+            with bb.dataflow():
+                inputs = iter(self.inputs)
+                for node in graph_nodes:
+                    if node.op == "placeholder":
+                        shape, dtype = next(inputs)
+                        var = relax.Var(node.target, shape, relax.DynTensorType(
+                            len(shape), promotion.dtype_name(dtype)))
+                        params.append(var)
+                        node_map[node] = var
+                    elif node.op == "get_attr":
+                        node_map[node] = self.fetch_attr(node.target)
+                    elif node.op == "output":
+                        result = fx.node.map_arg(node.args[0],
+                                                 lambda n: node_map[n])
+                        outputs = [bb.emit_output(self._relax(v))
+                                   for v, _ in _tensor_leaves(result)]
+                    elif node in traced:
+                        node_map[node] = self._import_node(node, node_map,
+                                                           traces[node])
+                    else:
+                        rule = self.user_rule(node)
+                        view = _RelaxView(node_map, self.constants)
+                        if node.op == "call_module":
+                            node_map[node] = rule(bb, view, node,
+                                                  self.modules[node.target])
+                        else:
+                            node_map[node] = rule(bb, view, node)
+            bb.emit_func_output(outputs, params=params)
         return bb.get()
+
+    def _relax(self, value):
+        if isinstance(value, torch.Tensor):
+            return self.constants.get(value)
+        if not isinstance(value, relax.Expr):
+            raise MLCError(f"graph output {value!r} is not a tensor: mlc "
+                           "functions return tensors")
+        return value
+
+    def _import_node(self, node, node_map, trace):
+        where = self.where(node)
+        args = fx.node.map_arg((node.args, node.kwargs),
+                               lambda n: node_map[n])
+        leaves = _tensor_leaves(args)
+        # Tensors directly given as node arguments carry their node.
+        direct = self._concrete_sources(node, self.values)
+        inputs = [v for v, _ in leaves]
+        importer = AtenGraphImporter(self, where, trace.graph, inputs)
+        if len(importer.placeholders) != len(inputs):
+            raise MLCError(f"{where}: internal: {len(inputs)} tensor "
+                           f"arguments for {len(importer.placeholders)} "
+                           "traced inputs")
+        result, mutations = importer.run()
+        for index, value in mutations:
+            source = direct[index] if index < len(direct) else None
+            self._rebind(node, source, value, node_map)
+        return result
+
+    def _rebind(self, node, source, value, node_map):
+        """A node wrote `value` into its argument `source` (in-place op,
+        setitem): later uses of `source` see it."""
+        where = self.where(node)
+        if source is None:
+            raise UnsupportedError(f"{where}: an in-place write into a tensor "
+                                   "inside a container is not supported")
+        if source.op == "placeholder":
+            raise UnsupportedError(
+                f"{where}: writes into the graph input '{source.target}' in "
+                "place; a compiled function cannot change its caller's "
+                "tensors (clone the input first)")
+        if source.op == "get_attr" or isinstance(node_map.get(source),
+                                                 torch.Tensor):
+            raise UnsupportedError(
+                f"{where}: writes into a parameter or buffer in place (a "
+                "module in training mode? import the model after "
+                "model.eval())")
+        mine = self.values.get(source)
+        if isinstance(mine, torch.Tensor):
+            order = {n: k for k, n in enumerate(self.gm.graph.nodes)}
+            here = order[node]
+            storage = mine.storage().data_ptr()
+            for other, seen in self.values.items():
+                if other is source or other is node or order[other] > here \
+                        or not isinstance(seen, torch.Tensor) or \
+                        seen.storage().data_ptr() != storage:
+                    continue
+                if seen is mine:  # an earlier in-place result: same tensor
+                    node_map[other] = value
+                elif any(order[user] > here for user in other.users):
+                    raise UnsupportedError(
+                        f"{where}: writes in place into '{source.name}', "
+                        f"which shares memory with '{other.name}' (a view) "
+                        "used later; writes through views are not supported")
+        node_map[source] = value
 
 
 def from_fx(gm, input_shapes=None, input_info=None, call_function_map=None,
@@ -211,9 +395,13 @@ def from_fx(gm, input_shapes=None, input_info=None, call_function_map=None,
     """A relax IRModule (function "main") for the fx graph `gm`.
 
     input_shapes: one shape per graph input (float32), a size None being
-    dynamic; or input_info: (shape, dtype) pairs. Without either, shapes
-    come from fx's ShapeProp metadata. call_function_map and
-    call_module_map add or override rules (functions, method names as
-    strings, and module types)."""
+    dynamic; or input_info: (shape, dtype) pairs (dtype a name such as
+    "int64" or a torch dtype). Without either, shapes come from fx's
+    ShapeProp metadata. call_function_map and call_module_map add rules
+    that take precedence (functions, method names as strings, and module
+    types), with the chapter's signatures."""
     return FxImporter(gm, input_shapes, input_info, call_function_map,
                       call_module_map).import_graph()
+
+
+_ = DynSize

@@ -1,0 +1,292 @@
+"""Imports the ATen graph of one fx node (see trace.py) into relax.
+
+Values are evaluated on demand from the graph's outputs, so an ATen value
+nobody reads (the indices of a max pool, the mean of a layer norm) is never
+emitted. Each ATen op goes to its rule (``ops/``) with its arguments bound
+by name from the op's schema, defaults filled in, so a rule sees every
+argument and must honour or refuse each. An op whose tensor operands are
+all import-time constants (weights, ``torch.arange``) is run by torch
+itself and becomes a constant. Every value a rule returns is checked
+against the shape and dtype torch recorded for it: a rule that disagrees
+with torch is an import error here, not a wrong answer at run time.
+"""
+
+import keyword
+
+import torch
+from torch import fx
+from torch.utils._pytree import tree_flatten, tree_map
+
+from .. import relax
+from .._ffi import MLCError
+from . import promotion
+from .ops import registry
+from .trace import DynSize
+
+
+class UnsupportedError(MLCError):
+    """A torch operation or argument value mlc does not implement."""
+
+
+class ImportCheckError(MLCError):
+    """A rule produced a shape or dtype that differs from torch's."""
+
+
+class Lazy:
+    """A value computed the first time it is needed (secondary outputs of
+    multi-output ops)."""
+
+    def __init__(self, compute):
+        self._compute = compute
+        self._value = None
+        self._done = False
+
+    def force(self):
+        if not self._done:
+            self._value = self._compute()
+            self._done = True
+        return self._value
+
+
+def force(value):
+    return value.force() if isinstance(value, Lazy) else value
+
+
+class RuleContext:
+    """What a rule gets besides its arguments: the builder, helpers to
+    emit te and constants, and errors that name the node and source line."""
+
+    def __init__(self, importer, where, aten_node):
+        self.importer = importer
+        self.bb = importer.bb
+        self.where = where
+        self.node = aten_node
+        self.op = aten_node.target
+
+    # --- values ---------------------------------------------------------
+
+    def expr(self, value):
+        """A relax value for a tensor operand (constants are emitted)."""
+        if isinstance(value, relax.Expr):
+            return value
+        if isinstance(value, torch.Tensor):
+            return self.importer.constants.get(value)
+        raise self.fail(f"expected a tensor, got {type(value).__name__}")
+
+    def te(self, fn, *operands, name=None):
+        """emit_te of `fn` over tensor operands (constants emitted)."""
+        args = [self.expr(v) if isinstance(v, (relax.Expr, torch.Tensor))
+                else v for v in operands]
+        return self.bb.emit_te(fn, *args,
+                               primfunc_name_hint=name or self.op_name())
+
+    def emit(self, call):
+        return self.bb.emit(call)
+
+    def shape(self, value):
+        """Shape with None for dynamic sizes."""
+        return tuple(value.shape)
+
+    def dtype(self, value):
+        return promotion.torch_dtype(value)
+
+    def out_meta(self, index=None):
+        """torch's (shape, dtype) for this op's result (or result `index`)."""
+        meta = self.node.meta.get("tensor_meta")
+        if index is not None and isinstance(meta, (tuple, list)):
+            meta = meta[index]
+        if meta is None or not hasattr(meta, "shape"):
+            return None
+        return tuple(meta.shape), meta.dtype
+
+    def lazy(self, compute):
+        return Lazy(compute)
+
+    # --- errors ---------------------------------------------------------
+
+    def op_name(self):
+        """The op without namespace and ".default" (a te function name)."""
+        text = str(self.op)
+        text = text[:-len(".default")] if text.endswith(".default") else text
+        return text.split(".", 1)[1] if "." in text else text
+
+    def refuse(self, argument, value, reason=None):
+        """Raises: argument `argument` = `value` is not implemented."""
+        text = f"{self.where}: {self.op}: argument " \
+               f"'{argument}'={value!r} is not supported"
+        return UnsupportedError(text + (f" ({reason})" if reason else ""))
+
+    def fail(self, message):
+        return UnsupportedError(f"{self.where}: {self.op}: {message}")
+
+    def static(self, value, argument):
+        """An integer argument that must not depend on dynamic sizes."""
+        if isinstance(value, DynSize):
+            raise self.refuse(argument, value, "depends on a dynamic size")
+        return value
+
+
+def bind(op, args, kwargs):
+    """The op's arguments by schema name (Python keywords get a trailing
+    underscore), defaults filled in."""
+    bound = {}
+    positional = list(args)
+    for i, argument in enumerate(op._schema.arguments):
+        name = argument.name + "_" if keyword.iskeyword(argument.name) \
+            else argument.name
+        if i < len(positional) and not argument.kwarg_only:
+            bound[name] = positional[i]
+        elif argument.name in kwargs:
+            bound[name] = kwargs[argument.name]
+        elif argument.has_default_value():
+            bound[name] = argument.default_value
+        else:
+            raise MLCError(f"aten.{op}: missing argument '{argument.name}'")
+    return bound
+
+
+def _has_dynamic(values):
+    return any(isinstance(v, DynSize) for v in tree_flatten(values)[0])
+
+
+def _is_tensor(value):
+    return isinstance(value, (relax.Expr, torch.Tensor))
+
+
+class ConstantTable:
+    """relax constants of torch tensors, one per tensor (a weight used
+    twice is one constant)."""
+
+    def __init__(self):
+        self._constants = {}
+
+    def get(self, tensor, name=None):
+        key = (tensor.data_ptr(), tensor.dtype, tuple(tensor.shape),
+               tuple(tensor.stride()))
+        if key not in self._constants:
+            data = tensor.detach().cpu().contiguous()
+            dtype = promotion.dtype_name(data.dtype)
+            array = data.numpy()
+            self._constants[key] = (tensor, relax.const(
+                array, relax.DynTensorType(array.ndim, dtype), name=name))
+        return self._constants[key][1]
+
+
+def describe_meta(meta):
+    shape = ", ".join("?" if d is None else str(d) for d in meta[0])
+    return f"({shape}) {promotion.dtype_name(meta[1]) if meta[1] in promotion.DTYPE_NAMES else meta[1]}"
+
+
+def check_value(where, aten_node, value, meta):
+    """Raises ImportCheckError when `value` disagrees with torch's meta."""
+    if meta is None or not hasattr(meta, "shape"):
+        return
+    if isinstance(value, Lazy):
+        return
+    if not _is_tensor(value):
+        raise ImportCheckError(
+            f"{where}: {aten_node.target} gave a {type(value).__name__} "
+            f"where torch has a tensor {describe_meta((meta.shape, meta.dtype))}")
+    got = (tuple(value.shape), promotion.torch_dtype(value))
+    want = (tuple(meta.shape), meta.dtype)
+    if isinstance(value, torch.Tensor):
+        got = (tuple(value.shape), value.dtype)
+    if got != want:
+        raise ImportCheckError(
+            f"{where}: import check failed at {aten_node.name} = "
+            f"{aten_node.target}: mlc's value is {describe_meta(got)}, "
+            f"torch's is {describe_meta(want)}")
+
+
+class AtenGraphImporter:
+    """Evaluates the values of one ATen graph with the rules."""
+
+    def __init__(self, importer, where, graph_module, inputs):
+        self.importer = importer
+        self.where = where
+        self.gm = graph_module
+        self.env = {}
+        self.placeholders = [n for n in graph_module.graph.nodes
+                             if n.op == "placeholder"]
+        for node, value in zip(self.placeholders, inputs):
+            self.env[node] = value
+        self.mutations = []  # (placeholder index, new value)
+
+    def run(self):
+        """The graph's output (a pytree of values) and the writes it makes
+        to its inputs."""
+        output = next(n for n in self.gm.graph.nodes if n.op == "output")
+        for node in self.gm.graph.nodes:
+            if node.op == "call_function" and \
+                    node.target is torch.ops.aten.copy_.default and \
+                    node.args[0] in self.placeholders:
+                index = self.placeholders.index(node.args[0])
+                self.mutations.append((index, self.value(node.args[1])))
+        result = tree_map(lambda v: force(self.value(v))
+                          if isinstance(v, fx.Node) else v, output.args[0])
+        return result, self.mutations
+
+    def value(self, node):
+        if node in self.env:
+            return self.env[node]
+        # Iterative post-order evaluation (decomposed graphs can be deep).
+        stack = [node]
+        while stack:
+            current = stack[-1]
+            if current in self.env:
+                stack.pop()
+                continue
+            pending = [n for n in current.all_input_nodes
+                       if n not in self.env]
+            if pending:
+                stack.extend(pending)
+                continue
+            self.env[current] = self._evaluate(current)
+            stack.pop()
+        return self.env[node]
+
+    def _evaluate(self, node):
+        if node.op == "get_attr":
+            return getattr(self.gm, node.target)
+        if node.op != "call_function":
+            raise MLCError(f"{self.where}: unexpected {node.op} node in the "
+                           "ATen graph")
+        args = fx.node.map_arg(node.args, lambda n: self.env[n])
+        kwargs = fx.node.map_arg(node.kwargs, lambda n: self.env[n])
+        target = node.target
+        if target.__module__ == "_operator" and target.__name__ == "getitem":
+            value = force(args[0][args[1]])
+            check_value(self.where, node, value, node.meta.get("tensor_meta"))
+            return value
+        if not isinstance(target, torch._ops.OpOverload):
+            raise MLCError(f"{self.where}: unexpected call of {target} in "
+                           "the ATen graph")
+        args = tree_map(force, args)
+        kwargs = tree_map(force, kwargs)
+        leaves = tree_flatten((args, kwargs))[0]
+        if not any(isinstance(v, relax.Expr) for v in leaves) and \
+                not _has_dynamic(leaves) and \
+                torch.Tag.nondeterministic_seeded not in target.tags:
+            # All operands are known now: torch computes the value.
+            with torch.no_grad():
+                value = target(*args, **kwargs)
+            return value
+        rule = registry.lookup(target)
+        ctx = RuleContext(self.importer, self.where, node)
+        if target._schema.is_mutable:
+            # Functionalization leaves only writes to tensors the node does
+            # not own: parameters and buffers (a module in training mode).
+            raise ctx.fail("writes into a parameter or buffer in place (a "
+                           "module in training mode? import the model after "
+                           "model.eval())")
+        if rule is None:
+            raise ctx.fail("mlc has no rule for this ATen op (and torch has "
+                           "no decomposition of it)")
+        value = rule(ctx, **bind(target, args, kwargs))
+        meta = node.meta.get("tensor_meta")
+        if isinstance(value, (tuple, list)) and isinstance(meta, (tuple, list)):
+            for v, m in zip(value, meta):
+                check_value(self.where, node, v, m)
+        else:
+            check_value(self.where, node, value, meta)
+        return value

@@ -1,0 +1,6 @@
+"""mlc's ATen rules, by family. Importing the package registers them."""
+
+from . import registry
+from . import elementwise, reduction, shape, creation, nn, linalg, indexing  # noqa: F401
+
+__all__ = ["registry"]

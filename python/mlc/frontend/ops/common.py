@@ -1,0 +1,135 @@
+"""te building blocks the rules share: broadcasting element-wise computes
+with torch's promotion, casts, literals, dimension arguments."""
+
+import torch
+
+from ... import relax, te
+from .. import promotion
+from ..promotion import DEFAULT, dtype_name
+
+
+def is_tensor(value):
+    return isinstance(value, (relax.Expr, torch.Tensor))
+
+
+def rank(value):
+    return len(value.shape)
+
+
+def norm_dim(dim, ndim):
+    """A dimension index in [0, ndim) (rank 0 takes 0 and -1)."""
+    size = max(ndim, 1)
+    if not -size <= dim < size:
+        raise IndexError(f"dimension {dim} out of range for rank {ndim}")
+    return dim % size
+
+
+def norm_dims(dims, ndim):
+    """Reduction dims: None or [] mean all."""
+    if dims is None or (isinstance(dims, (list, tuple)) and len(dims) == 0):
+        return list(range(ndim))
+    if isinstance(dims, int):
+        dims = [dims]
+    return sorted({norm_dim(d, ndim) for d in dims}) if ndim else []
+
+
+def cast(value, dtype):
+    """A te expression converted to the torch dtype `dtype`."""
+    return te.cast(value, dtype_name(dtype))
+
+
+def literal(value, dtype):
+    """A Python scalar as a te literal of torch dtype `dtype`."""
+    if isinstance(value, bool):
+        value = int(value)
+    if dtype.is_floating_point:
+        return te.cast(float(value), dtype_name(dtype))
+    if dtype == torch.bool:
+        return te.cast(int(value != 0), "bool")
+    if isinstance(value, float):
+        return te.cast(int(value), dtype_name(dtype))
+    return te.cast(int(value), dtype_name(dtype))
+
+
+def broadcast_shape(shapes):
+    """torch's broadcast of te shapes (ints and te size expressions): a
+    dynamic size meeting another size is assumed equal to it (checked at
+    run time by a te requirement)."""
+    out_rank = max((len(s) for s in shapes), default=0)
+    out = []
+    for k in range(out_rank):
+        dims = [s[len(s) - out_rank + k] for s in shapes
+                if len(s) - out_rank + k >= 0]
+        static = [d for d in dims if isinstance(d, int)]
+        non_one = [d for d in static if d != 1]
+        if non_one:
+            size = non_one[0]
+        elif len(static) < len(dims):
+            size = next(d for d in dims if not isinstance(d, int))
+        else:
+            size = 1
+        for d in dims:
+            if not isinstance(d, int) and d is not size:
+                te.require_equal(d, size, "broadcast sizes differ")
+        out.append(size)
+    return out
+
+
+def broadcast_index(tensor, index):
+    """The index into `tensor` of output element `index` under broadcast."""
+    shape = tensor.shape
+    offset = len(index) - len(shape)
+    return [0 if isinstance(d, int) and d == 1 else index[offset + k]
+            for k, d in enumerate(shape)]
+
+
+def read(tensor, index):
+    """tensor[index] (a rank-0 tensor is read with no index)."""
+    return tensor(*index)
+
+
+def elementwise(ctx, fn, *operands, kind=DEFAULT, compute=None, result=None,
+                name=None):
+    """An element-wise op over tensors and Python scalars with broadcasting.
+
+    Operands are promoted as torch does for `kind` (computation and result
+    dtypes, overridable); fn(dt, *values) gets te values already converted
+    to the computation dtype dt and returns the element, which is converted
+    to the result dtype."""
+    comp, res = promotion.promote(*operands, kind=kind)
+    compute = compute or comp
+    result = result or res
+    tensors = [v for v in operands if is_tensor(v)]
+
+    def build(*placeholders):
+        shape = broadcast_shape([list(p.shape) for p in placeholders])
+
+        def element(*index):
+            values, it = [], iter(placeholders)
+            for v in operands:
+                if is_tensor(v):
+                    p = next(it)
+                    values.append(cast(read(p, broadcast_index(p, index)),
+                                       compute))
+                elif v is None:
+                    values.append(None)
+                else:
+                    values.append(literal(v, compute))
+            return cast(fn(compute, *values), result)
+
+        return te.compute(shape, element, name=name or ctx.op_name())
+
+    if not tensors:
+        raise ctx.fail("an element-wise op needs a tensor operand")
+    return ctx.te(build, *tensors, name=name)
+
+
+def map_tensor(ctx, x, fn, dtype=None, name=None):
+    """A compute of x's shape whose element is fn(x[i]) (no promotion;
+    result converted to `dtype` when given)."""
+    def build(p):
+        def element(*index):
+            value = fn(read(p, index))
+            return value if dtype is None else cast(value, dtype)
+        return te.compute(list(p.shape), element, name=name or ctx.op_name())
+    return ctx.te(build, x, name=name)

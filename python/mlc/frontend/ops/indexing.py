@@ -1,0 +1,292 @@
+"""Indexing with tensors: index (advanced indexing), index_select,
+gather, scatter / scatter_add / scatter_reduce, index_put, embedding
+rows. Indices are read at run time; a negative index counts from the end
+as in torch, and an index out of range is clamped by the bounds pass
+(torch raises there)."""
+
+import torch
+
+from ... import te
+from .common import broadcast_index, broadcast_shape, cast, literal, norm_dim, read
+from .registry import rule
+
+
+def _wrap(index, size):
+    """A run-time index made non-negative (torch's negative indexing)."""
+    i = te.cast(index, "int64")
+    n = te.cast(size, "int64")
+    return te.if_then_else(i < te.cast(0, "int64"), i + n, i)
+
+
+def take_rows(ctx, weight, indices):
+    """weight[indices] along dim 0 (embedding)."""
+    rank = len(indices.shape)
+
+    def build(w, idx):
+        ws = list(w.shape)
+
+        def element(*i):
+            row = _wrap(read(idx, i[:rank]), ws[0])
+            return read(w, [row] + list(i[rank:]))
+        return te.compute(list(idx.shape) + ws[1:], element, name="take")
+    return ctx.te(build, weight, indices, name="embedding")
+
+
+@rule("index_select")
+def _index_select(ctx, self, dim, index):
+    ndim = len(self.shape)
+    axis = norm_dim(dim, ndim)
+
+    def build(p, idx):
+        shape = list(p.shape)
+        out = list(shape)
+        if ndim:
+            out[axis] = idx.shape[0] if idx.shape else 1
+
+        def element(*i):
+            src = list(i)
+            if ndim:
+                at = read(idx, [i[axis]] if idx.shape else [])
+                src[axis] = _wrap(at, shape[axis])
+            return read(p, src)
+        return te.compute(out, element, name="index_select")
+    return ctx.te(build, self, index)
+
+
+@rule("gather")
+def _gather(ctx, self, dim, index, sparse_grad=False):
+    ndim = len(self.shape)
+    axis = norm_dim(dim, ndim)
+
+    def build(p, idx):
+        shape = list(p.shape)
+
+        def element(*i):
+            src = list(i)
+            if ndim:
+                src[axis] = _wrap(read(idx, i), shape[axis])
+            return read(p, src)
+        return te.compute(list(idx.shape), element, name="gather")
+    return ctx.te(build, self, index)
+
+
+@rule("index.Tensor")
+def _index(ctx, self, indices):
+    """x[i0, i1, ...] with index tensors (None: the whole dimension). The
+    indexed dimensions are replaced by the broadcast index shape, placed
+    first when the index tensors are not adjacent (torch's rule)."""
+    ndim = len(self.shape)
+    indices = list(indices) + [None] * (ndim - len(indices))
+    positions = [k for k, t in enumerate(indices) if t is not None]
+    tensors = [indices[k] for k in positions]
+    # Bool masks are turned into integer indices by torch's decomposition
+    # before they reach here; a bool index left is data-dependent.
+    for t in tensors:
+        if ctx.dtype(t) == torch.bool:
+            raise ctx.fail("indexing with a bool mask (its result's shape "
+                           "depends on the values)")
+    adjacent = positions == list(range(positions[0], positions[-1] + 1))
+
+    def build(p, *idx):
+        shape = list(p.shape)
+        bshape = broadcast_shape([list(t.shape) for t in idx])
+        nb = len(bshape)
+        rest = [k for k in range(ndim) if k not in positions]
+        if adjacent:
+            first = positions[0]
+            before = [k for k in rest if k < first]
+            after = [k for k in rest if k > first]
+            out = [shape[k] for k in before] + bshape + \
+                [shape[k] for k in after]
+        else:
+            before, after = [], rest
+            out = bshape + [shape[k] for k in rest]
+
+        def element(*i):
+            i = list(i)
+            lead = i[:len(before)]
+            b = i[len(before):len(before) + nb]
+            tail = i[len(before) + nb:]
+            src = [None] * ndim
+            for k, v in zip(before, lead):
+                src[k] = v
+            for k, v in zip(after, tail):
+                src[k] = v
+            for k, t in zip(positions, idx):
+                src[k] = _wrap(read(t, broadcast_index(t, b)), shape[k])
+            return read(p, src)
+        return te.compute(out, element, name="index")
+    return ctx.te(build, self, *tensors)
+
+
+def _scatter(ctx, self, dim, index, src, reduce_kind, include_self=True):
+    """out = self; out[..index[i]..] (op)= src[i] along dim. Built as a
+    reduction over the index's extent along dim: every output element
+    looks for the src elements that land on it (O(n * extent), exact and
+    without write conflicts)."""
+    ndim = len(self.shape)
+    axis = norm_dim(dim, ndim)
+    dtype = ctx.dtype(self)
+    scalar = not isinstance(src, (torch.Tensor,)) and not hasattr(src, "shape")
+    operands = [self, index] + ([] if scalar else [src])
+
+    def build(p, idx, *rest):
+        shape = list(p.shape)
+        ishape = list(idx.shape)
+        if not ndim:
+            return te.compute([], lambda: read(rest[0], []) if rest else
+                              literal(src, dtype), name="scatter")
+        r = te.reduce_axis((0, ishape[axis]), name="r")
+
+        def lands(i):
+            j = list(i)
+            j[axis] = r
+            inside = te.all(*[i[k] < ishape[k] for k in range(ndim)
+                              if k != axis]) if ndim > 1 else None
+            hit = _wrap(read(idx, j), shape[axis]) == te.cast(i[axis], "int64")
+            return j, (te.all(inside, hit) if inside is not None else hit)
+
+        def value(j):
+            return cast(read(rest[0], j), dtype) if rest else \
+                literal(src, dtype)
+
+        kind = {"sum": "sum", "prod": "prod", "amax": "max", "amin": "min",
+                "mean": "sum"}.get(reduce_kind)
+        if reduce_kind is None:
+            # Plain scatter: the last src element landing wins (torch leaves
+            # duplicates unspecified; this is one valid result).
+            def last(*i):
+                j, hit = lands(i)
+                return te.max(te.if_then_else(hit, te.cast(r, "int64"),
+                                              te.cast(-1, "int64")), axis=[r])
+            where = te.compute(shape, last, name="scatter_last")
+
+            def element(*i):
+                w = where(*i)
+                j = list(i)
+                j[axis] = te.max(w, te.cast(0, "int64"))
+                return te.if_then_else(w >= te.cast(0, "int64"), value(j),
+                                       read(p, i))
+            return te.compute(shape, element, name="scatter")
+        neutral = {"sum": 0, "prod": 1,
+                   "max": -float("inf") if dtype.is_floating_point else
+                   torch.iinfo(dtype).min,
+                   "min": float("inf") if dtype.is_floating_point else
+                   torch.iinfo(dtype).max}[kind]
+        reducer = {"sum": te.sum, "prod": te.prod, "max": te.max,
+                   "min": te.min}[kind]
+
+        def combined(*i):
+            j, hit = lands(i)
+            return reducer(te.if_then_else(hit, value(j),
+                                           literal(neutral, dtype)), axis=[r])
+        total = te.compute(shape, combined, name="scatter_reduce")
+
+        def count_hits(*i):
+            j, hit = lands(i)
+            return te.sum(te.if_then_else(hit, te.cast(1, "int64"),
+                                          te.cast(0, "int64")), axis=[r])
+        counts = te.compute(shape, count_hits, name="scatter_count")
+
+        def element(*i):
+            t, old, n = total(*i), read(p, i), counts(*i)
+            if kind == "sum":
+                v = old + t if include_self else t
+            elif kind == "prod":
+                v = old * t if include_self else t
+            elif kind == "max":
+                v = te.max(old, t) if include_self else t
+            else:
+                v = te.min(old, t) if include_self else t
+            if reduce_kind == "mean":
+                denom = n + (te.cast(1, "int64") if include_self else
+                             te.cast(0, "int64"))
+                d = te.max(denom, te.cast(1, "int64"))
+                v = v / cast(d, dtype) if dtype.is_floating_point else \
+                    te.floordiv(v, cast(d, dtype))
+            return te.if_then_else(n > te.cast(0, "int64"), v, old)
+        return te.compute(shape, element, name="scatter")
+    return ctx.te(build, *operands, name="scatter")
+
+
+@rule("scatter.src", "scatter.value")
+def _scatter_rule(ctx, self, dim, index, src=None, value=None):
+    return _scatter(ctx, self, dim, index, src if src is not None else value,
+                    None)
+
+
+@rule("scatter.reduce", "scatter.value_reduce")
+def _scatter_reduce_old(ctx, self, dim, index, src=None, value=None,
+                        reduce=None):  # pylint: disable=redefined-builtin
+    kind = {"add": "sum", "multiply": "prod"}.get(reduce)
+    if kind is None:
+        raise ctx.refuse("reduce", reduce)
+    return _scatter(ctx, self, dim, index, src if src is not None else value,
+                    kind)
+
+
+@rule("scatter_add")
+def _scatter_add(ctx, self, dim, index, src):
+    return _scatter(ctx, self, dim, index, src, "sum")
+
+
+@rule("scatter_reduce.two")
+def _scatter_reduce(ctx, self, dim, index, src, reduce,  # pylint: disable=redefined-builtin
+                    include_self=True):
+    if reduce not in ("sum", "prod", "amax", "amin", "mean"):
+        raise ctx.refuse("reduce", reduce)
+    return _scatter(ctx, self, dim, index, src, reduce, include_self)
+
+
+@rule("index_put")
+def _index_put(ctx, self, indices, values, accumulate=False):
+    """x[indices] = values (or +=). Every output element finds the last
+    index position that writes it (accumulate: the sum of all)."""
+    ndim = len(self.shape)
+    indices = list(indices) + [None] * (ndim - len(indices))
+    if any(t is None for t in indices) or \
+            any(ctx.dtype(t) == torch.bool for t in indices):
+        raise ctx.fail("index_put with partial or bool indices")
+    dtype = ctx.dtype(self)
+    tensors = list(indices)
+
+    def build(p, v, *idx):
+        shape = list(p.shape)
+        bshape = broadcast_shape([list(t.shape) for t in idx])
+        raxes = [te.reduce_axis((0, s), name=f"r{k}")
+                 for k, s in enumerate(bshape)]
+
+        def hit(i):
+            conds = [_wrap(read(t, broadcast_index(t, raxes)), shape[k]) ==
+                     te.cast(i[k], "int64") for k, t in enumerate(idx)]
+            return te.all(*conds)
+
+        def flat():
+            f = 0
+            for r, s in zip(raxes, bshape):
+                f = f * s + r
+            return te.cast(f, "int64")
+
+        if accumulate:
+            total = te.compute(shape, lambda *i: te.sum(te.if_then_else(
+                hit(i), cast(read(v, broadcast_index(v, raxes)), dtype),
+                literal(0, dtype)), axis=raxes), name="index_put_sum")
+            return te.compute(shape, lambda *i: read(p, i) + total(*i),
+                              name="index_put")
+        last = te.compute(shape, lambda *i: te.max(te.if_then_else(
+            hit(i), flat(), te.cast(-1, "int64")), axis=raxes),
+            name="index_put_last")
+
+        def element(*i):
+            w = last(*i)
+            # Unflatten the winning position to read values.
+            pos, rem = [], te.max(w, te.cast(0, "int64"))
+            for s in reversed(bshape):
+                pos.append(rem % s)
+                rem = te.floordiv(rem, s)
+            pos = pos[::-1]
+            return te.if_then_else(w >= te.cast(0, "int64"),
+                                   cast(read(v, broadcast_index(v, pos)),
+                                        dtype), read(p, i))
+        return te.compute(shape, element, name="index_put")
+    return ctx.te(build, self, values, *tensors, name="index_put")

@@ -1,0 +1,90 @@
+"""Matrix products: mm, bmm, addmm, baddbmm, dot, mv, and the batched
+matmul torch's decompositions leave. Float operands of one dtype go to
+relax.matmul (the code generator's packed GEMM); others are a te
+reduction in torch's accumulation dtype."""
+
+import torch
+
+from ... import relax, te
+from ..promotion import is_float, result_type
+from .common import cast, is_tensor, literal, read
+from .registry import rule
+
+
+def _te_matmul(ctx, a, b, out_dtype):
+    acc = torch.float32 if out_dtype in (torch.float16, torch.bfloat16) \
+        else out_dtype
+    ra, rb = len(a.shape), len(b.shape)
+
+    def build(p, q):
+        ps, qs = list(p.shape), list(q.shape)
+        k = te.reduce_axis((0, ps[-1]), name="k")
+        if ra == 1 and rb == 1:
+            shape = []
+        elif ra == 1:
+            shape = qs[:-2] + [qs[-1]]
+        elif rb == 1:
+            shape = ps[:-1]
+        else:
+            shape = ps[:-1] + [qs[-1]]
+
+        def element(*i):
+            if ra == 1 and rb == 1:
+                x, y = read(p, [k]), read(q, [k])
+            elif ra == 1:
+                x, y = read(p, [k]), read(q, list(i[:-1]) + [k, i[-1]])
+            elif rb == 1:
+                x, y = read(p, list(i) + [k]), read(q, [k])
+            else:
+                x = read(p, list(i[:-1]) + [k])
+                y = read(q, list(i[:-2]) + [k, i[-1]])
+            if out_dtype == torch.bool:
+                return te.max(te.cast(te.bitwise_and(x, y), "int8"), axis=[k])
+            return te.sum(cast(x, acc) * cast(y, acc), axis=[k])
+        product = te.compute(shape, element, name="matmul")
+        return te.compute(shape, lambda *i: cast(product(*i), out_dtype),
+                          name="matmul_out")
+    return ctx.te(build, a, b, name="matmul")
+
+
+def matmul(ctx, a, b):
+    dtype = result_type(a, b)
+    if ctx.dtype(a) != ctx.dtype(b):
+        raise ctx.fail(f"matmul of {ctx.dtype(a)} and {ctx.dtype(b)} "
+                       "(torch refuses mixed dtypes too)")
+    if is_float(dtype) and dtype != torch.float16 and len(a.shape) >= 2 and \
+            len(b.shape) >= 2 and None not in b.shape[-2:] and \
+            a.shape[-1] is not None:
+        return ctx.emit(relax.op.matmul(ctx.expr(a), ctx.expr(b)))
+    return _te_matmul(ctx, a, b, dtype)
+
+
+@rule("mm", "bmm", "dot", "mv", "vdot", "matmul")
+def _mm(ctx, self, other=None, mat2=None, vec=None, tensor=None):
+    right = next(v for v in (other, mat2, vec, tensor) if v is not None)
+    return matmul(ctx, self, right)
+
+
+def _scaled_sum(ctx, product, bias, beta, alpha):
+    dtype = ctx.dtype(product)
+    if beta == 1 and alpha == 1 and is_tensor(bias) and \
+            ctx.dtype(bias) == dtype and is_float(dtype):
+        return ctx.emit(relax.op.add(product, ctx.expr(bias)))
+    from .common import elementwise
+
+    def fn(dt, p, b):
+        scaled = p if alpha == 1 else p * literal(alpha, dt)
+        if beta == 0:
+            return scaled
+        return scaled + (b if beta == 1 else b * literal(beta, dt))
+    return elementwise(ctx, fn, product, bias, result=dtype)
+
+
+@rule("addmm", "baddbmm", "addmv", "addbmm")
+def _addmm(ctx, self, mat1=None, mat2=None, batch1=None, batch2=None,
+           mat=None, vec=None, beta=1, alpha=1):
+    if ctx.op.overloadpacket is torch.ops.aten.addbmm:
+        raise ctx.fail("addbmm is not implemented")
+    left = next(v for v in (mat1, batch1, mat) if v is not None)
+    right = next(v for v in (mat2, batch2, vec) if v is not None)
+    return _scaled_sum(ctx, matmul(ctx, left, right), self, beta, alpha)

@@ -1,0 +1,750 @@
+"""Neural-network ATen ops: convolutions (1-3 d, transposed, groups,
+dilation), pooling (max with indices, average with ceil_mode /
+count_include_pad / divisor_override, adaptive), batch / layer / group
+norm, softmax, upsampling, embedding, pixel and channel shuffles."""
+
+import math
+
+import torch
+
+from ... import te, topi
+from ..promotion import is_float
+from .common import cast, literal, norm_dim, read
+from .registry import rule
+
+
+def _tuple(value, n):
+    if isinstance(value, int):
+        return [value] * n
+    value = list(value)
+    return value * n if len(value) == 1 else value
+
+
+def _static_dims(ctx, x, dims, what):
+    for k in dims:
+        if x.shape[k] is None:
+            raise ctx.fail(f"{what} over a dynamic spatial size")
+
+
+# --- convolution --------------------------------------------------------------
+
+def _bias_add(ctx, y, bias):
+    def build(p, b):
+        return te.compute(list(p.shape), lambda n, c, *s: p(n, c, *s) +
+                          cast(b[c], torch.float32 if p.dtype == "float32"
+                               else _dtype_of(p)), name="bias_add")
+    return ctx.te(build, y, bias, name="bias_add")
+
+
+def _dtype_of(p):
+    from ..promotion import TORCH_DTYPES
+    return TORCH_DTYPES[p.dtype]
+
+
+@rule("convolution", "_convolution")
+def _convolution(ctx, input, weight, bias, stride, padding, dilation,  # pylint: disable=redefined-builtin
+                 transposed, output_padding, groups, benchmark=None,
+                 deterministic=None, cudnn_enabled=None, allow_tf32=None):
+    nd = len(weight.shape) - 2
+    dtype = ctx.dtype(input)
+    if not is_float(dtype):
+        raise ctx.fail(f"convolution of {dtype} tensors")
+    if isinstance(padding, str):
+        raise ctx.refuse("padding", padding)
+    stride, padding, dilation = (_tuple(v, nd) for v in
+                                 (stride, padding, dilation))
+    output_padding = _tuple(output_padding, nd)
+    _static_dims(ctx, input, range(1, nd + 2), "convolution")
+    if not transposed and nd == 2 and dtype == torch.float32 and \
+            ctx.dtype(weight) == torch.float32:
+        y = ctx.te(topi.nn.conv2d_nchw, input, weight, stride, padding,
+                   dilation, groups, name="conv2d")
+        return y if bias is None else _bias_add(ctx, y, bias)
+    out_shape = list(ctx.out_meta()[0])
+
+    def build(x, w, *b):
+        xs, ws = list(x.shape), list(w.shape)
+        ksize = ws[2:]
+        if transposed:
+            icg = xs[1] // groups
+            ocg = ws[1]
+            rc = te.reduce_axis((0, icg), name="rc")
+        else:
+            icg = ws[1]
+            ocg = ws[0] // groups
+            rc = te.reduce_axis((0, icg), name="rc")
+        rk = [te.reduce_axis((0, k), name=f"rk{i}") for i, k in
+              enumerate(ksize)]
+        shape = [xs[0]] + out_shape[1:]
+
+        def element(n, o, *s):
+            g = o // ocg
+            if not transposed:
+                pos = [s[i] * stride[i] + rk[i] * dilation[i] - padding[i]
+                       for i in range(nd)]
+                inside = [c for i in range(nd) for c in
+                          (pos[i] >= 0, pos[i] < xs[2 + i])]
+                value = read(x, [n, g * icg + rc] + pos) * \
+                    read(w, [o, rc] + rk)
+            else:
+                num = [s[i] + padding[i] - rk[i] * dilation[i]
+                       for i in range(nd)]
+                pos = [num[i] // stride[i] for i in range(nd)]
+                inside = [c for i in range(nd) for c in
+                          (num[i] >= 0, num[i] % stride[i] == 0,
+                           pos[i] < xs[2 + i])]
+                value = read(x, [n, g * icg + rc] + pos) * \
+                    read(w, [g * icg + rc, o - g * ocg] + rk)
+            guarded = te.if_then_else(te.all(*inside), value,
+                                      literal(0.0, dtype)) if inside else value
+            return te.sum(guarded, axis=[rc] + rk)
+        y = te.compute(shape, element, name="convolution")
+        if b:
+            return te.compute(shape, lambda n, c, *s: y(n, c, *s) + b[0][c],
+                              name="bias_add")
+        return y
+    operands = [input, weight] + ([bias] if bias is not None else [])
+    return ctx.te(build, *operands, name="convolution")
+
+
+# --- pooling ------------------------------------------------------------------
+
+def _pool_out(size, k, s, p, d, ceil_mode):
+    span = size + 2 * p - d * (k - 1) - 1
+    if ceil_mode:
+        out = -(-span // s) + 1
+        if (out - 1) * s >= size + p:
+            out -= 1
+        return out
+    return span // s + 1
+
+
+def _pool_params(x, nd, kernel_size, stride, padding, dilation):
+    kernel = _tuple(kernel_size, nd)
+    stride = _tuple(stride, nd) if stride not in (None, []) else kernel
+    return kernel, stride, _tuple(padding, nd), _tuple(dilation, nd)
+
+
+def _max_pool(ctx, x, nd, kernel_size, stride, padding, dilation, ceil_mode):
+    kernel, stride, padding, dilation = _pool_params(
+        x, nd, kernel_size, stride, padding, dilation)
+    dtype = ctx.dtype(x)
+    rank = len(x.shape)
+    spatial = list(range(rank - nd, rank))
+    _static_dims(ctx, x, spatial, "pooling")
+    if nd == 2 and dtype == torch.float32 and rank == 4:
+        values = ctx.te(topi.nn.max_pool2d, x, kernel, stride, padding,
+                        dilation, ceil_mode, name="max_pool2d")
+    else:
+        values = None
+    low = -math.inf if is_float(dtype) else torch.iinfo(dtype).min
+
+    def windows(p):
+        shape = list(p.shape)
+        outs = [_pool_out(shape[k], kernel[i], stride[i], padding[i],
+                          dilation[i], ceil_mode) for i, k in
+                enumerate(spatial)]
+        rk = [te.reduce_axis((0, kernel[i]), name=f"rk{i}")
+              for i in range(nd)]
+        return shape, shape[:rank - nd] + outs, rk
+
+    def position(s, rk):
+        return [s[i] * stride[i] + rk[i] * dilation[i] - padding[i]
+                for i in range(nd)]
+
+    def build_values(p):
+        shape, out, rk = windows(p)
+
+        def element(*i):
+            lead, s = list(i[:rank - nd]), i[rank - nd:]
+            pos = position(s, rk)
+            inside = [c for k in range(nd) for c in
+                      (pos[k] >= 0, pos[k] < shape[spatial[k]])]
+            return te.max(te.if_then_else(te.all(*inside), read(p, lead + pos),
+                                          literal(low, dtype)), axis=rk)
+        return te.compute(out, element, name="max_pool")
+
+    def build_indices(p, m):
+        shape, out, rk = windows(p)
+
+        def element(*i):
+            lead, s = list(i[:rank - nd]), i[rank - nd:]
+            pos = position(s, rk)
+            inside = te.all(*[c for k in range(nd) for c in
+                              (pos[k] >= 0, pos[k] < shape[spatial[k]])])
+            flat = 0
+            for k in range(nd):
+                flat = flat * shape[spatial[k]] + pos[k]
+            v = te.if_then_else(inside, read(p, lead + pos),
+                                literal(low, dtype))
+            best = m(*i)
+            hit = te.all(inside, te.any(v == best, v != v))
+            return te.min(te.if_then_else(hit, te.cast(flat, "int64"),
+                                          te.cast(2 ** 62, "int64")), axis=rk)
+        return te.compute(out, element, name="max_pool_indices")
+
+    if values is None:
+        values = ctx.te(build_values, x, name="max_pool")
+    return values, ctx.lazy(lambda: ctx.te(build_indices, x, values,
+                                           name="max_pool_indices"))
+
+
+for _nd in (1, 2, 3):
+    def _max_pool_rule(ctx, self, kernel_size, stride=(), padding=0,
+                       dilation=1, ceil_mode=False, _nd=_nd):
+        return _max_pool(ctx, self, _nd, kernel_size, stride, padding,
+                         dilation, ceil_mode)
+    rule(f"max_pool{_nd}d_with_indices")(_max_pool_rule)
+
+
+def _max_pool_values(nd):
+    def apply(ctx, self, kernel_size, stride=(), padding=0, dilation=1,
+              ceil_mode=False):
+        return _max_pool(ctx, self, nd, kernel_size, stride, padding,
+                         dilation, ceil_mode)[0]
+    return apply
+
+
+rule("max_pool1d")(_max_pool_values(1))
+rule("max_pool2d")(_max_pool_values(2))
+rule("max_pool3d")(_max_pool_values(3))
+
+
+def _avg_pool(nd):
+    def apply(ctx, self, kernel_size, stride=(), padding=0, ceil_mode=False,
+              count_include_pad=True, divisor_override=None):
+        kernel, stride_, padding_, _ = _pool_params(
+            self, nd, kernel_size, stride, padding, 1)
+        dtype = ctx.dtype(self)
+        acc = torch.float32 if dtype in (torch.float16, torch.bfloat16) \
+            else dtype
+        rank = len(self.shape)
+        spatial = list(range(rank - nd, rank))
+        _static_dims(ctx, self, spatial, "pooling")
+
+        def build(p):
+            shape = list(p.shape)
+            sizes = [shape[k] for k in spatial]
+            outs = [_pool_out(sizes[i], kernel[i], stride_[i], padding_[i],
+                              1, ceil_mode) for i in range(nd)]
+            rk = [te.reduce_axis((0, kernel[i]), name=f"rk{i}")
+                  for i in range(nd)]
+            out = shape[:rank - nd] + outs
+
+            def total(*i):
+                lead, s = list(i[:rank - nd]), i[rank - nd:]
+                pos = [s[k] * stride_[k] + rk[k] - padding_[k]
+                       for k in range(nd)]
+                inside = [c for k in range(nd) for c in
+                          (pos[k] >= 0, pos[k] < sizes[k])]
+                return te.sum(te.if_then_else(
+                    te.all(*inside), cast(read(p, lead + pos), acc),
+                    literal(0, acc)), axis=rk)
+            summed = te.compute(out, total, name="avg_pool_sum")
+
+            def divide(*i):
+                s = i[rank - nd:]
+                if divisor_override is not None:
+                    return cast(summed(*i) / literal(divisor_override, acc),
+                                dtype)
+                count = None
+                for k in range(nd):
+                    start = s[k] * stride_[k] - padding_[k]
+                    end = te.min(start + kernel[k], sizes[k] + padding_[k])
+                    if not count_include_pad:
+                        start, end = te.max(start, 0), te.min(end, sizes[k])
+                    span = end - start
+                    count = span if count is None else count * span
+                value = summed(*i) / te.cast(count, _name(acc))
+                return cast(value, dtype)
+            return te.compute(out, divide, name="avg_pool")
+        if not is_float(dtype) and divisor_override is None:
+            raise ctx.fail(f"average pooling of {dtype} tensors")
+        return ctx.te(build, self, name="avg_pool")
+    return apply
+
+
+def _name(dtype):
+    from ..promotion import dtype_name
+    return dtype_name(dtype)
+
+
+for _nd in (1, 2, 3):
+    rule(f"avg_pool{_nd}d")(_avg_pool(_nd))
+
+
+def _adaptive(nd, kind):
+    def apply(ctx, self, output_size):
+        dtype = ctx.dtype(self)
+        acc = torch.float32 if dtype in (torch.float16, torch.bfloat16) \
+            else dtype
+        rank = len(self.shape)
+        spatial = list(range(rank - nd, rank))
+        _static_dims(ctx, self, spatial, "adaptive pooling")
+        outs = _tuple(output_size, nd)
+        sizes = [self.shape[k] for k in spatial]
+        outs = [sizes[i] if o is None else o for i, o in enumerate(outs)]
+        # The largest window: ceil((i+1)*In/Out) - floor(i*In/Out).
+        widths = [max(-(-((i + 1) * n) // o) - (i * n) // o
+                      for i in range(o)) if o else 1
+                  for n, o in zip(sizes, outs)]
+        low = -math.inf if is_float(dtype) else torch.iinfo(dtype).min
+
+        def bounds(i, n, o):
+            return (i * n) // o, ((i + 1) * n + o - 1) // o
+
+        def build(p):
+            shape = list(p.shape)
+            out = shape[:rank - nd] + outs
+            rk = [te.reduce_axis((0, w), name=f"rk{k}")
+                  for k, w in enumerate(widths)]
+
+            def element(*i):
+                lead, s = list(i[:rank - nd]), i[rank - nd:]
+                pos, inside = [], []
+                for k in range(nd):
+                    start, end = bounds(s[k], sizes[k], outs[k])
+                    pos.append(start + rk[k])
+                    inside.append(start + rk[k] < end)
+                v = cast(read(p, lead + [te.min(q, sizes[k] - 1) for k, q in
+                                         enumerate(pos)]), acc)
+                if kind == "max":
+                    return te.max(te.if_then_else(te.all(*inside), v,
+                                                  literal(low, acc)), axis=rk)
+                return te.sum(te.if_then_else(te.all(*inside), v,
+                                              literal(0, acc)), axis=rk)
+            reduced = te.compute(out, element, name="adaptive_pool")
+            if kind == "max":
+                return reduced
+
+            def average(*i):
+                s = i[rank - nd:]
+                count = None
+                for k in range(nd):
+                    start, end = bounds(s[k], sizes[k], outs[k])
+                    count = (end - start) if count is None else \
+                        count * (end - start)
+                return cast(reduced(*i) / te.cast(count, _name(acc)), dtype)
+            return te.compute(out, average, name="adaptive_avg_pool")
+        values = ctx.te(build, self, name="adaptive_pool")
+        if kind == "max":
+            return values, ctx.lazy(lambda: _adaptive_indices(
+                ctx, self, nd, outs, sizes, widths, values))
+        return values
+    return apply
+
+
+def _adaptive_indices(ctx, x, nd, outs, sizes, widths, values):
+    dtype = ctx.dtype(x)
+    rank = len(x.shape)
+
+    def build(p, m):
+        shape = list(p.shape)
+        out = shape[:rank - nd] + outs
+        rk = [te.reduce_axis((0, w), name=f"rk{k}")
+              for k, w in enumerate(widths)]
+
+        def element(*i):
+            lead, s = list(i[:rank - nd]), i[rank - nd:]
+            pos, inside = [], []
+            for k in range(nd):
+                start = (s[k] * sizes[k]) // outs[k]
+                end = ((s[k] + 1) * sizes[k] + outs[k] - 1) // outs[k]
+                pos.append(te.min(start + rk[k], sizes[k] - 1))
+                inside.append(start + rk[k] < end)
+            v = read(p, lead + pos)
+            flat = 0
+            for k in range(nd):
+                flat = flat * sizes[k] + pos[k]
+            hit = te.all(*inside, te.any(v == m(*i), v != v)) if \
+                is_float(dtype) else te.all(*inside, v == m(*i))
+            return te.min(te.if_then_else(hit, te.cast(flat, "int64"),
+                                          te.cast(2 ** 62, "int64")), axis=rk)
+        return te.compute(out, element, name="adaptive_max_indices")
+    return ctx.te(build, x, values, name="adaptive_max_indices")
+
+
+rule("_adaptive_avg_pool2d")(_adaptive(2, "avg"))
+rule("_adaptive_avg_pool3d")(_adaptive(3, "avg"))
+rule("adaptive_avg_pool1d")(_adaptive(1, "avg"))
+rule("adaptive_max_pool1d")(_adaptive(1, "max"))
+rule("adaptive_max_pool2d")(_adaptive(2, "max"))
+rule("adaptive_max_pool3d")(_adaptive(3, "max"))
+
+
+# --- normalization ----------------------------------------------------------------
+
+def _normalize(ctx, x, axes, weight, bias, eps, channel_axis, mean=None,
+               var=None, groups=None):
+    """(x - mean) / sqrt(var + eps) * weight + bias: statistics over `axes`
+    (biased variance) unless `mean`/`var` tensors are given (indexed by the
+    channel); weight/bias indexed by `channel_axis`."""
+    dtype = ctx.dtype(x)
+    acc = torch.float32 if dtype in (torch.float16, torch.bfloat16) else dtype
+    rank = len(x.shape)
+    operands = [x] + [t for t in (weight, bias, mean, var) if t is not None]
+
+    def build(p, *rest):
+        rest = list(rest)
+        w = rest.pop(0) if weight is not None else None
+        b = rest.pop(0) if bias is not None else None
+        m_in = rest.pop(0) if mean is not None else None
+        v_in = rest.pop(0) if var is not None else None
+        shape = list(p.shape)
+        keep = [1 if k in axes else s for k, s in enumerate(shape)]
+
+        def stat_index(i):
+            return [0 if k in axes else i[k] for k in range(rank)]
+
+        if m_in is None:
+            count = 1
+            for k in axes:
+                count = count * shape[k]
+            n = te.cast(count, _name(acc)) if not isinstance(count, int) \
+                else literal(float(count), acc)
+            ra = [te.reduce_axis((0, shape[k]), name=f"a{k}") for k in axes]
+
+            def full(i, raxes):
+                it = iter(raxes)
+                return [next(it) if k in axes else i[k] for k in range(rank)]
+            total = te.compute(keep, lambda *i: te.sum(cast(read(
+                p, full(i, ra)), acc), axis=ra), name="norm_sum")
+            mean_t = te.compute(keep, lambda *i: total(*i) / n,
+                                name="norm_mean")
+            rb = [te.reduce_axis((0, shape[k]), name=f"b{k}") for k in axes]
+
+            def sq(*i):
+                d = cast(read(p, full(i, rb)), acc) - mean_t(*i)
+                return te.sum(d * d, axis=rb)
+            sqs = te.compute(keep, sq, name="norm_squares")
+            var_t = te.compute(keep, lambda *i: sqs(*i) / n, name="norm_var")
+
+            def get_mean(i):
+                return mean_t(*stat_index(i))
+
+            def get_var(i):
+                return var_t(*stat_index(i))
+        else:
+            def get_mean(i):
+                return cast(m_in[i[channel_axis]], acc)
+
+            def get_var(i):
+                return cast(v_in[i[channel_axis]], acc)
+
+        def element(*i):
+            value = (cast(read(p, i), acc) - get_mean(i)) / te.sqrt(
+                get_var(i) + literal(eps, acc))
+            if w is not None:
+                value = value * cast(_channel(w, i, channel_axis), acc)
+            if b is not None:
+                value = value + cast(_channel(b, i, channel_axis), acc)
+            return cast(value, dtype)
+        return te.compute(shape, element, name="normalize")
+    return ctx.te(build, *operands, name="normalize")
+
+
+def _channel(t, i, channel_axis):
+    if isinstance(channel_axis, list):
+        return t(*[i[k] for k in channel_axis])
+    return t[i[channel_axis]]
+
+
+@rule("native_batch_norm", "_native_batch_norm_legit",
+      "_native_batch_norm_legit.no_stats")
+def _batch_norm(ctx, input, weight, bias, running_mean=None,  # pylint: disable=redefined-builtin
+                running_var=None, training=False, momentum=0.1, eps=1e-5):
+    rank = len(input.shape)
+    if training and running_mean is not None:
+        raise ctx.fail("batch norm in training mode updates its running "
+                       "statistics; import the model after model.eval()")
+    if training or running_mean is None:
+        axes = [k for k in range(rank) if k != 1]
+        out = _normalize(ctx, input, axes, weight, bias, eps, 1)
+    else:
+        out = _normalize(ctx, input, [], weight, bias, eps, 1,
+                         mean=running_mean, var=running_var)
+    return out, ctx.lazy(lambda: _refuse_stat(ctx, "save_mean")), \
+        ctx.lazy(lambda: _refuse_stat(ctx, "save_invstd"))
+
+
+def _refuse_stat(ctx, name):
+    raise ctx.fail(f"the {name} output of batch norm is not implemented")
+
+
+@rule("native_layer_norm")
+def _layer_norm(ctx, input, normalized_shape, weight, bias, eps):  # pylint: disable=redefined-builtin
+    rank = len(input.shape)
+    k = len(normalized_shape)
+    axes = list(range(rank - k, rank))
+    out = _normalize(ctx, input, axes, weight, bias, eps,
+                     list(range(rank - k, rank)))
+    return out, ctx.lazy(lambda: _refuse_stat(ctx, "mean")), \
+        ctx.lazy(lambda: _refuse_stat(ctx, "rstd"))
+
+
+@rule("native_group_norm")
+def _group_norm(ctx, input, weight, bias, N, C, HxW, group, eps):  # pylint: disable=redefined-builtin,invalid-name
+    from ... import relax
+    shape = list(input.shape)
+    if None in shape[1:]:
+        raise ctx.fail("group norm over dynamic sizes")
+    lead = shape[0]
+    grouped = ctx.emit(relax.op.reshape(
+        ctx.expr(input), (lead, group, C // group, HxW)))
+    normed = _normalize(ctx, grouped, [2, 3], None, None, eps, 1)
+    back = ctx.emit(relax.op.reshape(normed, tuple(shape)))
+    if weight is not None or bias is not None:
+        dtype = ctx.dtype(input)
+        operands = [back] + [t for t in (weight, bias) if t is not None]
+
+        def build(p, *wb):
+            wb = list(wb)
+            w = wb.pop(0) if weight is not None else None
+            b = wb.pop(0) if bias is not None else None
+
+            def element(*i):
+                v = read(p, i)
+                if w is not None:
+                    v = v * cast(w[i[1]], dtype)
+                if b is not None:
+                    v = v + cast(b[i[1]], dtype)
+                return v
+            return te.compute(list(p.shape), element, name="group_affine")
+        back = ctx.te(build, *operands, name="group_affine")
+    return back, ctx.lazy(lambda: _refuse_stat(ctx, "mean")), \
+        ctx.lazy(lambda: _refuse_stat(ctx, "rstd"))
+
+
+# --- softmax ------------------------------------------------------------------------
+
+def softmax(ctx, x, dim, log, out_dtype):
+    dtype = ctx.dtype(x)
+    acc = torch.float32 if dtype in (torch.float16, torch.bfloat16) else dtype
+    rank = len(x.shape)
+    axis = norm_dim(dim, rank)
+
+    def build(p):
+        shape = list(p.shape)
+        if rank == 0:
+            return te.compute([], lambda: cast(literal(0.0 if log else 1.0,
+                                                       acc), out_dtype),
+                              name="softmax")
+        keep = [1 if k == axis else s for k, s in enumerate(shape)]
+        r1 = te.reduce_axis((0, shape[axis]), name="r1")
+        r2 = te.reduce_axis((0, shape[axis]), name="r2")
+
+        def at(i, r):
+            i = list(i)
+            i[axis] = r
+            return cast(read(p, i), acc)
+        m = te.compute(keep, lambda *i: te.max(at(i, r1), axis=[r1]),
+                       name="softmax_max")
+        s = te.compute(keep, lambda *i: te.sum(te.exp(at(i, r2) - m(*i)),
+                                               axis=[r2]), name="softmax_sum")
+
+        def element(*i):
+            k = list(i)
+            k[axis] = 0
+            shifted = cast(read(p, i), acc) - m(*k)
+            if log:
+                return cast(shifted - te.log(s(*k)), out_dtype)
+            return cast(te.exp(shifted) / s(*k), out_dtype)
+        return te.compute(shape, element, name="softmax")
+    return ctx.te(build, x, name="log_softmax" if log else "softmax")
+
+
+@rule("_softmax")
+def _softmax(ctx, self, dim, half_to_float):
+    out = torch.float32 if half_to_float else ctx.dtype(self)
+    return softmax(ctx, self, dim, False, out)
+
+
+@rule("_log_softmax")
+def _log_softmax(ctx, self, dim, half_to_float):
+    out = torch.float32 if half_to_float else ctx.dtype(self)
+    return softmax(ctx, self, dim, True, out)
+
+
+# --- resampling ------------------------------------------------------------------
+
+def _scales(sizes, outs, scales):
+    """torch's source-index scale per dimension: 1/scale_factor when the
+    caller gave one, else in/out."""
+    result = []
+    for k, (n, o) in enumerate(zip(sizes, outs)):
+        s = scales[k] if scales is not None and k < len(scales) else None
+        result.append(1.0 / s if s is not None and s > 0 else n / o)
+    return result
+
+
+def _upsample_sizes(ctx, x, nd, output_size, scale_factors):
+    rank = len(x.shape)
+    sizes = [x.shape[k] for k in range(rank - nd, rank)]
+    if None in sizes:
+        raise ctx.fail("resampling a dynamic spatial size")
+    if output_size is not None:
+        outs = list(output_size)
+    else:
+        outs = [int(math.floor(n * s)) for n, s in zip(sizes, scale_factors)]
+    return sizes, outs
+
+
+def _nearest(nd, exact):
+    def apply(ctx, self, output_size=None, scale_factors=None, **scales):
+        rank = len(self.shape)
+        factors = scale_factors
+        if factors is None:
+            factors = [scales.get(k) for k in ("scales_d", "scales_h",
+                                                "scales_w", "scales")
+                       if k in scales]
+            factors = factors[-nd:] if factors else None
+        sizes, outs = _upsample_sizes(ctx, self, nd, output_size,
+                                      scale_factors)
+        ratio = _scales(sizes, outs, factors)
+
+        def source(i, s):
+            src = list(i[:rank - nd])
+            for k in range(nd):
+                o = i[rank - nd + k]
+                if exact:
+                    pos = te.cast(te.floor((te.cast(o, "float32") + 0.5) *
+                                           ratio[k]), "int64")
+                else:
+                    pos = te.cast(te.floor(te.cast(o, "float32") *
+                                           ratio[k]), "int64")
+                src.append(te.min(te.cast(pos, "int64"),
+                                  te.cast(sizes[k] - 1, "int64")))
+            return src
+        from .shape import remap
+        return remap(ctx, self, lambda s: s[:rank - nd] + outs, source,
+                     name="upsample_nearest")
+    return apply
+
+
+for _nd, _suffix in ((1, "1d"), (2, "2d"), (3, "3d")):
+    rule(f"upsample_nearest{_suffix}.vec", f"upsample_nearest{_suffix}.default")(
+        _nearest(_nd, False))
+    rule(f"_upsample_nearest_exact{_suffix}.vec",
+         f"_upsample_nearest_exact{_suffix}.default")(_nearest(_nd, True))
+
+
+def _linear_interp(nd, name):
+    def apply(ctx, self, output_size=None, align_corners=False,
+              scale_factors=None, **scales):
+        rank = len(self.shape)
+        dtype = ctx.dtype(self)
+        factors = scale_factors
+        if factors is None:
+            factors = [scales.get(k) for k in ("scales_d", "scales_h",
+                                                "scales_w", "scales")
+                       if k in scales]
+            factors = factors[-nd:] if factors else None
+        sizes, outs = _upsample_sizes(ctx, self, nd, output_size,
+                                      scale_factors)
+        if align_corners:
+            ratio = [(n - 1) / (o - 1) if o > 1 else 0.0
+                     for n, o in zip(sizes, outs)]
+        else:
+            ratio = _scales(sizes, outs, factors)
+        acc = torch.float32 if dtype != torch.float64 else torch.float64
+
+        def build(p):
+            shape = list(p.shape)
+
+            def element(*i):
+                lead = list(i[:rank - nd])
+                corners = []
+                for k in range(nd):
+                    o = te.cast(i[rank - nd + k], _name(acc))
+                    if align_corners:
+                        real = o * literal(ratio[k], acc)
+                    else:
+                        real = te.max((o + literal(0.5, acc)) *
+                                      literal(ratio[k], acc) -
+                                      literal(0.5, acc), literal(0.0, acc))
+                    lo = te.min(te.cast(te.floor(real), "int64"),
+                                te.cast(sizes[k] - 1, "int64"))
+                    hi = te.min(lo + te.cast(1, "int64"),
+                                te.cast(sizes[k] - 1, "int64"))
+                    frac = real - te.cast(lo, _name(acc))
+                    corners.append((lo, hi, frac))
+                total = None
+                for mask in range(2 ** nd):
+                    index, weight = [], None
+                    for k in range(nd):
+                        lo, hi, frac = corners[k]
+                        if mask >> (nd - 1 - k) & 1:
+                            index.append(hi)
+                            w = frac
+                        else:
+                            index.append(lo)
+                            w = literal(1.0, acc) - frac
+                        weight = w if weight is None else weight * w
+                    term = cast(read(p, lead + index), acc) * weight
+                    total = term if total is None else total + term
+                return cast(total, dtype)
+            return te.compute(shape[:rank - nd] + outs, element, name=name)
+        return ctx.te(build, self, name=name)
+    return apply
+
+
+rule("upsample_linear1d.vec", "upsample_linear1d.default")(
+    _linear_interp(1, "upsample_linear"))
+rule("upsample_bilinear2d.vec", "upsample_bilinear2d.default")(
+    _linear_interp(2, "upsample_bilinear"))
+rule("upsample_trilinear3d.vec", "upsample_trilinear3d.default")(
+    _linear_interp(3, "upsample_trilinear"))
+
+
+# --- shuffles and embedding ----------------------------------------------------------
+
+@rule("pixel_shuffle")
+def _pixel_shuffle(ctx, self, upscale_factor):
+    r = upscale_factor
+    rank = len(self.shape)
+    from .shape import remap
+
+    def out_shape(s):
+        return s[:rank - 3] + [s[-3] // (r * r), s[-2] * r, s[-1] * r]
+
+    def source(i, s):
+        c, h, w = i[-3], i[-2], i[-1]
+        return list(i[:rank - 3]) + [c * r * r + (h % r) * r + w % r,
+                                     h // r, w // r]
+    return remap(ctx, self, out_shape, source, name="pixel_shuffle")
+
+
+@rule("pixel_unshuffle")
+def _pixel_unshuffle(ctx, self, downscale_factor):
+    r = downscale_factor
+    rank = len(self.shape)
+    from .shape import remap
+
+    def out_shape(s):
+        return s[:rank - 3] + [s[-3] * r * r, s[-2] // r, s[-1] // r]
+
+    def source(i, s):
+        c, h, w = i[-3], i[-2], i[-1]
+        base = c // (r * r)
+        off = c % (r * r)
+        return list(i[:rank - 3]) + [base, h * r + off // r, w * r + off % r]
+    return remap(ctx, self, out_shape, source, name="pixel_unshuffle")
+
+
+@rule("channel_shuffle", "native_channel_shuffle")
+def _channel_shuffle(ctx, self, groups):
+    from .shape import remap
+    channels = ctx.static(self.shape[1], "channels")
+    per = channels // groups
+
+    def source(i, s):
+        c = i[1]
+        return [i[0], (c % groups) * per + c // groups] + list(i[2:])
+    return remap(ctx, self, lambda s: s, source, name="channel_shuffle")
+
+
+@rule("embedding")
+def _embedding(ctx, weight, indices, padding_idx=-1,
+               scale_grad_by_freq=False, sparse=False):
+    from .indexing import take_rows
+    return take_rows(ctx, weight, indices)

@@ -1,0 +1,368 @@
+"""Reductions: sum, mean, prod, amax/amin, max/min with indices,
+argmax/argmin, any/all, var/std, logsumexp, cumulative sums and products.
+Accumulation dtypes are torch's: integers and bool sum in int64, float16 in
+float32."""
+
+import math
+
+import torch
+
+from ... import te
+from ..promotion import is_float
+from .common import cast, literal, norm_dim, norm_dims, read
+from .registry import rule
+
+_REDUCERS = {"sum": te.sum, "prod": te.prod, "max": te.max, "min": te.min}
+
+
+def _out_shape(shape, axes, keepdim):
+    if keepdim:
+        return [1 if k in axes else s for k, s in enumerate(shape)]
+    return [s for k, s in enumerate(shape) if k not in axes]
+
+
+def _full_index(index, axes, raxes, rank, keepdim):
+    """Input index from an output index and the reduction axes."""
+    full, it, r = [], iter(index), iter(raxes)
+    for k in range(rank):
+        if k in axes:
+            if keepdim:
+                next(it)
+            full.append(next(r))
+        else:
+            full.append(next(it))
+    return full
+
+
+def reduce(ctx, x, dims, keepdim, kind, acc, out, pre=None, post=None,
+           name=None):
+    """Reduces x over `dims` with `kind` ("sum", "prod", "max", "min")
+    accumulating in torch dtype `acc`; pre(v) maps each element (already in
+    acc), post(r, count) the result, which is converted to `out`."""
+    ndim = len(x.shape)
+    axes = norm_dims(dims, ndim)
+
+    def build(p):
+        shape = list(p.shape)
+        out_shape = _out_shape(shape, axes, keepdim)
+        raxes = [te.reduce_axis((0, shape[k]), name=f"r{k}") for k in axes]
+
+        def element(*index):
+            v = cast(read(p, _full_index(index, axes, raxes, ndim, keepdim)),
+                     acc)
+            if pre is not None:
+                v = pre(v)
+            return _REDUCERS[kind](v, axis=raxes) if raxes else v
+
+        reduced = te.compute(out_shape, element, name=name or ctx.op_name())
+        count = 1
+        for k in axes:
+            count = count * shape[k]
+
+        def finish(*index):
+            r = reduced(*index)
+            if post is not None:
+                r = post(r, count)
+            return cast(r, out)
+        return te.compute(out_shape, finish, name=(name or ctx.op_name()) +
+                          "_out")
+    return ctx.te(build, x, name=name)
+
+
+def _sum_dtypes(ctx, x, dtype):
+    src = ctx.dtype(x)
+    if dtype is not None:
+        out = dtype
+    elif is_float(src):
+        out = src
+    else:
+        out = torch.int64
+    acc = torch.float32 if out in (torch.float16, torch.bfloat16) else out
+    return acc, out
+
+
+@rule("sum.default", "sum.dim_IntList")
+def _sum(ctx, self, dim=None, keepdim=False, dtype=None):
+    acc, out = _sum_dtypes(ctx, self, dtype)
+    if acc == torch.bool:
+        return reduce(ctx, self, dim, keepdim, "max", torch.int8, out)
+    return reduce(ctx, self, dim, keepdim, "sum", acc, out)
+
+
+@rule("prod.default", "prod.dim_int")
+def _prod(ctx, self, dim=None, keepdim=False, dtype=None):
+    acc, out = _sum_dtypes(ctx, self, dtype)
+    if acc == torch.bool:
+        return reduce(ctx, self, dim, keepdim, "min", torch.int8, out)
+    return reduce(ctx, self, [dim] if dim is not None else None, keepdim,
+                  "prod", acc, out)
+
+
+@rule("mean.default", "mean.dim")
+def _mean(ctx, self, dim=None, keepdim=False, dtype=None):
+    out = dtype or ctx.dtype(self)
+    if not is_float(out):
+        raise ctx.fail(f"mean of {out} (torch needs a float dtype)")
+    acc = torch.float32 if out in (torch.float16, torch.bfloat16) else out
+    return reduce(ctx, self, dim, keepdim, "sum", acc, out,
+                  post=lambda r, n: r / cast(n, acc) if not isinstance(n, int)
+                  else r / literal(float(n), acc) if n else
+                  r / literal(0.0, acc))
+
+
+def _minmax_acc(dtype):
+    return torch.int8 if dtype == torch.bool else dtype
+
+
+@rule("amax", "amin")
+def _amax(ctx, self, dim, keepdim):
+    kind = "max" if ctx.op.overloadpacket is torch.ops.aten.amax else "min"
+    dtype = ctx.dtype(self)
+    return reduce(ctx, self, dim, keepdim, kind, _minmax_acc(dtype), dtype)
+
+
+@rule("max.default", "min.default")
+def _max_all(ctx, self):
+    kind = "max" if ctx.op.overloadpacket is torch.ops.aten.max else "min"
+    dtype = ctx.dtype(self)
+    return reduce(ctx, self, None, False, kind, _minmax_acc(dtype), dtype)
+
+
+def _arg_extreme(ctx, x, dim, keepdim, kind):
+    """Index of the first maximum (minimum) along dim; a NaN counts as the
+    extreme, as in torch."""
+    dtype = ctx.dtype(x)
+    acc = _minmax_acc(dtype)
+    flat = dim is None
+    ndim = len(x.shape)
+
+    def build(p):
+        shape = list(p.shape)
+        if flat:
+            axes = list(range(ndim))
+        else:
+            axes = [norm_dim(dim, ndim)] if ndim else []
+        keep = keepdim
+        out_shape = _out_shape(shape, axes, keep) if not (flat and not keep) \
+            else []
+        if flat and keep:
+            out_shape = [1] * ndim
+        raxes = [te.reduce_axis((0, shape[k]), name=f"r{k}") for k in axes]
+        index_keep = keep
+
+        def extreme(*index):
+            full = _full_index(index, axes, raxes, ndim, index_keep)
+            v = cast(read(p, full), acc)
+            return _REDUCERS[kind](v, axis=raxes) if raxes else v
+
+        best = te.compute(out_shape, extreme, name="extreme")
+
+        def position(*index):
+            full = _full_index(index, axes, raxes, ndim, index_keep)
+            v = cast(read(p, full), acc)
+            b = best(*index)
+            hit = v == b
+            if is_float(acc):
+                hit = te.any(hit, te.all(v != v, b != b))
+            linear = 0
+            for k, r in zip(axes, raxes):
+                linear = linear * shape[k] + r
+            big = literal(2 ** 62, torch.int64)
+            value = te.if_then_else(hit, te.cast(linear, "int64"), big)
+            return te.min(value, axis=raxes) if raxes else \
+                te.cast(0, "int64")
+
+        return te.compute(out_shape, position, name="position")
+
+    return ctx.te(build, x)
+
+
+@rule("max.dim", "min.dim")
+def _max_dim(ctx, self, dim, keepdim):
+    kind = "max" if ctx.op.overloadpacket is torch.ops.aten.max else "min"
+    dtype = ctx.dtype(self)
+    values = reduce(ctx, self, [dim], keepdim, kind, _minmax_acc(dtype), dtype)
+    return values, ctx.lazy(lambda: _arg_extreme(ctx, self, dim, keepdim,
+                                                 kind))
+
+
+@rule("argmax", "argmin")
+def _argmax(ctx, self, dim=None, keepdim=False):
+    kind = "max" if ctx.op.overloadpacket is torch.ops.aten.argmax else "min"
+    return _arg_extreme(ctx, self, dim, keepdim, kind)
+
+
+def _truth_acc(ctx, x):
+    dtype = ctx.dtype(x)
+
+    def pre(v):
+        return te.cast(v != literal(0, dtype) if dtype != torch.bool else v,
+                       "int8") if dtype != torch.bool else te.cast(v, "int8")
+    return pre
+
+
+@rule("any.default", "any.dim", "all.default", "all.dim")
+def _any_all(ctx, self, dim=None, keepdim=False):
+    kind = "max" if ctx.op.overloadpacket is torch.ops.aten.any else "min"
+    dtype = ctx.dtype(self)
+    out = torch.uint8 if dtype == torch.uint8 else torch.bool
+
+    def build(p):
+        ndim = len(p.shape)
+        axes = norm_dims(None if dim is None else [dim], ndim)
+        shape = list(p.shape)
+        out_shape = _out_shape(shape, axes, keepdim)
+        raxes = [te.reduce_axis((0, shape[k]), name=f"r{k}") for k in axes]
+
+        def element(*index):
+            v = read(p, _full_index(index, axes, raxes, ndim, keepdim))
+            truth = v if dtype == torch.bool else v != literal(0, dtype)
+            t = te.cast(truth, "int8")
+            return _REDUCERS[kind](t, axis=raxes) if raxes else t
+        reduced = te.compute(out_shape, element, name=ctx.op_name())
+        return te.compute(out_shape, lambda *i: cast(
+            reduced(*i) != te.cast(0, "int8"), out), name="truth")
+    return ctx.te(build, self)
+
+
+def _variance(ctx, x, dims, correction, keepdim, take_sqrt):
+    dtype = ctx.dtype(x)
+    if not is_float(dtype):
+        raise ctx.fail(f"var/std of {dtype} (torch needs a float dtype)")
+    acc = torch.float32 if dtype in (torch.float16, torch.bfloat16) else dtype
+    ndim = len(x.shape)
+    axes = norm_dims(dims, ndim)
+
+    def build(p):
+        shape = list(p.shape)
+        ra = [te.reduce_axis((0, shape[k]), name=f"a{k}") for k in axes]
+        keep_shape = _out_shape(shape, axes, True)
+        out_shape = _out_shape(shape, axes, keepdim)
+        count = 1
+        for k in axes:
+            count = count * shape[k]
+
+        def total(*index):
+            v = cast(read(p, _full_index(index, axes, ra, ndim, True)), acc)
+            return te.sum(v, axis=ra) if ra else v
+        s = te.compute(keep_shape, total, name="var_sum")
+        n = cast(count, acc) if not isinstance(count, int) else \
+            literal(float(count), acc)
+        mean = te.compute(keep_shape, lambda *i: s(*i) / n, name="var_mean")
+        rb = [te.reduce_axis((0, shape[k]), name=f"b{k}") for k in axes]
+
+        def squares(*index):
+            full = _full_index(index, axes, rb, ndim, True)
+            d = cast(read(p, full), acc) - mean(*[0 if k in axes else index[k]
+                                                   for k in range(ndim)])
+            return te.sum(d * d, axis=rb) if rb else d * d
+        sq = te.compute(keep_shape, squares, name="var_squares")
+
+        def finish(*index):
+            if keepdim:
+                keep_index = list(index)
+            else:
+                it = iter(index)
+                keep_index = [0 if k in axes else next(it)
+                              for k in range(ndim)]
+            denom = n - literal(float(correction), acc)
+            zero = literal(0.0, acc)
+            value = sq(*keep_index) / te.max(denom, zero)
+            if take_sqrt:
+                value = te.sqrt(value)
+            return cast(value, dtype)
+        return te.compute(out_shape, finish, name="var")
+    return ctx.te(build, x)
+
+
+def _correction(unbiased, correction):
+    if correction is not None:
+        return correction
+    return 1 if unbiased in (None, True) else 0
+
+
+@rule("var.correction", "var.dim", "var.default", "std.correction",
+      "std.dim", "std.default")
+def _var(ctx, self, dim=None, unbiased=None, correction=None, keepdim=False):
+    take_sqrt = ctx.op.overloadpacket is torch.ops.aten.std
+    return _variance(ctx, self, dim, _correction(unbiased, correction),
+                     keepdim, take_sqrt)
+
+
+@rule("logsumexp")
+def _logsumexp(ctx, self, dim, keepdim):
+    dtype = ctx.dtype(self)
+    out = dtype if is_float(dtype) else torch.get_default_dtype()
+    acc = torch.float32 if out in (torch.float16, torch.bfloat16) else out
+    ndim = len(self.shape)
+    axes = norm_dims(dim, ndim)
+
+    def build(p):
+        shape = list(p.shape)
+        keep_shape = _out_shape(shape, axes, True)
+        out_shape = _out_shape(shape, axes, keepdim)
+        ra = [te.reduce_axis((0, shape[k]), name=f"a{k}") for k in axes]
+        m = te.compute(keep_shape, lambda *i: te.max(cast(read(
+            p, _full_index(i, axes, ra, ndim, True)), acc), axis=ra)
+            if ra else cast(read(p, i), acc), name="lse_max")
+
+        def shift(*i):
+            v = m(*i)
+            return te.if_then_else(te.abs(v) == literal(math.inf, acc),
+                                   literal(0.0, acc), v)
+        sh = te.compute(keep_shape, shift, name="lse_shift")
+        rb = [te.reduce_axis((0, shape[k]), name=f"b{k}") for k in axes]
+
+        def total(*i):
+            full = _full_index(i, axes, rb, ndim, True)
+            v = te.exp(cast(read(p, full), acc) -
+                       sh(*[0 if k in axes else i[k] for k in range(ndim)]))
+            return te.sum(v, axis=rb) if rb else v
+        s = te.compute(keep_shape, total, name="lse_sum")
+
+        def finish(*index):
+            if keepdim:
+                k_index = list(index)
+            else:
+                it = iter(index)
+                k_index = [0 if k in axes else next(it) for k in range(ndim)]
+            return cast(te.log(s(*k_index)) + sh(*k_index), out)
+        return te.compute(out_shape, finish, name="logsumexp")
+    return ctx.te(build, self)
+
+
+def _cumulative(ctx, x, dim, dtype, kind):
+    acc, out = _sum_dtypes(ctx, x, dtype)
+    ndim = len(x.shape)
+    axis = norm_dim(dim, ndim)
+
+    def build(p):
+        shape = list(p.shape)
+        if ndim == 0:
+            return te.compute([], lambda: cast(read(p, []), out), name=kind)
+        r = te.reduce_axis((0, shape[axis]), name="r")
+
+        def element(*index):
+            src = list(index)
+            src[axis] = r
+            v = cast(read(p, src), acc)
+            neutral = literal(0 if kind == "cumsum" else 1, acc)
+            v = te.if_then_else(r <= index[axis], v, neutral)
+            return te.sum(v, axis=[r]) if kind == "cumsum" else \
+                te.prod(v, axis=[r])
+        c = te.compute(shape, element, name=kind)
+        return te.compute(shape, lambda *i: cast(c(*i), out), name=kind +
+                          "_out")
+    if acc == torch.bool:
+        acc = torch.int64
+    return ctx.te(build, x)
+
+
+@rule("cumsum")
+def _cumsum(ctx, self, dim, dtype=None):
+    return _cumulative(ctx, self, dim, dtype, "cumsum")
+
+
+@rule("cumprod")
+def _cumprod(ctx, self, dim, dtype=None):
+    return _cumulative(ctx, self, dim, dtype, "cumprod")

@@ -1,0 +1,64 @@
+"""The table of ATen rules: ``@rule("add.Tensor", "add.Scalar")`` registers
+a function for those overloads, ``@rule("sum")`` for every overload of
+``aten.sum``. A rule is called as ``rule(ctx, **arguments)`` with every
+argument of the op's schema by name (see aten_importer.bind), so it names
+each argument it accepts and must refuse the values it does not implement
+(``raise ctx.refuse(name, value)``).
+"""
+
+import torch
+import torch._decomp
+
+_RULES = {}
+_UNRESOLVED = []
+
+
+def _resolve(name):
+    """The op or overload named; None when this torch lacks it (rules name
+    overloads of several torch versions)."""
+    packet_name, _, overload = name.partition(".")
+    try:
+        packet = getattr(torch.ops.aten, packet_name)
+        return getattr(packet, overload) if overload else packet
+    except (AttributeError, RuntimeError):
+        _UNRESOLVED.append(name)
+        return None
+
+
+def unresolved():
+    """Names of rules this torch has no op for."""
+    return list(_UNRESOLVED)
+
+
+def rule(*names):
+    def register(fn):
+        for name in names:
+            key = _resolve(name)
+            if key is None:
+                continue
+            if key in _RULES:
+                raise RuntimeError(f"two rules for aten.{name}")
+            _RULES[key] = fn
+        return fn
+    return register
+
+
+def lookup(op):
+    """The rule of an OpOverload, or None."""
+    return _RULES.get(op) or _RULES.get(op.overloadpacket)
+
+
+def has_rule(op):
+    return lookup(op) is not None
+
+
+def decompositions():
+    """torch's decompositions of the ATen ops that have no rule: tracing
+    applies them, so what reaches the importer is ops with rules (or ops
+    torch cannot decompose, which the importer reports)."""
+    return {op: fn for op, fn in torch._decomp.decomposition_table.items()
+            if isinstance(op, torch._ops.OpOverload) and not has_rule(op)}
+
+
+def rules():
+    return dict(_RULES)

@@ -1,0 +1,543 @@
+"""Layout ops: views and copies that move elements without arithmetic
+(reshape, permute, expand, squeeze, cat, slice, select, flip, roll, repeat,
+pads, as_strided, diagonal, tril/triu, the scatter-back ops of
+functionalized writes)."""
+
+import torch
+
+from ... import relax, te
+from ..._ffi import MLCError
+from ..trace import DynSize
+from .common import cast, literal, norm_dim, read
+from .registry import rule
+
+
+def remap(ctx, x, out_shape, source, name=None):
+    """A compute of `out_shape` (a function of x's te shape) whose element
+    at index i is x[source(i, shape)]."""
+    def build(p):
+        shape = list(p.shape)
+        return te.compute(out_shape(shape), lambda *i: read(
+            p, source(list(i), shape)), name=name or ctx.op_name())
+    return ctx.te(build, x, name=name)
+
+
+# --- reshape --------------------------------------------------------------
+
+@rule("view", "_unsafe_view", "reshape", "_reshape_alias", "view_copy",
+      "_reshape_alias_copy")
+def _view(ctx, self, size, stride=None):
+    meta = ctx.out_meta()
+    target = list(meta[0])
+    if sum(d is None for d in target) > 1:
+        raise ctx.fail("a reshape whose result has more than one dynamic "
+                       "size")
+    return reshape(ctx, self, target)
+
+
+def reshape(ctx, x, target):
+    """x with shape `target` (torch's, None for a dynamic size)."""
+    source = list(x.shape)
+    if source == target:
+        return x
+    if 0 not in source:
+        # relax.reshape (a view once compiled) merges or splits adjacent
+        # dimensions; its verifier decides, and other reshapes copy.
+        try:
+            return ctx.emit(relax.op.reshape(ctx.expr(x), tuple(target)))
+        except MLCError:
+            pass
+    if None in source or None in target:
+        raise ctx.fail(f"reshape of {source} to {target} with dynamic sizes "
+                       "that is not a merge or split of dimensions")
+
+    def source_index(i, s):
+        flat = 0
+        for idx, size in zip(i, target):
+            flat = flat * size + idx
+        index = []
+        for size in reversed(source):
+            index.append(flat % size)
+            flat = flat // size
+        return index[::-1]
+    return remap(ctx, x, lambda s: list(target), source_index, name="reshape")
+
+
+@rule("alias", "lift_fresh_copy", "detach", "clone", "lift_fresh",
+      "alias_copy", "detach_copy")
+def _identity(ctx, self, memory_format=None):
+    if memory_format not in (None, torch.contiguous_format,
+                             torch.preserve_format):
+        raise ctx.refuse("memory_format", memory_format,
+                         "mlc tensors are contiguous")
+    return self
+
+
+@rule("_to_copy")
+def _to_copy(ctx, self, dtype=None, layout=None, device=None,
+             pin_memory=None, non_blocking=False, memory_format=None):
+    if device is not None and torch.device(device).type != "cpu":
+        raise ctx.refuse("device", device, "mlc compiles for the CPU")
+    if layout not in (None, torch.strided):
+        raise ctx.refuse("layout", layout)
+    if memory_format not in (None, torch.contiguous_format,
+                             torch.preserve_format):
+        raise ctx.refuse("memory_format", memory_format)
+    if dtype is None or dtype == ctx.dtype(self):
+        return self
+    return convert(ctx, self, dtype)
+
+
+def convert(ctx, x, dtype):
+    """x converted to torch dtype `dtype` as torch converts (float to int
+    truncates; to bool tests != 0)."""
+    src = ctx.dtype(x)
+
+    def build(p):
+        def element(*i):
+            v = read(p, i)
+            if dtype == torch.bool and src != torch.bool:
+                return v != literal(0, src)
+            return cast(v, dtype)
+        return te.compute(list(p.shape), element, name="convert")
+    return ctx.te(build, x, name="convert")
+
+
+# --- permutations ---------------------------------------------------------
+
+def permute(ctx, x, dims):
+    ndim = len(x.shape)
+    dims = [norm_dim(d, ndim) for d in dims]
+    if dims == list(range(ndim)):
+        return x
+    inverse = [dims.index(k) for k in range(ndim)]
+    return remap(ctx, x, lambda s: [s[d] for d in dims],
+                 lambda i, s: [i[inverse[k]] for k in range(ndim)],
+                 name="permute")
+
+
+@rule("permute", "permute_copy")
+def _permute(ctx, self, dims):
+    return permute(ctx, self, dims)
+
+
+@rule("t", "t_copy")
+def _t(ctx, self):
+    if len(self.shape) < 2:
+        return self
+    return permute(ctx, self, [1, 0])
+
+
+@rule("transpose.int", "transpose_copy.int")
+def _transpose(ctx, self, dim0, dim1):
+    ndim = len(self.shape)
+    dims = list(range(ndim))
+    if ndim == 0:
+        return self
+    a, b = norm_dim(dim0, ndim), norm_dim(dim1, ndim)
+    dims[a], dims[b] = dims[b], dims[a]
+    return permute(ctx, self, dims)
+
+
+# --- expand / squeeze -------------------------------------------------------
+
+@rule("expand", "expand_copy")
+def _expand(ctx, self, size, implicit=False):
+    meta = ctx.out_meta()
+    target = list(meta[0])
+    ndim = len(self.shape)
+    lead = len(target) - ndim
+    in_shape = list(self.shape)
+    if target == in_shape:
+        return self
+
+    def out_shape(s):
+        out = []
+        for k, d in enumerate(target):
+            if d is None:
+                if k < lead or in_shape[k - lead] is not None:
+                    raise ctx.refuse("size", size, "an expansion to a dynamic "
+                                     "size")
+                out.append(s[k - lead])
+            else:
+                out.append(d)
+        return out
+
+    def source(i, s):
+        return [0 if (isinstance(s[k], int) and s[k] == 1 and
+                      target[lead + k] != 1) else i[lead + k]
+                for k in range(ndim)]
+    return remap(ctx, self, out_shape, source, name="expand")
+
+
+@rule("squeeze.default", "squeeze.dim", "squeeze.dims", "squeeze_copy.default",
+      "squeeze_copy.dim")
+def _squeeze(ctx, self, dim=None):
+    target = list(ctx.out_meta()[0])
+    if target == list(self.shape):
+        return self
+    return reshape(ctx, self, target)
+
+
+@rule("unsqueeze", "unsqueeze_copy")
+def _unsqueeze(ctx, self, dim):
+    return reshape(ctx, self, list(ctx.out_meta()[0]))
+
+
+# --- concatenation and splitting -----------------------------------------
+
+@rule("cat")
+def _cat(ctx, tensors, dim=0):
+    from ..promotion import result_type
+    tensors = [t for t in tensors if not (len(t.shape) == 1 and
+                                          t.shape[0] == 0)] or tensors[:1]
+    out_dtype = result_type(*tensors)
+    ndim = len(tensors[0].shape)
+    axis = norm_dim(dim, ndim)
+    if len(tensors) == 1:
+        return _to_copy(ctx, tensors[0], dtype=out_dtype)
+
+    def build(*ps):
+        sizes = [p.shape[axis] for p in ps]
+        for s in sizes:
+            if not isinstance(s, int):
+                raise ctx.refuse("tensors", "...", "concatenation along a "
+                                 "dynamic size")
+        shape = list(ps[0].shape)
+        shape[axis] = sum(sizes)
+
+        def element(*i):
+            offsets = []
+            total = 0
+            for s in sizes:
+                offsets.append(total)
+                total += s
+            value = None
+            for p, start, s in reversed(list(zip(ps, offsets, sizes))):
+                src = list(i)
+                src[axis] = i[axis] - start
+                v = cast(read(p, src), out_dtype)
+                value = v if value is None else te.if_then_else(
+                    i[axis] < start + s, v, value)
+            return value
+        return te.compute(shape, element, name="cat")
+    return ctx.te(build, *tensors, name="cat")
+
+
+@rule("stack")
+def _stack(ctx, tensors, dim=0):
+    ndim = len(tensors[0].shape) + 1
+    axis = norm_dim(dim, ndim)
+    expanded = [remap(ctx, t, lambda s, a=axis: s[:a] + [1] + s[a:],
+                      lambda i, s, a=axis: i[:a] + i[a + 1:],
+                      name="unsqueeze") for t in tensors]
+    return _cat(ctx, expanded, axis)
+
+
+def slice_tensor(ctx, x, dim, start, end, step):
+    ndim = len(x.shape)
+    axis = norm_dim(dim, ndim)
+    size = x.shape[axis]
+    start = ctx.static(start, "start")
+    end = ctx.static(end, "end")
+    if size is None:
+        if (start in (None, 0)) and (end is None or end >= 2 ** 62) and \
+                step == 1:
+            return x
+        raise ctx.fail("slicing a dynamic dimension")
+    start = 0 if start is None else start
+    end = size if end is None else end
+    start = max(0, min(size, start + size if start < 0 else start))
+    end = max(start, min(size, end + size if end < 0 else end))
+    count = (end - start + step - 1) // step
+    if start == 0 and count == size and step == 1:
+        return x
+
+    def out_shape(s):
+        s = list(s)
+        s[axis] = count
+        return s
+
+    def source(i, s):
+        i = list(i)
+        i[axis] = i[axis] * step + start
+        return i
+    return remap(ctx, x, out_shape, source, name="slice")
+
+
+@rule("slice.Tensor", "slice_copy.Tensor")
+def _slice(ctx, self, dim=0, start=None, end=None, step=1):
+    return slice_tensor(ctx, self, dim, start, end, step)
+
+
+@rule("select.int", "select_copy.int")
+def _select(ctx, self, dim, index):
+    ndim = len(self.shape)
+    axis = norm_dim(dim, ndim)
+    size = self.shape[axis]
+    index = ctx.static(index, "index")
+    if size is None:
+        if index < 0:
+            raise ctx.fail("a negative index into a dynamic dimension")
+    elif index < 0:
+        index += size
+    return remap(ctx, self, lambda s: s[:axis] + s[axis + 1:],
+                 lambda i, s: i[:axis] + [index] + i[axis:], name="select")
+
+
+@rule("split.Tensor", "split_with_sizes", "split_copy.Tensor",
+      "split_with_sizes_copy")
+def _split(ctx, self, split_size=None, split_sizes=None, dim=0):
+    ndim = len(self.shape)
+    axis = norm_dim(dim, ndim)
+    size = self.shape[axis]
+    if size is None:
+        raise ctx.fail("splitting a dynamic dimension")
+    if split_sizes is None:
+        step = split_size
+        split_sizes = [min(step, size - s) for s in range(0, size, step)] \
+            if step else [0]
+        if size == 0:
+            split_sizes = [0]
+    outputs, start = [], 0
+    for s in split_sizes:
+        outputs.append(slice_tensor(ctx, self, axis, start, start + s, 1))
+        start += s
+    return outputs
+
+
+@rule("unbind.int", "unbind_copy.int")
+def _unbind(ctx, self, dim=0):
+    axis = norm_dim(dim, len(self.shape))
+    size = ctx.static(self.shape[axis], "dim")
+    if size is None:
+        raise ctx.fail("unbinding a dynamic dimension")
+    return [_select(ctx, self, axis, k) for k in range(size)]
+
+
+@rule("flip")
+def _flip(ctx, self, dims):
+    ndim = len(self.shape)
+    axes = {norm_dim(d, ndim) for d in dims}
+
+    def source(i, s):
+        return [s[k] - 1 - i[k] if k in axes else i[k] for k in range(ndim)]
+    return remap(ctx, self, lambda s: s, source, name="flip")
+
+
+@rule("roll")
+def _roll(ctx, self, shifts, dims=()):
+    ndim = len(self.shape)
+    if not dims:
+        flat = _view_flat(ctx, self)
+        rolled = _roll(ctx, flat, shifts, [0])
+        return reshape(ctx, rolled, list(self.shape))
+    pairs = list(zip(dims, shifts))
+
+    def source(i, s):
+        i = list(i)
+        for d, sh in pairs:
+            k = norm_dim(d, ndim)
+            n = s[k]
+            i[k] = (i[k] + (n - sh % n if isinstance(n, int) else n - sh)) % n
+        return i
+    return remap(ctx, self, lambda s: s, source, name="roll")
+
+
+def _view_flat(ctx, x):
+    n = 1
+    for d in x.shape:
+        if d is None:
+            raise ctx.fail("flattening a tensor with dynamic sizes")
+        n *= d
+    return reshape(ctx, x, [n])
+
+
+@rule("repeat")
+def _repeat(ctx, self, repeats):
+    ndim = len(self.shape)
+    lead = len(repeats) - ndim
+    target = list(ctx.out_meta()[0])
+    if None in target:
+        raise ctx.fail("repeat of a dynamic dimension")
+
+    def source(i, s):
+        return [i[lead + k] % s[k] for k in range(ndim)]
+    return remap(ctx, self, lambda s: target, source, name="repeat")
+
+
+@rule("constant_pad_nd")
+def _constant_pad(ctx, self, pad, value=0):
+    ndim = len(self.shape)
+    pairs = [(pad[2 * k], pad[2 * k + 1]) for k in range(len(pad) // 2)]
+    dtype = ctx.dtype(self)
+    target = list(ctx.out_meta()[0])
+
+    def build(p):
+        shape = list(p.shape)
+
+        def element(*i):
+            src, inside = list(i), []
+            for k, (lo, hi) in enumerate(pairs):
+                d = ndim - 1 - k
+                src[d] = i[d] - lo
+                if lo > 0:
+                    inside.append(i[d] >= lo)
+                inside.append(src[d] < shape[d])
+                inside.append(src[d] >= 0)
+            return te.if_then_else(te.all(*inside), read(p, src),
+                                   literal(value, dtype))
+        out = [target[k] if target[k] is not None else shape[k]
+               for k in range(ndim)]
+        return te.compute(out, element, name="pad")
+    return ctx.te(build, self, name="pad")
+
+
+def _pad_index(kind, i, lo, size):
+    """Source index of padded position i (reflect or replicate)."""
+    j = i - lo
+    if kind == "replicate":
+        return te.min(te.max(j, 0), size - 1)
+    # reflect: -1 -> 1, size -> size - 2
+    j = te.abs(j)
+    return (size - 1) - te.abs((size - 1) - j)
+
+
+def _pad_rule(kind, nd):
+    def apply(ctx, self, padding):
+        ndim = len(self.shape)
+        pairs = [(padding[2 * k], padding[2 * k + 1]) for k in range(nd)]
+
+        def out_shape(s):
+            s = list(s)
+            for k, (lo, hi) in enumerate(pairs):
+                d = ndim - 1 - k
+                s[d] = s[d] + lo + hi
+            return s
+
+        def source(i, s):
+            src = list(i)
+            for k, (lo, _) in enumerate(pairs):
+                d = ndim - 1 - k
+                src[d] = _pad_index(kind, i[d], lo, s[d])
+            return src
+        return remap(ctx, self, out_shape, source, name=kind + "_pad")
+    return apply
+
+
+for _nd in (1, 2, 3):
+    rule(f"reflection_pad{_nd}d")(_pad_rule("reflect", _nd))
+    rule(f"replication_pad{_nd}d")(_pad_rule("replicate", _nd))
+
+
+@rule("as_strided", "as_strided_copy")
+def _as_strided(ctx, self, size, stride, storage_offset=None):
+    if any(isinstance(v, DynSize) for v in list(size) + list(stride)):
+        raise ctx.fail("as_strided with dynamic sizes")
+    in_shape = list(self.shape)
+    if None in in_shape:
+        raise ctx.fail("as_strided of a tensor with dynamic sizes")
+    offset = storage_offset or 0
+
+    def source(i, s):
+        flat = offset
+        for k, st in enumerate(stride):
+            flat = flat + i[k] * st
+        index = []
+        for d in reversed(in_shape):
+            index.append(flat % d)
+            flat = flat // d
+        return index[::-1]
+    return remap(ctx, self, lambda s: list(size), source, name="as_strided")
+
+
+@rule("diagonal", "diagonal_copy")
+def _diagonal(ctx, self, offset=0, dim1=0, dim2=1):
+    ndim = len(self.shape)
+    a, b = norm_dim(dim1, ndim), norm_dim(dim2, ndim)
+    target = list(ctx.out_meta()[0])
+    rest = [k for k in range(ndim) if k not in (a, b)]
+
+    def source(i, s):
+        src = [None] * ndim
+        for pos, k in enumerate(rest):
+            src[k] = i[pos]
+        d = i[-1]
+        src[a] = d + max(-offset, 0)
+        src[b] = d + max(offset, 0)
+        return src
+    return remap(ctx, self, lambda s: [s[k] for k in rest] + [target[-1]],
+                 source, name="diagonal")
+
+
+@rule("tril", "triu")
+def _tri(ctx, self, diagonal=0):
+    lower = ctx.op.overloadpacket is torch.ops.aten.tril
+    dtype = ctx.dtype(self)
+
+    def build(p):
+        def element(*i):
+            r, c = i[-2], i[-1]
+            keep = (c - r <= diagonal) if lower else (c - r >= diagonal)
+            return te.if_then_else(keep, read(p, i), literal(0, dtype))
+        return te.compute(list(p.shape), element, name="tri")
+    return ctx.te(build, self)
+
+
+# --- writes into views, functionalized --------------------------------------
+
+@rule("slice_scatter")
+def _slice_scatter(ctx, self, src, dim=0, start=None, end=None, step=1):
+    ndim = len(self.shape)
+    axis = norm_dim(dim, ndim)
+    size = ctx.static(self.shape[axis], "dim")
+    start = 0 if start is None else start
+    end = size if end is None else end
+    start = max(0, min(size, start + size if start < 0 else start))
+    end = max(start, min(size, end + size if end < 0 else end))
+    dtype = ctx.dtype(self)
+
+    def build(p, q):
+        def element(*i):
+            k = i[axis] - start
+            inside = te.all(i[axis] >= start, i[axis] < end,
+                            k % step == 0)
+            src = list(i)
+            src[axis] = k // step
+            return te.if_then_else(inside, cast(read(q, src), dtype),
+                                   read(p, i))
+        return te.compute(list(p.shape), element, name="slice_scatter")
+    return ctx.te(build, self, src)
+
+
+@rule("select_scatter")
+def _select_scatter(ctx, self, src, dim, index):
+    ndim = len(self.shape)
+    axis = norm_dim(dim, ndim)
+    size = self.shape[axis]
+    if index < 0:
+        index += ctx.static(size, "dim")
+    dtype = ctx.dtype(self)
+
+    def build(p, q):
+        def element(*i):
+            src_index = list(i[:axis]) + list(i[axis + 1:])
+            return te.if_then_else(i[axis] == index,
+                                   cast(read(q, src_index), dtype),
+                                   read(p, i))
+        return te.compute(list(p.shape), element, name="select_scatter")
+    return ctx.te(build, self, src)
+
+
+@rule("copy.default")
+def _copy(ctx, self, src, non_blocking=False):
+    from .common import broadcast_index
+    dtype = ctx.dtype(self)
+
+    def build(p, q):
+        def element(*i):
+            return cast(read(q, broadcast_index(q, i)), dtype)
+        return te.compute(list(p.shape), element, name="copy")
+    if not isinstance(src, (relax.Expr, torch.Tensor)):
+        raise ctx.fail("copy from a non-tensor")
+    return ctx.te(build, self, src)

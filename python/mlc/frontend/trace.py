@@ -1,0 +1,240 @@
+"""Records, for every call node of an fx graph, the ATen ops torch runs.
+
+The importer does not model torch's Python API: each call node of the
+user's graph (a torch function, a Tensor method, an operator, an
+``nn.Module`` leaf, a Python function fx kept opaque) is run once through
+``make_fx`` on example tensors, functionalized (in-place ops and writes
+into views become out-of-place ops, and a write to an argument becomes a
+final ``aten.copy_`` into it), with torch's own decompositions applied to
+the ATen ops mlc has no rule for. What reaches the importer is exactly the
+ATen ops eager PyTorch executes for that node, with the shape and dtype of
+every value (``tensor_meta``): ``torch.X``, ``Tensor.X``, ``F.X``,
+``X_``, ``operator.X``, modules and ``torch.ops.aten.X`` all arrive as the
+same ATen op, so one rule serves them all.
+
+Dynamic sizes: example tensors need concrete sizes. With dynamic sizes the
+graph is traced twice with different stand-in sizes; an integer argument
+that differs between the two traces depends on a dynamic size (a
+``DynSize``), and a dimension of a value's shape that differs is dynamic.
+"""
+
+import contextlib
+
+import torch
+from torch import fx
+from torch.fx.experimental.proxy_tensor import make_fx
+from torch.utils._pytree import tree_flatten, tree_unflatten
+
+from .._ffi import MLCError
+
+try:  # torch 1.13 ships functionalization with functorch.
+    from functorch.experimental import functionalize as _functionalize
+except ImportError:  # pragma: no cover - later torch
+    from torch.func import functionalize as _functionalize
+
+# Stand-in sizes of dynamic dimension k in the two traces: never 0 or 1
+# (which broadcast or empty tensors), distinct per dimension.
+STAND_IN_SIZES = ((5, 7, 11, 13), (6, 8, 12, 14))
+
+
+class DynSize:
+    """An integer that depends on a dynamic size: its values in the two
+    traces. Rules that take sizes (view, expand, ...) decide what it means
+    or refuse it."""
+
+    def __init__(self, values):
+        self.values = tuple(values)
+
+    def __repr__(self):
+        return f"DynSize{self.values}"
+
+
+class NodeTrace:
+    """The ATen graph of one call node, and how its arguments feed it.
+
+    graph: the make_fx GraphModule (its placeholders are the tensors among
+    the node's flattened arguments, in order) or None when tracing failed
+    (``error`` says why). tensor_positions: where those tensors are among
+    the flattened ``(args, kwargs)``."""
+
+    def __init__(self, graph, tensor_positions, error=None):
+        self.graph = graph
+        self.tensor_positions = tensor_positions
+        self.error = error
+
+
+def _example(shape, dtype, sizes):
+    """An example tensor: dynamic sizes (None) take the stand-in sizes;
+    values are random floats, small integers, or booleans (integer inputs
+    are often indices: 0 is always a valid one)."""
+    dims, k = [], 0
+    for d in shape:
+        if d is None:
+            dims.append(sizes[min(k, len(sizes) - 1)] + max(0, k - len(sizes) + 1))
+            k += 1
+        else:
+            dims.append(d)
+    generator = torch.Generator().manual_seed(0)
+    if dtype.is_floating_point:
+        return torch.rand(dims, generator=generator).to(dtype)
+    if dtype == torch.bool:
+        return torch.zeros(dims, dtype=torch.bool)
+    return torch.zeros(dims, dtype=dtype)
+
+
+class _NodeTracer(fx.Interpreter):
+    """Runs the graph eagerly and traces each call node on the way."""
+
+    def __init__(self, graph_module, decompositions, traced_nodes):
+        super().__init__(graph_module)
+        self.decompositions = decompositions
+        self.traced_nodes = traced_nodes
+        self.traces = {}
+
+    def run_node(self, n):
+        if n.op not in ("call_function", "call_method", "call_module") \
+                or n not in self.traced_nodes:
+            return super().run_node(n)
+        args, kwargs = self.fetch_args_kwargs_from_env(n)
+        flat, spec = tree_flatten((args, kwargs))
+        positions = [i for i, v in enumerate(flat)
+                     if isinstance(v, torch.Tensor)]
+
+        def call(*tensors):
+            values = list(flat)
+            for p, t in zip(positions, tensors):
+                values[p] = t
+            a, k = tree_unflatten(values, spec)
+            return getattr(self, n.op)(n.target, a, k)
+
+        # Trace on copies: functionalized writes to arguments are replayed
+        # into them, and the eager run below must see the original values.
+        copies = [flat[p].clone() for p in positions]
+        try:
+            graph = make_fx(_functionalize(call),
+                            decomposition_table=self.decompositions)(*copies)
+            self.traces[n] = NodeTrace(graph, positions)
+        except Exception as e:  # pylint: disable=broad-except
+            self.traces[n] = NodeTrace(None, positions,
+                                       f"{type(e).__name__}: {e}")
+        return getattr(self, n.op)(n.target, args, kwargs)
+
+
+def trace_graph(graph_module, inputs, decompositions, traced_nodes):
+    """Per-node ATen traces and eager values of every node.
+
+    inputs: (shape, torch dtype) per placeholder, None for a dynamic size.
+    Returns (traces, values): traces[node] a NodeTrace whose graph's values
+    carry ``tensor_meta`` with dynamic dimensions as None and integer
+    arguments that depend on dynamic sizes as DynSize; values[node] the
+    node's value in the first trace."""
+    dynamic = any(d is None for shape, _ in inputs for d in shape)
+    runs = STAND_IN_SIZES if dynamic else STAND_IN_SIZES[:1]
+    results = []
+    for sizes in runs:
+        tracer = _NodeTracer(graph_module, decompositions, traced_nodes)
+        values = {}
+        examples = [_example(shape, dtype, sizes) for shape, dtype in inputs]
+        with torch.no_grad(), _record_values(tracer, values):
+            tracer.run(*examples)
+        results.append((tracer.traces, values))
+    traces, values = results[0]
+    if dynamic:
+        _merge(traces, values, *results[1])
+    return traces, values
+
+
+@contextlib.contextmanager
+def _record_values(tracer, values):
+    original = tracer.run_node
+
+    def run_node(n):
+        result = original(n)
+        values[n] = result
+        return result
+
+    tracer.run_node = run_node
+    try:
+        yield
+    finally:
+        tracer.run_node = original
+
+
+def merge_values(a, b):
+    """One value from the two traces' values: ints that differ become a
+    DynSize; containers merge item by item."""
+    if isinstance(a, bool) or a is None:
+        return a
+    if isinstance(a, int) and isinstance(b, int):
+        return a if a == b else DynSize((a, b))
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)) \
+            and len(a) == len(b):
+        merged = [merge_values(x, y) for x, y in zip(a, b)]
+        return torch.Size(merged) if isinstance(a, torch.Size) and \
+            all(isinstance(m, int) for m in merged) else type(a)(merged) \
+            if not isinstance(a, torch.Size) else tuple(merged)
+    return a
+
+
+def _merge_meta(a, b):
+    """tensor_meta of two traces as (shape with None for dynamic, dtype)."""
+    if a is None or b is None:
+        return None
+    if hasattr(a, "shape") and hasattr(a, "_replace"):
+        shape = tuple(x if x == y else None for x, y in zip(a.shape, b.shape))
+        return a._replace(shape=shape)
+    if isinstance(a, (tuple, list)):
+        return type(a)(_merge_meta(x, y) for x, y in zip(a, b))
+    if not hasattr(a, "shape"):
+        return a
+    shape = tuple(x if x == y else None for x, y in zip(a.shape, b.shape))
+    return a._replace(shape=shape)
+
+
+def _merge(traces, values, traces_b, values_b):
+    for node, trace in traces.items():
+        other = traces_b.get(node)
+        if trace.graph is None or other is None or other.graph is None:
+            continue
+        nodes_a, nodes_b = list(trace.graph.graph.nodes), \
+            list(other.graph.graph.nodes)
+        if [n.target for n in nodes_a] != [n.target for n in nodes_b]:
+            trace.graph, trace.error = None, (
+                "the ops torch runs depend on the dynamic sizes")
+            continue
+        for na, nb in zip(nodes_a, nodes_b):
+            na.args = _merge_args(na.args, nb.args)
+            na.kwargs = _merge_args(na.kwargs, nb.kwargs)
+            na.meta["tensor_meta"] = _merge_meta(na.meta.get("tensor_meta"),
+                                                 nb.meta.get("tensor_meta"))
+    for node in values:
+        if node in values_b:
+            values[node] = _merge_concrete(values[node], values_b[node])
+
+
+def _merge_args(a, b):
+    if isinstance(a, fx.Node):
+        return a
+    if isinstance(a, (tuple, list)):
+        return type(a)(_merge_args(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return {k: _merge_args(v, b[k]) for k, v in a.items()}
+    if isinstance(a, int) and not isinstance(a, bool) and a != b:
+        return DynSize((a, b))
+    return a
+
+
+def _merge_concrete(a, b):
+    """Eager values: tensors stay the first trace's; Python values merge."""
+    if isinstance(a, torch.Tensor):
+        return a
+    if isinstance(a, (tuple, list)) and not isinstance(a, torch.Size):
+        return type(a)(_merge_concrete(x, y) for x, y in zip(a, b)) \
+            if not hasattr(a, "_fields") else a
+    return merge_values(a, b)
+
+
+def describe_failure(trace):
+    if trace.error is None:
+        raise MLCError("internal: no trace failure to describe")
+    return trace.error
