@@ -621,8 +621,15 @@ Expr mlc::te::abs(const Expr &x) {
   OpBuilder &bld = ws.getBuilder();
   if (isFloat(v.getType()))
     return Value(math::AbsFOp::create(bld, bld.getUnknownLoc(), v));
-  if (isa<IntegerType>(v.getType()))
-    return Value(math::AbsIOp::create(bld, bld.getUnknownLoc(), v));
+  if (isa<IntegerType>(v.getType())) {
+    // select(v < 0, -v, v): math.absi has no lowering for vectors.
+    Location loc = bld.getUnknownLoc();
+    Value zero = arith::ConstantIntOp::create(bld, loc, v.getType(), 0);
+    Value negative =
+        arith::CmpIOp::create(bld, loc, arith::CmpIPredicate::slt, v, zero);
+    Value negated = arith::SubIOp::create(bld, loc, zero, v);
+    return Value(arith::SelectOp::create(bld, loc, negative, negated, v));
+  }
   fail("te.abs needs an integer or float operand, got " +
        typeName(v.getType()));
 }

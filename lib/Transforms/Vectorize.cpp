@@ -545,7 +545,7 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
         // Upstream vectorization of linalg.index in a tile with unit loops
         // (the last partial block) can write a vector of the wrong rank
         // (vector<5xf32> into a 1x1x1x5 view): leave such tiles scalar.
-        if (hasIndexWithUnitLoops(generic))
+        if (hasIndexWithUnitLoops(generic) || readsOrWritesBool(generic))
           continue;
         dropUnitLoopsFromWindows(rewriter, generic);
       }
@@ -553,6 +553,17 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
       if (succeeded(linalg::vectorize(rewriter, tile)))
         rewriter.eraseOp(tile);
     }
+  }
+
+  /// LLVM packs a vector of i1 in memory one bit per element, but a bool
+  /// tensor holds one byte per element (numpy's and torch's layout): a
+  /// vector load or store of a bool buffer would read bits. Such tiles stay
+  /// scalar (i1 loads and stores are bytes).
+  static bool readsOrWritesBool(linalg::GenericOp tile) {
+    return llvm::any_of(tile->getOperands(), [](Value v) {
+      auto type = dyn_cast<ShapedType>(v.getType());
+      return type && type.getElementType().isInteger(1);
+    });
   }
 
   static bool hasIndexWithUnitLoops(linalg::GenericOp tile) {

@@ -120,7 +120,7 @@ class FxImporter:
 
     def __init__(self, graph_module, input_shapes=None, input_info=None,
                  call_function_map=None, call_module_map=None,
-                 function_name="main"):
+                 function_name="main", example_inputs=None):
         if not isinstance(graph_module, fx.GraphModule):
             raise TypeError("from_fx takes a torch.fx.GraphModule (use "
                             "torch.fx.symbolic_trace(model))")
@@ -133,6 +133,7 @@ class FxImporter:
                              if isinstance(k, str)}
         self.module_rules = dict(call_module_map or {})
         self.inputs = self._input_types(input_shapes, input_info)
+        self.example_inputs = self._examples(example_inputs)
         self.constants = ConstantTable()
         self.bb = None
 
@@ -167,6 +168,24 @@ class FxImporter:
                 raise MLCError(f"input dtype {dtype} is not supported")
             result.append((shape, dtype))
         return result
+
+    def _examples(self, examples):
+        if examples is None:
+            return None
+        examples = list(examples)
+        if len(examples) != len(self.inputs):
+            raise MLCError(f"{len(examples)} example inputs for "
+                           f"{len(self.inputs)} graph inputs")
+        for k, (t, (shape, dtype)) in enumerate(zip(examples, self.inputs)):
+            if not isinstance(t, torch.Tensor) or t.dtype != dtype or \
+                    any(d is not None and d != s for d, s in
+                        zip(shape, t.shape)) or len(shape) != t.dim():
+                raise MLCError(f"example input #{k} does not match the "
+                               f"input's shape {shape} and dtype {dtype}")
+        if any(d is None for shape, _ in self.inputs for d in shape):
+            raise MLCError("example_inputs are for static shapes: with "
+                           "dynamic sizes the importer picks its own")
+        return examples
 
     # --- which rule -------------------------------------------------------
 
@@ -287,7 +306,8 @@ class FxImporter:
                   if n.op in ("call_function", "call_method", "call_module")
                   and self.user_rule(n) is None}
         traces, values = trace_graph(self.gm, self.inputs,
-                                     registry.decompositions(), traced)
+                                     registry.decompositions(), traced,
+                                     self.example_inputs)
         self._check_supported(traces, values)
         self.values = values
         bb = self.bb = relax.BlockBuilder()
@@ -391,7 +411,7 @@ class FxImporter:
 
 
 def from_fx(gm, input_shapes=None, input_info=None, call_function_map=None,
-            call_module_map=None):
+            call_module_map=None, example_inputs=None):
     """A relax IRModule (function "main") for the fx graph `gm`.
 
     input_shapes: one shape per graph input (float32), a size None being
@@ -399,9 +419,12 @@ def from_fx(gm, input_shapes=None, input_info=None, call_function_map=None,
     "int64" or a torch dtype). Without either, shapes come from fx's
     ShapeProp metadata. call_function_map and call_module_map add rules
     that take precedence (functions, method names as strings, and module
-    types), with the chapter's signatures."""
+    types), with the chapter's signatures. example_inputs: tensors to
+    trace torch with (static shapes only); by default random floats and
+    zero integers (indices that are always valid)."""
     return FxImporter(gm, input_shapes, input_info, call_function_map,
-                      call_module_map).import_graph()
+                      call_module_map,
+                      example_inputs=example_inputs).import_graph()
 
 
 _ = DynSize

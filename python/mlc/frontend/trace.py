@@ -120,7 +120,8 @@ class _NodeTracer(fx.Interpreter):
         return getattr(self, n.op)(n.target, args, kwargs)
 
 
-def trace_graph(graph_module, inputs, decompositions, traced_nodes):
+def trace_graph(graph_module, inputs, decompositions, traced_nodes,
+                examples=None):
     """Per-node ATen traces and eager values of every node.
 
     inputs: (shape, torch dtype) per placeholder, None for a dynamic size.
@@ -134,9 +135,10 @@ def trace_graph(graph_module, inputs, decompositions, traced_nodes):
     for sizes in runs:
         tracer = _NodeTracer(graph_module, decompositions, traced_nodes)
         values = {}
-        examples = [_example(shape, dtype, sizes) for shape, dtype in inputs]
+        run_examples = [t.clone() for t in examples] if examples else \
+            [_example(shape, dtype, sizes) for shape, dtype in inputs]
         with torch.no_grad(), _record_values(tracer, values):
-            tracer.run(*examples)
+            tracer.run(*run_examples)
         results.append((tracer.traces, values))
     traces, values = results[0]
     if dynamic:

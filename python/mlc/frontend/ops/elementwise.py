@@ -365,7 +365,7 @@ def _floor_divide_float(dt, a, b):
 
 
 def _floor_divide_int(dt, a, b):
-    return te.floordiv(a, b)
+    return a // b
 
 
 @rule("div.Tensor", "div.Scalar")
@@ -402,7 +402,7 @@ def _remainder_value(dt, a, b):
         zero = literal(0.0, dt)
         fix = te.all(mod != zero, (b < zero) != (mod < zero))
         return te.if_then_else(fix, mod + b, mod)
-    return a - te.floordiv(a, b) * b
+    return a - (a // b) * b
 
 
 @rule("remainder.Tensor", "remainder.Scalar", "remainder.Scalar_Tensor")

@@ -203,7 +203,7 @@ def _scatter(ctx, self, dim, index, src, reduce_kind, include_self=True):
                              te.cast(0, "int64"))
                 d = te.max(denom, te.cast(1, "int64"))
                 v = v / cast(d, dtype) if dtype.is_floating_point else \
-                    te.floordiv(v, cast(d, dtype))
+                    (v // cast(d, dtype))
             return te.if_then_else(n > te.cast(0, "int64"), v, old)
         return te.compute(shape, element, name="scatter")
     return ctx.te(build, *operands, name="scatter")
@@ -283,7 +283,7 @@ def _index_put(ctx, self, indices, values, accumulate=False):
             pos, rem = [], te.max(w, te.cast(0, "int64"))
             for s in reversed(bshape):
                 pos.append(rem % s)
-                rem = te.floordiv(rem, s)
+                rem = rem // s
             pos = pos[::-1]
             return te.if_then_else(w >= te.cast(0, "int64"),
                                    cast(read(v, broadcast_index(v, pos)),

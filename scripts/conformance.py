@@ -1,0 +1,383 @@
+#!/usr/bin/python3
+"""Conformance of mlc's importer against PyTorch's own operator tests.
+
+For every OpInfo of ``torch.testing._internal.common_methods_invocations.
+op_db`` (and, with --modules, every ModuleInfo of ``common_modules.
+module_db``), every dtype of float32, float64, int64, int32 and bool the op
+supports on the CPU, and every sample input torch provides for it: the call
+is wrapped in an ``nn.Module`` whose inputs are the sample's tensors, traced
+with fx, imported with ``mlc.frontend.from_fx``, built, run and compared
+with eager PyTorch (shape, dtype and values, with torch.testing's default
+tolerances per dtype). Each case runs in a forked child, so a crash costs
+one case. A case is:
+
+  pass         mlc's outputs equal torch's
+  unsupported  mlc refused it with an error naming what (MLCError)
+  mismatch     mlc ran and returned a different shape, dtype or value
+  crash        any other exception, or the child died
+  untraceable  fx cannot trace the call (not counted)
+  invalid      eager PyTorch itself fails on the sample (not counted)
+
+Prints a table per op family and the totals (in scope, out of scope), and
+writes every case to JSON (--json). ``--quick`` runs a few samples per op
+and dtype, as CI does.
+
+Usage: scripts/conformance.py [--quick] [--ops add,mul] [--json out.json]
+"""
+
+import argparse
+import collections
+import json
+import os
+import pickle
+import signal
+import sys
+import time
+import traceback
+import types
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.environ.get("MLC_BUILD_DIR",
+                                               os.path.join(ROOT, "build")),
+                                "python"))
+
+# op_db imports expecttest, which Debian lacks: a stand-in is enough.
+_expecttest = types.ModuleType("expecttest")
+_expecttest.TestCase = unittest.TestCase
+_expecttest.ACCEPT = False
+sys.modules.setdefault("expecttest", _expecttest)
+
+import torch  # noqa: E402
+from torch import fx, nn  # noqa: E402
+
+DTYPES = {"float32": torch.float32, "float64": torch.float64,
+          "int64": torch.int64, "int32": torch.int32, "bool": torch.bool}
+
+# Out of scope for the pass rates (their figures are still reported).
+OUT_OF_SCOPE_PREFIXES = ("linalg.", "fft.", "special.", "sparse.", "masked.",
+                         "_masked.", "signal.")
+RANDOM_OPS = {
+    "bernoulli", "normal", "multinomial", "rand_like", "randn_like",
+    "randint_like", "randint", "uniform", "exponential", "geometric",
+    "cauchy", "log_normal", "random_", "nn.functional.dropout",
+    "nn.functional.dropout2d", "nn.functional.dropout3d",
+    "nn.functional.alpha_dropout", "nn.functional.feature_alpha_dropout",
+    "nn.functional.rrelu", "normal.number_mean", "poisson",
+    "nn.functional.gumbel_softmax", "randn", "rand", "empty",
+    "empty_like", "new_empty", "new_empty_strided", "empty_strided",
+    "bernoulli.p", "nn.functional.fractional_max_pool2d",
+    "nn.functional.fractional_max_pool3d",
+}
+VALUE_DEPENDENT_OPS = {
+    "nonzero", "unique", "unique_consecutive", "masked_select",
+    "argwhere", "bincount", "histc", "histogram", "histogramdd",
+    "repeat_interleave", "combinations", "nn.functional.unfold",
+    "tensor_split", "take", "put", "index_put_", "item", "tolist",
+    "allclose", "equal", "bucketize", "searchsorted",
+}
+
+
+def in_scope(info):
+    name = info.name if not info.variant_test_name else \
+        f"{info.name}.{info.variant_test_name}"
+    if info.name.startswith(OUT_OF_SCOPE_PREFIXES):
+        return False
+    if info.name in RANDOM_OPS or name in RANDOM_OPS:
+        return False
+    if info.name in VALUE_DEPENDENT_OPS:
+        return False
+    real = {torch.float32, torch.float64, torch.int64, torch.int32,
+            torch.bool, torch.float16, torch.int8, torch.int16, torch.uint8}
+    return bool(set(info.supported_dtypes("cpu")) & real)
+
+
+def family(info):
+    from torch.testing._internal import opinfo  # noqa
+    kind = type(info).__name__
+    name = info.name
+    if name.startswith("nn.functional."):
+        return "nn"
+    if name.startswith(OUT_OF_SCOPE_PREFIXES):
+        return name.split(".")[0]
+    return {"UnaryUfuncInfo": "unary", "BinaryUfuncInfo": "binary",
+            "ReductionOpInfo": "reduction", "ShapeFuncInfo": "shape",
+            "ForeachFuncInfo": "foreach", "SpectralFuncInfo": "fft"}.get(
+                kind, "other")
+
+
+# --- one case ----------------------------------------------------------------
+
+
+def _tensors_of(sample):
+    """The sample's call as (tensors, rebuild): rebuild(tensors) gives
+    (input, args, kwargs) with those tensors substituted."""
+    from torch.utils._pytree import tree_flatten, tree_unflatten
+    flat, spec = tree_flatten((sample.input, sample.args, sample.kwargs))
+    positions = [i for i, v in enumerate(flat) if isinstance(v, torch.Tensor)]
+
+    def rebuild(tensors):
+        values = list(flat)
+        for p, t in zip(positions, tensors):
+            values[p] = t
+        return tree_unflatten(values, spec)
+    return [flat[p] for p in positions], rebuild
+
+
+def _module_for(op, rebuild, count):
+    """An nn.Module whose forward(t0, ..., tn) calls op with the sample's
+    tensors replaced by its inputs (fx needs a fixed arity)."""
+    names = ", ".join(f"t{i}" for i in range(count))
+    namespace = {}
+    exec(f"def forward(self, {names}):\n"  # pylint: disable=exec-used
+         f"    inp, args, kwargs = self.rebuild([{names}])\n"
+         f"    return self.op(inp, *args, **kwargs)\n", namespace)
+    cls = type("OpCall", (nn.Module,), {"forward": namespace["forward"]})
+    module = cls()
+    module.op = op
+    module.rebuild = rebuild
+    return module
+
+
+def _tolerance(dtype):
+    return {torch.float16: (1e-3, 1e-5), torch.float32: (1.3e-6, 1e-5),
+            torch.float64: (1e-7, 1e-7)}.get(dtype, (0, 0))
+
+
+def _compare(got, expected):
+    """None when equal, else why not."""
+    import numpy as np
+    exp = expected if isinstance(expected, (tuple, list)) else [expected]
+    got = got if isinstance(got, (tuple, list)) else [got]
+    exp_tensors = [e for e in exp if isinstance(e, torch.Tensor)]
+    if len(exp_tensors) != len(exp):
+        return "unsupported:the op returns non-tensor values"
+    if len(got) != len(exp_tensors):
+        return f"{len(got)} outputs, torch has {len(exp_tensors)}"
+    for k, (g, e) in enumerate(zip(got, exp_tensors)):
+        array = g.numpy()
+        actual = torch.from_numpy(np.array(array, copy=True))  # keeps 0-d
+        if actual.dtype != e.dtype:
+            return f"output {k}: dtype {actual.dtype}, torch {e.dtype}"
+        if tuple(actual.shape) != tuple(e.shape):
+            return f"output {k}: shape {tuple(actual.shape)}, torch " \
+                   f"{tuple(e.shape)}"
+        rtol, atol = _tolerance(e.dtype)
+        try:
+            torch.testing.assert_close(actual, e.detach().contiguous(),
+                                       rtol=rtol, atol=atol, equal_nan=True,
+                                       check_stride=False)
+        except AssertionError as err:
+            return f"output {k}: {str(err).splitlines()[0]} " + \
+                " ".join(str(err).splitlines()[1:4])
+    return None
+
+
+def run_case(op, sample):
+    """(status, detail) of one sample."""
+    import mlc
+    from mlc import relax
+    from mlc.frontend import from_fx
+    tensors, rebuild = _tensors_of(sample)
+    tensors = [t.detach().clone() for t in tensors]
+    module = _module_for(op, rebuild, len(tensors))
+    try:
+        with torch.no_grad():
+            inp, args, kwargs = rebuild([t.clone() for t in tensors])
+            expected = op(inp, *args, **kwargs)
+    except Exception as e:  # pylint: disable=broad-except
+        return "invalid", f"eager: {type(e).__name__}: {e}"[:300]
+    if any(t.dtype not in DTYPES.values() and not t.dtype.is_floating_point
+           for t in tensors):
+        return "unsupported", "input dtype"
+    try:
+        gm = fx.symbolic_trace(module)
+    except Exception as e:  # pylint: disable=broad-except
+        return "untraceable", f"{type(e).__name__}: {e}"[:300]
+    info = [(tuple(t.shape), t.dtype) for t in tensors]
+    try:
+        mod = from_fx(gm, input_info=info,
+                      example_inputs=[t.clone() for t in tensors])
+        vm = relax.VirtualMachine(relax.vm.build(mod, threads=1), mlc.cpu())
+        if not tensors:
+            return "unsupported", "no tensor inputs"
+        got = vm["main"](*[t.contiguous().numpy() for t in tensors])
+    except mlc.MLCError as e:
+        return "unsupported", f"{type(e).__name__}: {e}"[:400]
+    except Exception as e:  # pylint: disable=broad-except
+        return "crash", (f"{type(e).__name__}: {e}\n" +
+                         traceback.format_exc()[-1200:])
+    why = _compare(got, expected)
+    if why is None:
+        return "pass", ""
+    if why.startswith("unsupported:"):
+        return "unsupported", why[len("unsupported:"):]
+    return "mismatch", why[:500]
+
+
+class Isolated:
+    """Runs cases in forked children, `jobs` at a time: a crash, a hang
+    (killed after `timeout` seconds) or an abort costs one case."""
+
+    def __init__(self, jobs, timeout=300):
+        self.jobs = jobs
+        self.timeout = timeout
+        self.running = {}  # pid -> (read end, key)
+        self.results = {}
+
+    def submit(self, key, fn, *args):
+        while len(self.running) >= self.jobs:
+            self._reap()
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # child
+            os.close(read_fd)
+            signal.alarm(self.timeout)
+            try:
+                result = fn(*args)
+            except BaseException as e:  # pylint: disable=broad-except
+                result = ("crash", f"{type(e).__name__}: {e}")
+            with os.fdopen(write_fd, "wb") as f:
+                pickle.dump(result, f)
+            os._exit(0)
+        os.close(write_fd)
+        self.running[pid] = (os.fdopen(read_fd, "rb"), key)
+
+    def _reap(self):
+        pid, status = os.wait()
+        if pid not in self.running:
+            return
+        pipe, key = self.running.pop(pid)
+        data = pipe.read()
+        pipe.close()
+        if data:
+            self.results[key] = pickle.loads(data)
+        elif os.WIFSIGNALED(status):
+            sig = os.WTERMSIG(status)
+            self.results[key] = ("crash", "timed out" if sig == signal.SIGALRM
+                                 else f"killed by signal {sig}")
+        else:
+            self.results[key] = ("crash",
+                                 f"exit status {os.WEXITSTATUS(status)}")
+
+    def finish(self):
+        while self.running:
+            self._reap()
+        return self.results
+
+
+# --- the run -----------------------------------------------------------------------
+
+
+def op_cases(info, dtypes, max_samples):
+    for name, dtype in dtypes.items():
+        if dtype not in info.supported_dtypes("cpu"):
+            continue
+        try:
+            samples = list(info.sample_inputs("cpu", dtype,
+                                              requires_grad=False))
+        except Exception as e:  # pylint: disable=broad-except
+            yield name, None, f"sample_inputs failed: {e}"
+            continue
+        for sample in samples[:max_samples]:
+            yield name, sample, None
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="2 samples per op and dtype (CI)")
+    parser.add_argument("--samples", type=int, default=None,
+                        help="samples per op and dtype (default all)")
+    parser.add_argument("--ops", default=None,
+                        help="comma-separated OpInfo names")
+    parser.add_argument("--dtypes", default=",".join(DTYPES))
+    parser.add_argument("--json", default=None, help="write cases here")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="cases run at once (default: every core)")
+    parser.add_argument("--show", type=int, default=0,
+                        help="print the first N failures of each status")
+    args = parser.parse_args(argv)
+    from torch.testing._internal.common_methods_invocations import op_db
+    samples = args.samples or (2 if args.quick else 10 ** 9)
+    dtypes = {k: DTYPES[k] for k in args.dtypes.split(",")}
+    wanted = set(args.ops.split(",")) if args.ops else None
+    torch.manual_seed(0)
+    cases = []
+    pool = Isolated(args.jobs)
+    start = time.time()
+    for info in op_db:
+        full = info.name + (f".{info.variant_test_name}"
+                            if info.variant_test_name else "")
+        if wanted and info.name not in wanted and full not in wanted:
+            continue
+        for dtype, sample, error in op_cases(info, dtypes, samples):
+            case = {"op": full, "family": family(info),
+                    "in_scope": in_scope(info), "dtype": dtype}
+            if sample is None:
+                case["status"], case["detail"] = "invalid", error
+            else:
+                pool.submit(len(cases), run_case, info.op, sample)
+            cases.append(case)
+    for key, (status, detail) in pool.finish().items():
+        cases[key]["status"], cases[key]["detail"] = status, detail
+    report(cases, time.time() - start, args.show)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(cases, f, indent=1)
+    bad = [c for c in cases if c["status"] in ("mismatch", "crash")]
+    return 1 if bad else 0
+
+
+def summarize(cases):
+    """Per-op figures: which ops pass all float32 samples / all samples of
+    every dtype, among ops with at least one counted case."""
+    ops = collections.defaultdict(list)
+    for c in cases:
+        if c["status"] not in ("untraceable", "invalid"):
+            ops[c["op"]].append(c)
+    all_f32 = sum(1 for cs in ops.values()
+                  if any(c["dtype"] == "float32" for c in cs) and
+                  all(c["status"] == "pass" for c in cs
+                      if c["dtype"] == "float32"))
+    with_f32 = sum(1 for cs in ops.values()
+                   if any(c["dtype"] == "float32" for c in cs))
+    all_dtypes = sum(1 for cs in ops.values()
+                     if all(c["status"] == "pass" for c in cs))
+    return {"ops": len(ops), "ops_with_float32": with_f32,
+            "pass_all_float32": all_f32, "pass_all_dtypes": all_dtypes}
+
+
+def report(cases, seconds, show):
+    statuses = ["pass", "unsupported", "mismatch", "crash", "untraceable",
+                "invalid"]
+    for scope_name, scope in (("in scope", True), ("out of scope", False)):
+        subset = [c for c in cases if c["in_scope"] == scope]
+        if not subset:
+            continue
+        print(f"\n== {scope_name}: cases by family")
+        print(f"{'family':<12}" + "".join(f"{s:>12}" for s in statuses))
+        families = sorted({c["family"] for c in subset})
+        for fam in families + ["total"]:
+            rows = subset if fam == "total" else \
+                [c for c in subset if c["family"] == fam]
+            counts = collections.Counter(c["status"] for c in rows)
+            print(f"{fam:<12}" + "".join(f"{counts[s]:>12}"
+                                         for s in statuses))
+        s = summarize(subset)
+        pct = lambda a, b: f"{100.0 * a / b:.1f}%" if b else "n/a"  # noqa
+        print(f"ops: {s['ops']}; pass all float32 samples: "
+              f"{s['pass_all_float32']}/{s['ops_with_float32']} "
+              f"({pct(s['pass_all_float32'], s['ops_with_float32'])}); "
+              f"pass all samples of every dtype: {s['pass_all_dtypes']}/"
+              f"{s['ops']} ({pct(s['pass_all_dtypes'], s['ops'])})")
+    if show:
+        for status in ("crash", "mismatch", "unsupported"):
+            shown = [c for c in cases if c["status"] == status][:show]
+            for c in shown:
+                print(f"\n[{status}] {c['op']} {c['dtype']}: {c['detail']}")
+    print(f"\n{len(cases)} cases in {seconds:.0f} s")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
