@@ -50,7 +50,7 @@ def array(data, device=None, dtype=None):
         raise TypeError("device must be mlc.cpu()")
     arr = np.asarray(data, dtype=dtype)
     if not arr.flags["C_CONTIGUOUS"]:
-        arr = np.ascontiguousarray(arr)
+        arr = np.asarray(arr, order="C")
     return NDArray(arr, device)
 
 

@@ -1,5 +1,7 @@
-"""Front ends: models from other frameworks into mlc's IR."""
+"""Importers of models from other frameworks (torch.fx)."""
 
-from .fx import from_fx, UnsupportedOperatorError
+from .fx import (ImportCheckError, UnsupportedError, UnsupportedOperatorError,
+                 from_fx)
 
-__all__ = ["from_fx", "UnsupportedOperatorError"]
+__all__ = ["from_fx", "UnsupportedOperatorError", "UnsupportedError",
+           "ImportCheckError"]

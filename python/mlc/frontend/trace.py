@@ -63,10 +63,11 @@ class NodeTrace:
         self.error = error
 
 
-def _example(shape, dtype, sizes):
+def _example(shape, dtype, sizes, fill=0):
     """An example tensor: dynamic sizes (None) take the stand-in sizes;
-    values are random floats, small integers, or booleans (integer inputs
-    are often indices: 0 is always a valid one)."""
+    values are random floats, and integers and booleans all `fill`
+    (integer inputs are often indices, where 0 is always valid, or
+    divisors, where 1 is)."""
     dims, k = [], 0
     for d in shape:
         if d is None:
@@ -77,9 +78,7 @@ def _example(shape, dtype, sizes):
     generator = torch.Generator().manual_seed(0)
     if dtype.is_floating_point:
         return torch.rand(dims, generator=generator).to(dtype)
-    if dtype == torch.bool:
-        return torch.zeros(dims, dtype=torch.bool)
-    return torch.zeros(dims, dtype=dtype)
+    return torch.full(dims, fill, dtype=dtype)
 
 
 class _NodeTracer(fx.Interpreter):
@@ -133,12 +132,25 @@ def trace_graph(graph_module, inputs, decompositions, traced_nodes,
     runs = STAND_IN_SIZES if dynamic else STAND_IN_SIZES[:1]
     results = []
     for sizes in runs:
-        tracer = _NodeTracer(graph_module, decompositions, traced_nodes)
-        values = {}
-        run_examples = [t.clone() for t in examples] if examples else \
-            [_example(shape, dtype, sizes) for shape, dtype in inputs]
-        with torch.no_grad(), _record_values(tracer, values):
-            tracer.run(*run_examples)
+        failure = None
+        # Integer inputs are tried as zeros, then as ones (a graph that
+        # divides by them fails on zeros).
+        for fill in ((None,) if examples else (0, 1)):
+            tracer = _NodeTracer(graph_module, decompositions, traced_nodes)
+            values = {}
+            run_examples = [t.clone() for t in examples] if examples else \
+                [_example(shape, dtype, sizes, fill) for shape, dtype in inputs]
+            try:
+                with torch.no_grad(), _record_values(tracer, values):
+                    tracer.run(*run_examples)
+                failure = None
+                break
+            except Exception as e:  # pylint: disable=broad-except
+                failure = e
+        if failure is not None:
+            raise MLCError(f"the model fails in eager PyTorch on example "
+                           f"inputs (pass example_inputs): "
+                           f"{type(failure).__name__}: {failure}")
         results.append((tracer.traces, values))
     traces, values = results[0]
     if dynamic:

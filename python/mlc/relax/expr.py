@@ -116,12 +116,12 @@ def const(value, dtype=None, name=None):
     array = np.asarray(value, dtype=dtype)
     if array.dtype not in _DTYPES:
         raise TypeError(f"relax.const: unsupported dtype {array.dtype}")
-    array = np.ascontiguousarray(array)
+    array = np.asarray(array, order="C")  # (ascontiguousarray makes 0-d 1-d)
     if name is None:
         name = f"const{_const_count[0]}"
         _const_count[0] += 1
-    data = array.view(np.uint8).tobytes() if array.dtype != np.bool_ \
-        else array.astype(np.uint8).tobytes()
+    data = array.astype(np.uint8).tobytes() if array.dtype == np.bool_ \
+        else array.tobytes()
     handle = lib.relax.make_constant(data, list(array.shape),
                                      _DTYPES[array.dtype], name)
     return Expr._wrap(handle)

@@ -76,7 +76,7 @@ class Function:
         arrays, descriptors = [], []
         for i, (arg, param) in enumerate(zip(args, self._inputs)):
             what = f"{self.name}: argument #{i} '{param['name']}'"
-            array = np.ascontiguousarray(arg)
+            array = np.asarray(arg, order="C")  # keeps 0-d arrays 0-d
             if array.dtype != np.dtype(param["dtype"]):
                 raise TypeError(f"{what} has dtype {array.dtype} but the "
                                 f"function takes {param['dtype']}")

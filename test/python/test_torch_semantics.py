@@ -1,0 +1,216 @@
+"""torch's semantics through the importer: dtypes and promotion, 0-d
+tensors, rounding modes, bool and int8 arithmetic, pooling options, the
+import-time check against torch, and arguments refused with their node and
+line. Each expected value is eager PyTorch's; shapes and dtypes are
+compared as well as values."""
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import fx, nn
+
+import mlc
+from mlc import relax
+from mlc.frontend import ImportCheckError, UnsupportedError, from_fx
+from mlc.frontend.ops import registry
+
+
+class Fn1(nn.Module):
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def forward(self, a):
+        return self.fn(a)
+
+
+class Fn2(Fn1):
+    def forward(self, a, b):
+        return self.fn(a, b)
+
+
+def compile_and_run(model, *inputs):
+    gm = fx.symbolic_trace(model)
+    mod = from_fx(gm, input_info=[(tuple(t.shape), t.dtype) for t in inputs])
+    vm = relax.VirtualMachine(relax.vm.build(mod), mlc.cpu())
+    return vm["main"](*[t.numpy() for t in inputs])
+
+
+def check(model, *inputs, rtol=1e-6, atol=1e-6):
+    with torch.no_grad():
+        expected = model(*inputs)
+    got = compile_and_run(model, *inputs)
+    got = np.array(got.numpy(), copy=True)
+    assert got.dtype == expected.numpy().dtype, (got.dtype, expected.dtype)
+    assert got.shape == tuple(expected.shape), (got.shape, expected.shape)
+    np.testing.assert_allclose(got, expected.numpy(), rtol=rtol, atol=atol)
+
+
+ints = torch.tensor([[-7, -2, 0], [3, 5, 9]])
+
+
+# --- the silent wrong answers of issue 13 -----------------------------------
+
+def test_integer_tensor_times_a_float_scalar_is_float32():
+    check(Fn1(lambda a: a * 2.5), ints)
+
+
+@pytest.mark.parametrize("dtype", [torch.int32, torch.bool, torch.int8])
+def test_sum_of_integers_and_bool_is_int64(dtype):
+    check(Fn1(lambda a: torch.sum(a)), (ints % 2).to(dtype))
+    check(Fn1(lambda a: a.sum(1)), (ints % 2).to(dtype))
+
+
+def test_sum_honours_dtype():
+    check(Fn1(lambda a: torch.sum(a, 0, dtype=torch.float64)), ints)
+    check(Fn1(lambda a: a.sum(dtype=torch.int32)), ints)
+
+
+@pytest.mark.parametrize("mode", ["floor", "trunc", None])
+def test_div_rounding_mode(mode):
+    b = torch.tensor([[2, -3, 4], [-2, 3, 4]])
+    check(Fn2(lambda a, b: torch.div(a, b, rounding_mode=mode)), ints, b)
+    fa, fb = ints.float() + 0.5, b.float()
+    check(Fn2(lambda a, b: torch.div(a, b, rounding_mode=mode)), fa, fb)
+    check(Fn2(lambda a, b: torch.floor_divide(a, b)), fa, fb)
+
+
+def test_bool_arithmetic():
+    a = torch.tensor([True, True, False, False])
+    b = torch.tensor([True, False, True, False])
+    check(Fn2(lambda a, b: a * b), a, b)
+    check(Fn2(lambda a, b: a + b), a, b)
+    check(Fn2(lambda a, b: a < b), a, b)
+    check(Fn2(lambda a, b: torch.maximum(a, b)), a, b)
+    check(Fn1(lambda a: a.max()), a)
+
+
+def test_zero_dim_results_keep_their_rank():
+    check(Fn1(lambda a: a.sum()), torch.randn(3, 4))
+    check(Fn1(lambda a: a.float().mean() + torch.tensor(3)), ints)
+    check(Fn2(lambda a, b: a * b), torch.tensor(2.0), torch.tensor(4.0))
+
+
+def test_zero_dim_tensor_promotes_as_a_scalar():
+    # A 0-d float64 tensor does not make a float32 tensor float64.
+    check(Fn2(lambda a, b: a + b), torch.randn(3), torch.tensor(2.0,
+                                                                 dtype=torch.float64))
+    # A 0-d float tensor does make an integer tensor float (category).
+    check(Fn2(lambda a, b: a + b), ints, torch.tensor(0.5))
+
+
+def test_avg_pool_ceil_mode_and_count_include_pad():
+    x = torch.randn(1, 2, 7, 6)
+    for ceil, include in ((True, True), (True, False), (False, True)):
+        check(nn.AvgPool2d(3, 2, 1, ceil_mode=ceil, count_include_pad=include),
+              x, rtol=1e-5)
+    check(nn.AvgPool2d(2, divisor_override=3), x, rtol=1e-5)
+
+
+def test_int8_arithmetic_wraps_as_torch():
+    a = torch.tensor([100, -100, 7, -128], dtype=torch.int8)
+    b = torch.tensor([100, 100, -3, 2], dtype=torch.int8)
+    check(Fn2(lambda a, b: a + b), a, b)
+    check(Fn2(lambda a, b: a * b), a, b)
+    check(Fn2(lambda a, b: a // b), a, b)
+    check(Fn2(lambda a, b: a % b), a, b)
+    check(Fn1(lambda a: a * 3), a)
+    check(Fn1(lambda a: a.abs()), a)
+
+
+def test_comparisons_give_bool_and_nan_propagates():
+    x = torch.tensor([1.0, float("nan"), -2.0, 4.0])
+    y = torch.tensor([2.0, 1.0, float("nan"), 4.0])
+    check(Fn2(lambda a, b: a == b), x, y)
+    check(Fn2(lambda a, b: a != b), x, y)
+    check(Fn2(lambda a, b: torch.maximum(a, b)), x, y)
+    check(Fn1(lambda a: a.clamp(-1, 1)), x)
+    check(Fn1(lambda a: a.amax()), x)
+
+
+def test_true_division_of_integers_is_float():
+    check(Fn2(lambda a, b: a / b), ints, torch.tensor([[2, 4, 8], [1, 2, 3]]))
+
+
+# --- every spelling reaches one rule ---------------------------------------
+
+@pytest.mark.parametrize("fn", [
+    lambda a: torch.relu(a), lambda a: a.relu(), lambda a: F.relu(a),
+    lambda a: a.clone().relu_(), lambda a: torch.ops.aten.relu(a),
+    lambda a: torch.ops.aten.relu.default(a),
+    lambda a: F.relu6(a) - F.hardtanh(a, 0.0, 6.0) + F.relu(a),
+], ids=["torch", "method", "functional", "inplace", "aten", "overload",
+        "relu6"])
+def test_spellings_of_relu(fn):
+    check(Fn1(fn), torch.randn(3, 4))
+
+
+def test_spellings_of_relu_module():
+    check(nn.Sequential(nn.ReLU(), nn.ReLU(inplace=True)), torch.randn(3, 4))
+
+
+def test_in_place_ops_on_intermediates():
+    def fn(a):
+        b = a * 2
+        b.masked_fill_(a > 0.5, 5.0)
+        b.add_(1).mul_(3)
+        return b + a
+    check(Fn1(fn), torch.randn(3, 4))
+
+
+def test_writes_through_a_view_are_refused():
+    def fn(a):
+        b = a * 2
+        b.select(0, 0).fill_(5.0)
+        return b
+    with pytest.raises(UnsupportedError, match="shares memory"):
+        from_fx(fx.symbolic_trace(Fn1(fn)), input_shapes=[(3, 4)])
+
+
+def test_a_python_leaf_function_is_traced_through():
+    import torchvision
+    check(Fn1(lambda a: torchvision.ops.stochastic_depth(a, 0.5, "row",
+                                                          False)),
+          torch.randn(3, 4))
+
+
+# --- the import-time check --------------------------------------------------
+
+def test_a_wrong_rule_is_caught_at_import():
+    relu = torch.ops.aten.relu
+    original = registry._RULES[relu]  # pylint: disable=protected-access
+
+    def wrong(ctx, self):
+        # Gives float64 where torch gives the input's dtype.
+        from mlc.frontend.ops.shape import convert
+        return convert(ctx, self, torch.float64)
+
+    registry._RULES[relu] = wrong  # pylint: disable=protected-access
+    try:
+        with pytest.raises(ImportCheckError,
+                           match=r"relu.*mlc's value is \(3, 4\) float64, "
+                                 r"torch's is \(3, 4\) float32"):
+            from_fx(fx.symbolic_trace(Fn1(lambda a: torch.relu(a))),
+                    input_shapes=[(3, 4)])
+    finally:
+        registry._RULES[relu] = original  # pylint: disable=protected-access
+
+
+# --- arguments refused with node, argument and line ---------------------------
+
+def test_an_unimplemented_argument_is_refused_with_its_line():
+    def fn(a):
+        return a.to(memory_format=torch.channels_last) * 2
+    with pytest.raises(UnsupportedError) as info:
+        from_fx(fx.symbolic_trace(Fn1(fn)), input_shapes=[(1, 2, 3, 4)])
+    message = str(info.value)
+    assert "memory_format" in message and "channels_last" in message
+    assert "method .to()" in message or "function" in message
+    assert "line" in message
+
+
+def test_writes_into_graph_inputs_are_refused():
+    with pytest.raises(UnsupportedError, match="in place"):
+        from_fx(fx.symbolic_trace(Fn1(lambda a: a.add_(1))),
+                input_shapes=[(3,)])
