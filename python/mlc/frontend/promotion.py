@@ -17,6 +17,7 @@ import torch
 import torch._prims_common as prims_common
 
 from .. import relax
+from .._ffi import MLCError
 
 KIND = prims_common.ELEMENTWISE_TYPE_PROMOTION_KIND
 DEFAULT = KIND.DEFAULT
@@ -37,8 +38,8 @@ DTYPE_NAMES = {v: k for k, v in TORCH_DTYPES.items()}
 
 def dtype_name(dtype):
     """mlc's dtype name of a torch dtype; raises for dtypes mlc lacks."""
-    if dtype not in DTYPE_NAMES:
-        raise TypeError(f"mlc has no dtype for {dtype}")
+    if dtype not in DTYPE_NAMES or dtype in (torch.bfloat16, torch.uint8):
+        raise MLCError(f"mlc does not support tensors of {dtype}")
     return DTYPE_NAMES[dtype]
 
 

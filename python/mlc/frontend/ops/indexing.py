@@ -168,11 +168,13 @@ def _scatter(ctx, self, dim, index, src, reduce_kind, include_self=True):
                 return te.if_then_else(w >= te.cast(0, "int64"), value(j),
                                        read(p, i))
             return te.compute(shape, element, name="scatter")
-        neutral = {"sum": 0, "prod": 1,
-                   "max": -float("inf") if dtype.is_floating_point else
-                   torch.iinfo(dtype).min,
-                   "min": float("inf") if dtype.is_floating_point else
-                   torch.iinfo(dtype).max}[kind]
+        if dtype == torch.bool:
+            lowest, highest = 0, 1
+        elif dtype.is_floating_point:
+            lowest, highest = -float("inf"), float("inf")
+        else:
+            lowest, highest = torch.iinfo(dtype).min, torch.iinfo(dtype).max
+        neutral = {"sum": 0, "prod": 1, "max": lowest, "min": highest}[kind]
         reducer = {"sum": te.sum, "prod": te.prod, "max": te.max,
                    "min": te.min}[kind]
 

@@ -590,7 +590,9 @@ def _upsample_sizes(ctx, x, nd, output_size, scale_factors):
 
 
 def _nearest(nd, exact):
-    def apply(ctx, self, output_size=None, scale_factors=None, **scales):
+    def apply(ctx, self=None, output_size=None, scale_factors=None,
+              input=None, **scales):  # pylint: disable=redefined-builtin
+        self = input if self is None else self
         rank = len(self.shape)
         factors = scale_factors
         if factors is None:
@@ -629,8 +631,9 @@ for _nd, _suffix in ((1, "1d"), (2, "2d"), (3, "3d")):
 
 
 def _linear_interp(nd, name):
-    def apply(ctx, self, output_size=None, align_corners=False,
-              scale_factors=None, **scales):
+    def apply(ctx, self=None, output_size=None, align_corners=False,
+              scale_factors=None, input=None, **scales):  # pylint: disable=redefined-builtin
+        self = input if self is None else self
         rank = len(self.shape)
         dtype = ctx.dtype(self)
         factors = scale_factors

@@ -339,6 +339,8 @@ def _roll(ctx, self, shifts, dims=()):
         for d, sh in pairs:
             k = norm_dim(d, ndim)
             n = s[k]
+            if isinstance(n, int) and n == 0:
+                continue  # nothing to roll in an empty dimension
             i[k] = (i[k] + (n - sh % n if isinstance(n, int) else n - sh)) % n
         return i
     return remap(ctx, self, lambda s: s, source, name="roll")
