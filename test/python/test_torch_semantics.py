@@ -214,3 +214,11 @@ def test_writes_into_graph_inputs_are_refused():
     with pytest.raises(UnsupportedError, match="in place"):
         from_fx(fx.symbolic_trace(Fn1(lambda a: a.add_(1))),
                 input_shapes=[(3,)])
+
+
+def test_bool_constants():
+    # A bool constant (a mask made at import time) is laid out as int8.
+    check(Fn1(lambda a: a.masked_fill(torch.tensor([True, False, True]), 0.0)),
+          torch.randn(2, 3))
+    check(Fn1(lambda a: a.new_zeros((2, 3)).logical_or(a > 0)),
+          torch.randn(2, 3) > 0)

@@ -157,8 +157,9 @@ class ConstantTable:
     """relax constants of torch tensors, one per tensor (a weight used
     twice is one constant)."""
 
-    def __init__(self):
+    def __init__(self, bb_of=None):
         self._constants = {}
+        self._bb_of = bb_of
 
     def get(self, tensor, name=None):
         key = (tensor.data_ptr(), tensor.dtype, tuple(tensor.shape),
@@ -167,8 +168,21 @@ class ConstantTable:
             data = tensor.detach().cpu().contiguous()
             dtype = promotion.dtype_name(data.dtype)
             array = data.numpy()
-            self._constants[key] = (tensor, relax.const(
-                array, relax.DynTensorType(array.ndim, dtype), name=name))
+            if data.dtype == torch.bool and self._bb_of is not None:
+                # The JIT cannot lay out i1 globals: a bool constant is an
+                # int8 constant read as bool.
+                from .. import te
+                raw = relax.const(array.astype("int8"), relax.DynTensorType(
+                    array.ndim, "int8"), name=name)
+                value = self._bb_of().emit_te(
+                    lambda p: te.compute(list(p.shape), lambda *i: p(*i) !=
+                                         te.cast(0, "int8"), name="as_bool"),
+                    raw, primfunc_name_hint="as_bool")
+            else:
+                value = relax.const(array, relax.DynTensorType(array.ndim,
+                                                               dtype),
+                                    name=name)
+            self._constants[key] = (tensor, value)
         return self._constants[key][1]
 
 

@@ -134,7 +134,7 @@ class FxImporter:
         self.module_rules = dict(call_module_map or {})
         self.inputs = self._input_types(input_shapes, input_info)
         self.example_inputs = self._examples(example_inputs)
-        self.constants = ConstantTable()
+        self.constants = ConstantTable(lambda: self.bb)
         self.bb = None
 
     def _input_types(self, input_shapes, input_info):
