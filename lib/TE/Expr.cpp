@@ -740,7 +740,7 @@ Expr mlc::te::ifThenElse(const Expr &cond, const Expr &t, const Expr &f) {
 }
 
 //===----------------------------------------------------------------------===//
-// Math by name, bitwise operations, zero extension
+// Math by name, bitwise operations
 //===----------------------------------------------------------------------===//
 
 namespace {
@@ -850,19 +850,4 @@ Expr mlc::te::bitwiseNot(const Expr &x) {
   Value ones = arith::ConstantIntOp::create(bld, bld.getUnknownLoc(),
                                             v.getType(), -1);
   return Value(arith::XOrIOp::create(bld, bld.getUnknownLoc(), v, ones));
-}
-
-Expr mlc::te::zeroExtend(Type type, const Expr &value) {
-  rejectReduction(value, "te.zext");
-  Workspace &ws = Workspace::current();
-  Value v = materialize(ws, value);
-  auto from = dyn_cast<IntegerType>(v.getType());
-  auto to = dyn_cast<IntegerType>(type);
-  if (!from || !to || to.getWidth() < from.getWidth())
-    fail("te.zext widens an integer to a wider integer type, got " +
-         typeName(v.getType()) + " to " + typeName(type));
-  if (from == to)
-    return v;
-  OpBuilder &bld = ws.getBuilder();
-  return Value(arith::ExtUIOp::create(bld, bld.getUnknownLoc(), type, v));
 }

@@ -193,11 +193,6 @@ def right_shift(a, b):
 bitwise_not = lib.te.bitwise_not
 
 
-def zext(value, dtype):
-    """The integer ``value`` widened to ``dtype`` as an unsigned number."""
-    return lib.te.zext(dtype, value)
-
-
 def require_equal(a, b, message):
     """States that sizes ``a`` and ``b`` are equal at run time for the next
     ``te.compute`` (a ``tir.assert`` in every function holding it)."""

@@ -303,10 +303,6 @@ void mlc::python::registerTE(py::module_ &m) {
     return te::bitwise(name, toExpr(a), toExpr(b));
   });
   m.def("bitwise_not", [](py::object x) { return te::bitwiseNot(toExpr(x)); });
-  m.def("zext", [](const std::string &dtype, py::object value) {
-    return te::zeroExtend(te::parseDType(&getContext(), dtype),
-                          toExpr(value));
-  });
   m.def("require_equal", [](py::object a, py::object b,
                             const std::string &message) {
     te::requireEqual(toExpr(a), toExpr(b), message);

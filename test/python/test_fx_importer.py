@@ -2,7 +2,6 @@
 inputs, models that combine them, user maps, and the unsupported-operator
 error."""
 
-import operator
 
 import numpy as np
 import pytest
@@ -13,6 +12,7 @@ from torch import fx, nn
 import mlc
 from mlc import relax
 from mlc.frontend import UnsupportedOperatorError, from_fx
+from programs import Fn
 
 torch.manual_seed(0)
 
@@ -38,31 +38,6 @@ def check(model, *inputs, rtol=1e-4, atol=1e-5, input_shapes=None):
     else:
         np.testing.assert_allclose(got.numpy(), expected.numpy(), rtol=rtol,
                                    atol=atol)
-
-
-class _Fn1(nn.Module):
-    def __init__(self, fn):
-        super().__init__()
-        self.fn = fn
-
-    def forward(self, a):
-        return self.fn(a)
-
-
-class _Fn2(_Fn1):
-    def forward(self, a, b):
-        return self.fn(a, b)
-
-
-class _Fn3(_Fn1):
-    def forward(self, a, b, c):
-        return self.fn(a, b, c)
-
-
-def Fn(fn):
-    """Wraps a function of its inputs as a module to trace (fixed arity:
-    torch 1.13's fx cannot trace *args on Python 3.11)."""
-    return {1: _Fn1, 2: _Fn2, 3: _Fn3}[fn.__code__.co_argcount](fn)
 
 
 def r(*shape):

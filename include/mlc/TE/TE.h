@@ -253,8 +253,6 @@ Expr callMath(llvm::StringRef name, llvm::ArrayRef<Expr> operands);
 Expr bitwise(llvm::StringRef name, const Expr &a, const Expr &b);
 /// Bitwise not (logical not for bool).
 Expr bitwiseNot(const Expr &x);
-/// An integer widened with zero extension (the value read as unsigned).
-Expr zeroExtend(mlir::Type type, const Expr &value);
 
 /// Whether `e` is known to be true (a true constant, or the comparison of a
 /// value with itself); nullopt when it cannot be decided statically.

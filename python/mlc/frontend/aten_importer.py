@@ -12,6 +12,7 @@ with torch is an import error here, not a wrong answer at run time.
 """
 
 import keyword
+import operator
 
 import torch
 from torch import fx
@@ -21,6 +22,7 @@ from .. import relax
 from .._ffi import MLCError
 from . import promotion
 from .ops import registry
+from .ops.common import is_tensor
 from .trace import DynSize
 
 
@@ -83,18 +85,12 @@ class RuleContext:
     def emit(self, call):
         return self.bb.emit(call)
 
-    def shape(self, value):
-        """Shape with None for dynamic sizes."""
-        return tuple(value.shape)
-
     def dtype(self, value):
         return promotion.torch_dtype(value)
 
-    def out_meta(self, index=None):
-        """torch's (shape, dtype) for this op's result (or result `index`)."""
+    def out_meta(self):
+        """torch's (shape, dtype) of this op's result."""
         meta = self.node.meta.get("tensor_meta")
-        if index is not None and isinstance(meta, (tuple, list)):
-            meta = meta[index]
         if meta is None or not hasattr(meta, "shape"):
             return None
         return tuple(meta.shape), meta.dtype
@@ -145,17 +141,17 @@ def bind(op, args, kwargs):
     return bound
 
 
-def _has_dynamic(values):
-    return any(isinstance(v, DynSize) for v in tree_flatten(values)[0])
-
-
-def _is_tensor(value):
-    return isinstance(value, (relax.Expr, torch.Tensor))
+def foldable(op, operands_known):
+    """Whether torch computes `op` at import time: its operands are all
+    known, it draws no random numbers, and it writes into none of them."""
+    return operands_known and not op._schema.is_mutable and \
+        torch.Tag.nondeterministic_seeded not in op.tags
 
 
 class ConstantTable:
     """relax constants of torch tensors, one per tensor (a weight used
-    twice is one constant)."""
+    twice is one constant). Each entry keeps its tensor alive, so the
+    tensor's address cannot be reused by another while it is a key."""
 
     def __init__(self, bb_of=None):
         self._constants = {}
@@ -186,9 +182,9 @@ class ConstantTable:
         return self._constants[key][1]
 
 
-def describe_meta(meta):
-    shape = ", ".join("?" if d is None else str(d) for d in meta[0])
-    return f"({shape}) {promotion.dtype_name(meta[1]) if meta[1] in promotion.DTYPE_NAMES else meta[1]}"
+def describe_meta(shape, dtype):
+    sizes = ", ".join("?" if d is None else str(d) for d in shape)
+    return f"({sizes}) {promotion.DTYPE_NAMES.get(dtype, dtype)}"
 
 
 def check_value(where, aten_node, value, meta):
@@ -197,19 +193,17 @@ def check_value(where, aten_node, value, meta):
         return
     if isinstance(value, Lazy):
         return
-    if not _is_tensor(value):
+    want = (tuple(meta.shape), meta.dtype)
+    if not is_tensor(value):
         raise ImportCheckError(
             f"{where}: {aten_node.target} gave a {type(value).__name__} "
-            f"where torch has a tensor {describe_meta((meta.shape, meta.dtype))}")
+            f"where torch has a tensor {describe_meta(*want)}")
     got = (tuple(value.shape), promotion.torch_dtype(value))
-    want = (tuple(meta.shape), meta.dtype)
-    if isinstance(value, torch.Tensor):
-        got = (tuple(value.shape), value.dtype)
     if got != want:
         raise ImportCheckError(
             f"{where}: import check failed at {aten_node.name} = "
-            f"{aten_node.target}: mlc's value is {describe_meta(got)}, "
-            f"torch's is {describe_meta(want)}")
+            f"{aten_node.target}: mlc's value is {describe_meta(*got)}, "
+            f"torch's is {describe_meta(*want)}")
 
 
 class AtenGraphImporter:
@@ -268,7 +262,7 @@ class AtenGraphImporter:
         args = fx.node.map_arg(node.args, lambda n: self.env[n])
         kwargs = fx.node.map_arg(node.kwargs, lambda n: self.env[n])
         target = node.target
-        if target.__module__ == "_operator" and target.__name__ == "getitem":
+        if target is operator.getitem:
             value = force(args[0][args[1]])
             check_value(self.where, node, value, node.meta.get("tensor_meta"))
             return value
@@ -278,13 +272,10 @@ class AtenGraphImporter:
         args = tree_map(force, args)
         kwargs = tree_map(force, kwargs)
         leaves = tree_flatten((args, kwargs))[0]
-        if not any(isinstance(v, relax.Expr) for v in leaves) and \
-                not _has_dynamic(leaves) and \
-                torch.Tag.nondeterministic_seeded not in target.tags:
-            # All operands are known now: torch computes the value.
+        known = not any(isinstance(v, (relax.Expr, DynSize)) for v in leaves)
+        if foldable(target, known):
             with torch.no_grad():
-                value = target(*args, **kwargs)
-            return value
+                return target(*args, **kwargs)
         rule = registry.lookup(target)
         ctx = RuleContext(self.importer, self.where, node)
         if target._schema.is_mutable:

@@ -22,9 +22,9 @@ from .. import relax
 from .._ffi import MLCError
 from . import promotion
 from .aten_importer import (AtenGraphImporter, ConstantTable,
-                            ImportCheckError, UnsupportedError)
+                            ImportCheckError, UnsupportedError, foldable)
 from .ops import registry
-from .trace import DynSize, trace_graph
+from .trace import trace_graph
 
 __all__ = ["from_fx", "UnsupportedOperatorError", "UnsupportedError",
            "ImportCheckError"]
@@ -222,9 +222,8 @@ class FxImporter:
             elif node.op == "get_attr":
                 const[node] = True
             elif node.op in ("call_function", "call_method", "call_module"):
-                sources = [n for n in node.all_input_nodes]
-                const[node] = all(const.get(n, False) for n in sources) and \
-                    node.op != "call_module"
+                const[node] = node.op != "call_module" and all(
+                    const.get(n, False) for n in node.all_input_nodes)
                 if node not in traces:
                     continue
                 trace = traces[node]
@@ -289,9 +288,8 @@ class FxImporter:
                 target = n.target
                 if not isinstance(target, torch._ops.OpOverload):
                     continue
-                foldable = inputs_const and \
-                    torch.Tag.nondeterministic_seeded not in target.tags
-                if not foldable and not registry.has_rule(target) and \
+                if not foldable(target, inputs_const) and \
+                        not registry.has_rule(target) and \
                         target is not torch.ops.aten.copy_.default:
                     name = op_name(target)
                     if name not in missing:
@@ -384,8 +382,7 @@ class FxImporter:
                 f"{where}: writes into the graph input '{source.target}' in "
                 "place; a compiled function cannot change its caller's "
                 "tensors (clone the input first)")
-        if source.op == "get_attr" or isinstance(node_map.get(source),
-                                                 torch.Tensor):
+        if source.op == "get_attr":
             raise UnsupportedError(
                 f"{where}: writes into a parameter or buffer in place (a "
                 "module in training mode? import the model after "
@@ -400,6 +397,12 @@ class FxImporter:
                         or not isinstance(seen, torch.Tensor) or \
                         seen.storage().data_ptr() != storage:
                     continue
+                if other.op in ("get_attr", "placeholder"):
+                    what = "parameter or buffer" if other.op == "get_attr" \
+                        else "graph input"
+                    raise UnsupportedError(
+                        f"{where}: writes in place into '{source.name}', a "
+                        f"view of the {what} '{other.target}'")
                 if seen is mine:  # an earlier in-place result: same tensor
                     node_map[other] = value
                 elif any(order[user] > here for user in other.users):
@@ -426,5 +429,3 @@ def from_fx(gm, input_shapes=None, input_info=None, call_function_map=None,
                       call_module_map,
                       example_inputs=example_inputs).import_graph()
 
-
-_ = DynSize

@@ -18,8 +18,6 @@ that differs between the two traces depends on a dynamic size (a
 ``DynSize``), and a dimension of a value's shape that differs is dynamic.
 """
 
-import contextlib
-
 import torch
 from torch import fx
 from torch.fx.experimental.proxy_tensor import make_fx
@@ -32,9 +30,13 @@ try:  # torch 1.13 ships functionalization with functorch.
 except ImportError:  # pragma: no cover - later torch
     from torch.func import functionalize as _functionalize
 
-# Stand-in sizes of dynamic dimension k in the two traces: never 0 or 1
-# (which broadcast or empty tensors), distinct per dimension.
-STAND_IN_SIZES = ((5, 7, 11, 13), (6, 8, 12, 14))
+
+
+def stand_in_size(k, run):
+    """The size dynamic dimension k takes in trace `run` (0 or 1): never 0
+    or 1 (which empty or broadcast), distinct per dimension within a trace
+    and between the two traces."""
+    return 5 + 2 * k + run
 
 
 class DynSize:
@@ -63,15 +65,15 @@ class NodeTrace:
         self.error = error
 
 
-def _example(shape, dtype, sizes, fill=0):
-    """An example tensor: dynamic sizes (None) take the stand-in sizes;
+def _example(shape, dtype, run, fill=0):
+    """An example tensor: dynamic sizes (None) take trace `run`'s stand-in;
     values are random floats, and integers and booleans all `fill`
     (integer inputs are often indices, where 0 is always valid, or
     divisors, where 1 is)."""
     dims, k = [], 0
     for d in shape:
         if d is None:
-            dims.append(sizes[min(k, len(sizes) - 1)] + max(0, k - len(sizes) + 1))
+            dims.append(stand_in_size(k, run))
             k += 1
         else:
             dims.append(d)
@@ -89,8 +91,13 @@ class _NodeTracer(fx.Interpreter):
         self.decompositions = decompositions
         self.traced_nodes = traced_nodes
         self.traces = {}
+        self.values = {}
 
     def run_node(self, n):
+        self.values[n] = self._run(n)
+        return self.values[n]
+
+    def _run(self, n):
         if n.op not in ("call_function", "call_method", "call_module") \
                 or n not in self.traced_nodes:
             return super().run_node(n)
@@ -112,11 +119,27 @@ class _NodeTracer(fx.Interpreter):
         try:
             graph = make_fx(_functionalize(call),
                             decomposition_table=self.decompositions)(*copies)
+            if _reads_storage(graph) and not all(
+                    flat[p].is_contiguous() and flat[p].storage_offset() == 0
+                    for p in positions):
+                # The trace ran on contiguous copies; eager as_strided of a
+                # view reads the viewed tensor's storage instead.
+                raise MLCError("as_strided of a view made by another node")
             self.traces[n] = NodeTrace(graph, positions)
         except Exception as e:  # pylint: disable=broad-except
             self.traces[n] = NodeTrace(None, positions,
                                        f"{type(e).__name__}: {e}")
         return getattr(self, n.op)(n.target, args, kwargs)
+
+
+def _reads_storage(graph_module):
+    """Whether the graph has ops whose result depends on memory layout."""
+    return any(n.op == "call_function" and getattr(n.target, "overloadpacket",
+                                                   None) in _STORAGE_OPS
+               for n in graph_module.graph.nodes)
+
+
+_STORAGE_OPS = {torch.ops.aten.as_strided, torch.ops.aten.as_strided_copy}
 
 
 def trace_graph(graph_module, inputs, decompositions, traced_nodes,
@@ -127,71 +150,37 @@ def trace_graph(graph_module, inputs, decompositions, traced_nodes,
     Returns (traces, values): traces[node] a NodeTrace whose graph's values
     carry ``tensor_meta`` with dynamic dimensions as None and integer
     arguments that depend on dynamic sizes as DynSize; values[node] the
-    node's value in the first trace."""
+    node's eager value in the first trace."""
     dynamic = any(d is None for shape, _ in inputs for d in shape)
-    runs = STAND_IN_SIZES if dynamic else STAND_IN_SIZES[:1]
-    results = []
-    for sizes in runs:
-        failure = None
-        # Integer inputs are tried as zeros, then as ones (a graph that
-        # divides by them fails on zeros).
-        for fill in ((None,) if examples else (0, 1)):
-            tracer = _NodeTracer(graph_module, decompositions, traced_nodes)
-            values = {}
-            run_examples = [t.clone() for t in examples] if examples else \
-                [_example(shape, dtype, sizes, fill) for shape, dtype in inputs]
-            try:
-                with torch.no_grad(), _record_values(tracer, values):
-                    tracer.run(*run_examples)
-                failure = None
-                break
-            except Exception as e:  # pylint: disable=broad-except
-                failure = e
-        if failure is not None:
-            raise MLCError(f"the model fails in eager PyTorch on example "
-                           f"inputs (pass example_inputs): "
-                           f"{type(failure).__name__}: {failure}")
-        results.append((tracer.traces, values))
-    traces, values = results[0]
+    tracers = [_trace_once(graph_module, inputs, decompositions, traced_nodes,
+                           examples, run) for run in range(2 if dynamic else 1)]
     if dynamic:
-        _merge(traces, values, *results[1])
-    return traces, values
+        _merge(tracers[0].traces, tracers[1].traces)
+    return tracers[0].traces, tracers[0].values
 
 
-@contextlib.contextmanager
-def _record_values(tracer, values):
-    original = tracer.run_node
-
-    def run_node(n):
-        result = original(n)
-        values[n] = result
-        return result
-
-    tracer.run_node = run_node
-    try:
-        yield
-    finally:
-        tracer.run_node = original
-
-
-def merge_values(a, b):
-    """One value from the two traces' values: ints that differ become a
-    DynSize; containers merge item by item."""
-    if isinstance(a, bool) or a is None:
-        return a
-    if isinstance(a, int) and isinstance(b, int):
-        return a if a == b else DynSize((a, b))
-    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)) \
-            and len(a) == len(b):
-        merged = [merge_values(x, y) for x, y in zip(a, b)]
-        return torch.Size(merged) if isinstance(a, torch.Size) and \
-            all(isinstance(m, int) for m in merged) else type(a)(merged) \
-            if not isinstance(a, torch.Size) else tuple(merged)
-    return a
+def _trace_once(graph_module, inputs, decompositions, traced_nodes, examples,
+                run):
+    failure = None
+    # Integer inputs are tried as zeros, then as ones (a graph that divides
+    # by them fails on zeros).
+    for fill in ((None,) if examples else (0, 1)):
+        tracer = _NodeTracer(graph_module, decompositions, traced_nodes)
+        tensors = [t.clone() for t in examples] if examples else \
+            [_example(shape, dtype, run, fill) for shape, dtype in inputs]
+        try:
+            with torch.no_grad():
+                tracer.run(*tensors)
+            return tracer
+        except Exception as e:  # pylint: disable=broad-except
+            failure = e
+    raise MLCError(f"the model fails in eager PyTorch on example inputs "
+                   f"(pass example_inputs): {type(failure).__name__}: "
+                   f"{failure}")
 
 
 def _merge_meta(a, b):
-    """tensor_meta of two traces as (shape with None for dynamic, dtype)."""
+    """tensor_meta of two traces, with the sizes that differ as None."""
     if a is None or b is None:
         return None
     if hasattr(a, "shape") and hasattr(a, "_replace"):
@@ -199,56 +188,47 @@ def _merge_meta(a, b):
         return a._replace(shape=shape)
     if isinstance(a, (tuple, list)):
         return type(a)(_merge_meta(x, y) for x, y in zip(a, b))
-    if not hasattr(a, "shape"):
-        return a
-    shape = tuple(x if x == y else None for x, y in zip(a.shape, b.shape))
-    return a._replace(shape=shape)
+    return a
 
 
-def _merge(traces, values, traces_b, values_b):
+def _merge(traces, traces_b):
+    """Folds the second trace into the first: differing integers become
+    DynSize, differing sizes None. A node whose ops or argument structure
+    differ between the traces depends on the sizes in a way rules cannot
+    see: it is marked untraceable."""
     for node, trace in traces.items():
         other = traces_b.get(node)
         if trace.graph is None or other is None or other.graph is None:
             continue
         nodes_a, nodes_b = list(trace.graph.graph.nodes), \
             list(other.graph.graph.nodes)
-        if [n.target for n in nodes_a] != [n.target for n in nodes_b]:
+        try:
+            if [n.target for n in nodes_a] != [n.target for n in nodes_b]:
+                raise ValueError
+            merged = [(_merge_args(na.args, nb.args),
+                       _merge_args(na.kwargs, nb.kwargs))
+                      for na, nb in zip(nodes_a, nodes_b)]
+        except ValueError:
             trace.graph, trace.error = None, (
                 "the ops torch runs depend on the dynamic sizes")
             continue
-        for na, nb in zip(nodes_a, nodes_b):
-            na.args = _merge_args(na.args, nb.args)
-            na.kwargs = _merge_args(na.kwargs, nb.kwargs)
+        for (args, kwargs), na, nb in zip(merged, nodes_a, nodes_b):
+            na.args, na.kwargs = args, kwargs
             na.meta["tensor_meta"] = _merge_meta(na.meta.get("tensor_meta"),
                                                  nb.meta.get("tensor_meta"))
-    for node in values:
-        if node in values_b:
-            values[node] = _merge_concrete(values[node], values_b[node])
 
 
 def _merge_args(a, b):
     if isinstance(a, fx.Node):
         return a
     if isinstance(a, (tuple, list)):
+        if not isinstance(b, (tuple, list)) or len(a) != len(b):
+            raise ValueError
         return type(a)(_merge_args(x, y) for x, y in zip(a, b))
     if isinstance(a, dict):
+        if not isinstance(b, dict) or a.keys() != b.keys():
+            raise ValueError
         return {k: _merge_args(v, b[k]) for k, v in a.items()}
     if isinstance(a, int) and not isinstance(a, bool) and a != b:
         return DynSize((a, b))
     return a
-
-
-def _merge_concrete(a, b):
-    """Eager values: tensors stay the first trace's; Python values merge."""
-    if isinstance(a, torch.Tensor):
-        return a
-    if isinstance(a, (tuple, list)) and not isinstance(a, torch.Size):
-        return type(a)(_merge_concrete(x, y) for x, y in zip(a, b)) \
-            if not hasattr(a, "_fields") else a
-    return merge_values(a, b)
-
-
-def describe_failure(trace):
-    if trace.error is None:
-        raise MLCError("internal: no trace failure to describe")
-    return trace.error

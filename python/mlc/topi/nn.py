@@ -29,7 +29,10 @@ def _pad(data, ph, pw, value, name):
         name=name)
 
 
-def _out_size(size, kernel, stride, pad, dilation, ceil_mode=False):
+def pool_output_size(size, kernel, stride, pad, dilation=1, ceil_mode=False):
+    """torch's output size of a window (convolution, pooling) along one
+    dimension; with ceil_mode a last window must start inside the input or
+    its left padding."""
     span = size + 2 * pad - dilation * (kernel - 1) - 1
     if ceil_mode:
         out = -(-span // stride) + 1
@@ -52,8 +55,8 @@ def conv2d_nchw(data, weight, stride=1, padding=0, dilation=1, groups=1,
         raise ValueError(f"conv2d: {c} input channels and {oc} output "
                          f"channels do not fit groups={groups} with a weight "
                          f"of {icg} channels per group")
-    oh = _out_size(h, kh, sh, ph, dh)
-    ow = _out_size(w, kw, sw, pw, dw)
+    oh = pool_output_size(h, kh, sh, ph, dh)
+    ow = pool_output_size(w, kw, sw, pw, dw)
     padded = _pad(data, ph, pw, 0.0, "pad")
     rc = te.reduce_axis((0, icg), name="rc")
     ry = te.reduce_axis((0, kh), name="ry")
@@ -76,8 +79,8 @@ def _pool(data, kernel, stride, padding, dilation, ceil_mode, kind, name,
     sh, sw = pair(kernel if stride is None or stride == [] else stride)
     ph, pw = pair(padding)
     dh, dw = pair(dilation)
-    oh = _out_size(h, kh, sh, ph, dh, ceil_mode)
-    ow = _out_size(w, kw, sw, pw, dw, ceil_mode)
+    oh = pool_output_size(h, kh, sh, ph, dh, ceil_mode)
+    ow = pool_output_size(w, kw, sw, pw, dw, ceil_mode)
     ry = te.reduce_axis((0, kh), name="ry")
     rx = te.reduce_axis((0, kw), name="rx")
     fill = -_math.inf if kind == "max" else 0.0

@@ -33,6 +33,22 @@ def norm_dims(dims, ndim):
     return sorted({norm_dim(d, ndim) for d in dims}) if ndim else []
 
 
+def check_tensor_options(ctx, layout=None, device=None, pin_memory=None,
+                         memory_format=None):
+    """Refuses tensor options mlc does not implement: devices other than the
+    CPU, non-strided layouts, pinned memory, non-contiguous formats."""
+    if device is not None and torch.device(device).type != "cpu":
+        raise ctx.refuse("device", device, "mlc compiles for the CPU")
+    if layout not in (None, torch.strided):
+        raise ctx.refuse("layout", layout)
+    if pin_memory:
+        raise ctx.refuse("pin_memory", pin_memory)
+    if memory_format not in (None, torch.contiguous_format,
+                             torch.preserve_format):
+        raise ctx.refuse("memory_format", memory_format,
+                         "mlc tensors are contiguous")
+
+
 def cast(value, dtype):
     """A te expression converted to the torch dtype `dtype`."""
     return te.cast(value, dtype_name(dtype))

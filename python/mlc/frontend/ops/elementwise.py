@@ -7,9 +7,10 @@ import math
 import torch
 
 from ... import relax, te
-from ..promotion import (ALWAYS_BOOL, BOOL_TO_LONG, DEFAULT, INT_TO_FLOAT,
-                         NO_OPMATH, is_float, promote)
-from .common import cast, elementwise, is_tensor, literal
+from ..promotion import (ALWAYS_BOOL, DEFAULT, INT_TO_FLOAT, NO_OPMATH,
+                         is_float, promote)
+from .common import (broadcast_index, broadcast_shape, cast, elementwise,
+                     is_tensor, literal, read)
 from .registry import rule
 
 # --- unary float functions (integers and bool compute in the default float)
@@ -44,10 +45,10 @@ def _integral_identity(fn):
     return apply
 
 
-for _name, _fn in {"ceil": te.ceil, "floor": te.floor, "trunc": te.trunc,
-                   "round": te.round}.items():
-    rule(_name + ".default" if _name == "round" else _name)(
-        _integral_identity(_fn))
+rule("ceil")(_integral_identity(te.ceil))
+rule("floor")(_integral_identity(te.floor))
+rule("trunc")(_integral_identity(te.trunc))
+rule("round.default")(_integral_identity(te.round))
 rule("fix")(_integral_identity(te.trunc))
 
 
@@ -90,12 +91,11 @@ def _sign(ctx, self):
         if dt == torch.bool:
             return v
         one, zero = literal(1, dt), literal(0, dt)
-        positive = te.if_then_else(v > zero, one, zero)
-        negative = te.if_then_else(v < zero, one, zero)
-        s = positive - negative
-        # NaN stays NaN (and -0.0 stays a zero).
-        return te.if_then_else(v == zero, v, s) if not is_float(dt) else \
-            te.if_then_else(v != v, v, te.if_then_else(v == zero, v, s))
+        s = te.if_then_else(v > zero, one, zero) - \
+            te.if_then_else(v < zero, one, zero)
+        # A NaN stays NaN, a zero keeps its sign.
+        return te.if_then_else(te.any(v != v, v == zero), v, s) \
+            if is_float(dt) else s
     return elementwise(ctx, fn, self)
 
 
@@ -286,9 +286,10 @@ def _log_sigmoid_forward(ctx, self):
     def fn(dt, v):
         # log(sigmoid(v)) = min(v, 0) - log1p(exp(-|v|)), stable both ways.
         return te.min(v, literal(0.0, dt)) - te.log1p(te.exp(-te.abs(v)))
-    out = elementwise(ctx, fn, self)
-    return out, ctx.lazy(lambda: elementwise(
-        ctx, lambda dt, v: v * literal(0.0, dt), self))
+    def buffer():
+        raise ctx.fail("the buffer output of log_sigmoid_forward (used by "
+                       "its backward) is not implemented")
+    return elementwise(ctx, fn, self), ctx.lazy(buffer)
 
 
 @rule("logit")
@@ -469,24 +470,20 @@ def _minimum(ctx, self, other):
     return elementwise(ctx, _min_value, self, other)
 
 
-@rule("fmax")
-def _fmax(ctx, self, other):
-    def fn(dt, a, b):
-        if not is_float(dt):
-            return te.max(a, b)
-        return te.if_then_else(a != a, b, te.if_then_else(b != b, a,
-                                                          te.max(a, b)))
-    return elementwise(ctx, fn, self, other)
+def _nan_ignoring(extreme):
+    """fmax/fmin: the extreme of the numbers, a NaN only when both are."""
+    def apply(ctx, self, other):
+        def fn(dt, a, b):
+            if not is_float(dt):
+                return extreme(a, b)
+            return te.if_then_else(a != a, b, te.if_then_else(
+                b != b, a, extreme(a, b)))
+        return elementwise(ctx, fn, self, other)
+    return apply
 
 
-@rule("fmin")
-def _fmin(ctx, self, other):
-    def fn(dt, a, b):
-        if not is_float(dt):
-            return te.min(a, b)
-        return te.if_then_else(a != a, b, te.if_then_else(b != b, a,
-                                                          te.min(a, b)))
-    return elementwise(ctx, fn, self, other)
+rule("fmax")(_nan_ignoring(te.max))
+rule("fmin")(_nan_ignoring(te.min))
 
 
 # --- comparisons and logic ----------------------------------------------
@@ -559,17 +556,13 @@ rule("bitwise_right_shift.Tensor", "bitwise_right_shift.Tensor_Scalar",
 
 @rule("where.self", "where.ScalarSelf", "where.ScalarOther", "where.Scalar")
 def _where(ctx, condition, self, other):
-    comp, res = promote(self, other, kind=NO_OPMATH)
-
-    def fn(dt, c, a, b):
-        return te.if_then_else(c, a, b)
-    return elementwise_where(ctx, condition, self, other, res, fn)
+    result = promote(self, other, kind=NO_OPMATH)[1]
+    return elementwise_where(ctx, condition, self, other, result,
+                             lambda dt, c, a, b: te.if_then_else(c, a, b))
 
 
 def elementwise_where(ctx, condition, a, b, result, fn):
     """where-like: the condition is read as bool, a and b in `result`."""
-    from .common import broadcast_index, broadcast_shape, read  # noqa
-
     operands = [condition, a, b]
     tensors = [v for v in operands if is_tensor(v)]
 
@@ -673,6 +666,3 @@ def _heaviside(ctx, self, values):
             x < zero, zero, literal(1, dt)))
     return elementwise(ctx, fn, self, values)
 
-
-# Placeholders to keep names referenced (BOOL_TO_LONG is used by reductions).
-_ = BOOL_TO_LONG

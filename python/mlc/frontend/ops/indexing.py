@@ -7,7 +7,8 @@ as in torch, and an index out of range is clamped by the bounds pass
 import torch
 
 from ... import te
-from .common import broadcast_index, broadcast_shape, cast, literal, norm_dim, read
+from .common import (broadcast_index, broadcast_shape, cast, is_tensor,
+                     literal, norm_dim, read)
 from .registry import rule
 
 
@@ -78,9 +79,10 @@ def _index(ctx, self, indices):
     ndim = len(self.shape)
     indices = list(indices) + [None] * (ndim - len(indices))
     positions = [k for k, t in enumerate(indices) if t is not None]
+    if not positions:
+        return self
     tensors = [indices[k] for k in positions]
-    # Bool masks are turned into integer indices by torch's decomposition
-    # before they reach here; a bool index left is data-dependent.
+    # A bool mask selects a number of elements known only at run time.
     for t in tensors:
         if ctx.dtype(t) == torch.bool:
             raise ctx.fail("indexing with a bool mask (its result's shape "
@@ -127,8 +129,7 @@ def _scatter(ctx, self, dim, index, src, reduce_kind, include_self=True):
     ndim = len(self.shape)
     axis = norm_dim(dim, ndim)
     dtype = ctx.dtype(self)
-    scalar = not isinstance(src, (torch.Tensor,)) and not hasattr(src, "shape")
-    operands = [self, index] + ([] if scalar else [src])
+    operands = [self, index] + ([src] if is_tensor(src) else [])
 
     def build(p, idx, *rest):
         shape = list(p.shape)
@@ -139,12 +140,17 @@ def _scatter(ctx, self, dim, index, src, reduce_kind, include_self=True):
         r = te.reduce_axis((0, ishape[axis]), name="r")
 
         def lands(i):
+            """The src position of reduction step r for output element i,
+            and whether index sends it to i (index may be smaller than
+            self in the other dimensions: only read inside it)."""
             j = list(i)
             j[axis] = r
-            inside = te.all(*[i[k] < ishape[k] for k in range(ndim)
-                              if k != axis]) if ndim > 1 else None
             hit = _wrap(read(idx, j), shape[axis]) == te.cast(i[axis], "int64")
-            return j, (te.all(inside, hit) if inside is not None else hit)
+            if ndim > 1:
+                inside = te.all(*[i[k] < ishape[k] for k in range(ndim)
+                                  if k != axis])
+                hit = te.if_then_else(inside, hit, te.cast(0, "bool"))
+            return j, hit
 
         def value(j):
             return cast(read(rest[0], j), dtype) if rest else \
@@ -168,7 +174,10 @@ def _scatter(ctx, self, dim, index, src, reduce_kind, include_self=True):
                 return te.if_then_else(w >= te.cast(0, "int64"), value(j),
                                        read(p, i))
             return te.compute(shape, element, name="scatter")
+        # bool accumulates as 0/1 in int8: a sum is an or, a product an and.
+        acc = torch.int8 if dtype == torch.bool else dtype
         if dtype == torch.bool:
+            kind = {"sum": "max", "prod": "min"}.get(kind, kind)
             lowest, highest = 0, 1
         elif dtype.is_floating_point:
             lowest, highest = -float("inf"), float("inf")
@@ -177,11 +186,13 @@ def _scatter(ctx, self, dim, index, src, reduce_kind, include_self=True):
         neutral = {"sum": 0, "prod": 1, "max": lowest, "min": highest}[kind]
         reducer = {"sum": te.sum, "prod": te.prod, "max": te.max,
                    "min": te.min}[kind]
+        combine = {"sum": lambda a, b: a + b, "prod": lambda a, b: a * b,
+                   "max": te.max, "min": te.min}[kind]
 
         def combined(*i):
             j, hit = lands(i)
-            return reducer(te.if_then_else(hit, value(j),
-                                           literal(neutral, dtype)), axis=[r])
+            return reducer(te.if_then_else(hit, cast(value(j), acc),
+                                           literal(neutral, acc)), axis=[r])
         total = te.compute(shape, combined, name="scatter_reduce")
 
         def count_hits(*i):
@@ -191,22 +202,15 @@ def _scatter(ctx, self, dim, index, src, reduce_kind, include_self=True):
         counts = te.compute(shape, count_hits, name="scatter_count")
 
         def element(*i):
-            t, old, n = total(*i), read(p, i), counts(*i)
-            if kind == "sum":
-                v = old + t if include_self else t
-            elif kind == "prod":
-                v = old * t if include_self else t
-            elif kind == "max":
-                v = te.max(old, t) if include_self else t
-            else:
-                v = te.min(old, t) if include_self else t
+            t, old, n = total(*i), cast(read(p, i), acc), counts(*i)
+            v = combine(old, t) if include_self else t
             if reduce_kind == "mean":
                 denom = n + (te.cast(1, "int64") if include_self else
                              te.cast(0, "int64"))
-                d = te.max(denom, te.cast(1, "int64"))
-                v = v / cast(d, dtype) if dtype.is_floating_point else \
-                    (v // cast(d, dtype))
-            return te.if_then_else(n > te.cast(0, "int64"), v, old)
+                d = cast(te.max(denom, te.cast(1, "int64")), acc)
+                v = v / d if acc.is_floating_point else v // d
+            return cast(te.if_then_else(n > te.cast(0, "int64"), v, old),
+                        dtype)
         return te.compute(shape, element, name="scatter")
     return ctx.te(build, *operands, name="scatter")
 

@@ -80,11 +80,9 @@ def _scaled_sum(ctx, product, bias, beta, alpha):
     return elementwise(ctx, fn, product, bias, result=dtype)
 
 
-@rule("addmm", "baddbmm", "addmv", "addbmm")
+@rule("addmm", "baddbmm", "addmv")
 def _addmm(ctx, self, mat1=None, mat2=None, batch1=None, batch2=None,
            mat=None, vec=None, beta=1, alpha=1):
-    if ctx.op.overloadpacket is torch.ops.aten.addbmm:
-        raise ctx.fail("addbmm is not implemented")
     left = next(v for v in (mat1, batch1, mat) if v is not None)
     right = next(v for v in (mat2, batch2, vec) if v is not None)
     return _scaled_sum(ctx, matmul(ctx, left, right), self, beta, alpha)

@@ -9,6 +9,7 @@ import torch
 
 from ... import te, topi
 from ..promotion import is_float
+from ...topi.nn import pool_output_size
 from .common import cast, literal, norm_dim, read
 from .registry import rule
 
@@ -29,16 +30,12 @@ def _static_dims(ctx, x, dims, what):
 # --- convolution --------------------------------------------------------------
 
 def _bias_add(ctx, y, bias):
+    dtype = ctx.dtype(y)
+
     def build(p, b):
         return te.compute(list(p.shape), lambda n, c, *s: p(n, c, *s) +
-                          cast(b[c], torch.float32 if p.dtype == "float32"
-                               else _dtype_of(p)), name="bias_add")
+                          cast(b[c], dtype), name="bias_add")
     return ctx.te(build, y, bias, name="bias_add")
-
-
-def _dtype_of(p):
-    from ..promotion import TORCH_DTYPES
-    return TORCH_DTYPES[p.dtype]
 
 
 @rule("convolution", "_convolution")
@@ -109,112 +106,90 @@ def _convolution(ctx, input, weight, bias, stride, padding, dilation,  # pylint:
 
 # --- pooling ------------------------------------------------------------------
 
-def _pool_out(size, k, s, p, d, ceil_mode):
-    span = size + 2 * p - d * (k - 1) - 1
-    if ceil_mode:
-        out = -(-span // s) + 1
-        if (out - 1) * s >= size + p:
-            out -= 1
-        return out
-    return span // s + 1
-
-
-def _pool_params(x, nd, kernel_size, stride, padding, dilation):
+def _pool_params(nd, kernel_size, stride, padding, dilation):
     kernel = _tuple(kernel_size, nd)
     stride = _tuple(stride, nd) if stride not in (None, []) else kernel
     return kernel, stride, _tuple(padding, nd), _tuple(dilation, nd)
 
 
 def _max_pool(ctx, x, nd, kernel_size, stride, padding, dilation, ceil_mode):
+    """(values, lazy indices) of max pooling over the last `nd` dims;
+    an index is the first maximum's flat position in its input plane (a NaN
+    counts as the maximum, as in torch)."""
     kernel, stride, padding, dilation = _pool_params(
-        x, nd, kernel_size, stride, padding, dilation)
+        nd, kernel_size, stride, padding, dilation)
     dtype = ctx.dtype(x)
     rank = len(x.shape)
     spatial = list(range(rank - nd, rank))
     _static_dims(ctx, x, spatial, "pooling")
+    sizes = [x.shape[k] for k in spatial]
+    outs = [pool_output_size(sizes[k], kernel[k], stride[k], padding[k],
+                             dilation[k], ceil_mode) for k in range(nd)]
+    low = -math.inf if is_float(dtype) else torch.iinfo(dtype).min
+
+    def window(p, i):
+        """For output element i of input p: the window's reduction axes,
+        the input position, whether it is inside the input, and the value
+        there (the lowest value outside)."""
+        rk = [te.reduce_axis((0, kernel[k]), name=f"rk{k}")
+              for k in range(nd)]
+        s = i[rank - nd:]
+        pos = [s[k] * stride[k] + rk[k] * dilation[k] - padding[k]
+               for k in range(nd)]
+        inside = te.all(*[c for k in range(nd) for c in
+                          (pos[k] >= 0, pos[k] < sizes[k])])
+        value = te.if_then_else(inside, read(p, list(i[:rank - nd]) + pos),
+                                literal(low, dtype))
+        return rk, pos, inside, value
+
+    def build_values(p):
+        def element(*i):
+            rk, _, _, value = window(p, i)
+            return te.max(value, axis=rk)
+        return te.compute(list(p.shape[:rank - nd]) + outs, element,
+                          name="max_pool")
+
+    def build_indices(p, m):
+        def element(*i):
+            rk, pos, inside, value = window(p, i)
+            flat = 0
+            for k in range(nd):
+                flat = flat * sizes[k] + pos[k]
+            hit = te.all(inside, te.any(value == m(*i), value != value))
+            return te.min(te.if_then_else(hit, te.cast(flat, "int64"),
+                                          te.cast(2 ** 62, "int64")), axis=rk)
+        return te.compute(list(p.shape[:rank - nd]) + outs, element,
+                          name="max_pool_indices")
+
     if nd == 2 and dtype == torch.float32 and rank == 4:
+        # topi's max pool: the definition the code generator is tuned for.
         values = ctx.te(topi.nn.max_pool2d, x, kernel, stride, padding,
                         dilation, ceil_mode, name="max_pool2d")
     else:
-        values = None
-    low = -math.inf if is_float(dtype) else torch.iinfo(dtype).min
-
-    def windows(p):
-        shape = list(p.shape)
-        outs = [_pool_out(shape[k], kernel[i], stride[i], padding[i],
-                          dilation[i], ceil_mode) for i, k in
-                enumerate(spatial)]
-        rk = [te.reduce_axis((0, kernel[i]), name=f"rk{i}")
-              for i in range(nd)]
-        return shape, shape[:rank - nd] + outs, rk
-
-    def position(s, rk):
-        return [s[i] * stride[i] + rk[i] * dilation[i] - padding[i]
-                for i in range(nd)]
-
-    def build_values(p):
-        shape, out, rk = windows(p)
-
-        def element(*i):
-            lead, s = list(i[:rank - nd]), i[rank - nd:]
-            pos = position(s, rk)
-            inside = [c for k in range(nd) for c in
-                      (pos[k] >= 0, pos[k] < shape[spatial[k]])]
-            return te.max(te.if_then_else(te.all(*inside), read(p, lead + pos),
-                                          literal(low, dtype)), axis=rk)
-        return te.compute(out, element, name="max_pool")
-
-    def build_indices(p, m):
-        shape, out, rk = windows(p)
-
-        def element(*i):
-            lead, s = list(i[:rank - nd]), i[rank - nd:]
-            pos = position(s, rk)
-            inside = te.all(*[c for k in range(nd) for c in
-                              (pos[k] >= 0, pos[k] < shape[spatial[k]])])
-            flat = 0
-            for k in range(nd):
-                flat = flat * shape[spatial[k]] + pos[k]
-            v = te.if_then_else(inside, read(p, lead + pos),
-                                literal(low, dtype))
-            best = m(*i)
-            hit = te.all(inside, te.any(v == best, v != v))
-            return te.min(te.if_then_else(hit, te.cast(flat, "int64"),
-                                          te.cast(2 ** 62, "int64")), axis=rk)
-        return te.compute(out, element, name="max_pool_indices")
-
-    if values is None:
         values = ctx.te(build_values, x, name="max_pool")
     return values, ctx.lazy(lambda: ctx.te(build_indices, x, values,
                                            name="max_pool_indices"))
 
 
-for _nd in (1, 2, 3):
-    def _max_pool_rule(ctx, self, kernel_size, stride=(), padding=0,
-                       dilation=1, ceil_mode=False, _nd=_nd):
-        return _max_pool(ctx, self, _nd, kernel_size, stride, padding,
-                         dilation, ceil_mode)
-    rule(f"max_pool{_nd}d_with_indices")(_max_pool_rule)
-
-
-def _max_pool_values(nd):
+def _max_pool_rule(nd, with_indices):
     def apply(ctx, self, kernel_size, stride=(), padding=0, dilation=1,
               ceil_mode=False):
-        return _max_pool(ctx, self, nd, kernel_size, stride, padding,
-                         dilation, ceil_mode)[0]
+        result = _max_pool(ctx, self, nd, kernel_size, stride, padding,
+                           dilation, ceil_mode)
+        return result if with_indices else result[0]
     return apply
 
 
-rule("max_pool1d")(_max_pool_values(1))
-rule("max_pool2d")(_max_pool_values(2))
-rule("max_pool3d")(_max_pool_values(3))
+for _nd in (1, 2, 3):
+    rule(f"max_pool{_nd}d_with_indices")(_max_pool_rule(_nd, True))
+    rule(f"max_pool{_nd}d")(_max_pool_rule(_nd, False))
 
 
 def _avg_pool(nd):
     def apply(ctx, self, kernel_size, stride=(), padding=0, ceil_mode=False,
               count_include_pad=True, divisor_override=None):
         kernel, stride_, padding_, _ = _pool_params(
-            self, nd, kernel_size, stride, padding, 1)
+            nd, kernel_size, stride, padding, 1)
         dtype = ctx.dtype(self)
         acc = torch.float32 if dtype in (torch.float16, torch.bfloat16) \
             else dtype
@@ -225,8 +200,9 @@ def _avg_pool(nd):
         def build(p):
             shape = list(p.shape)
             sizes = [shape[k] for k in spatial]
-            outs = [_pool_out(sizes[i], kernel[i], stride_[i], padding_[i],
-                              1, ceil_mode) for i in range(nd)]
+            outs = [pool_output_size(sizes[i], kernel[i], stride_[i],
+                                     padding_[i], 1, ceil_mode)
+                    for i in range(nd)]
             rk = [te.reduce_axis((0, kernel[i]), name=f"rk{i}")
                   for i in range(nd)]
             out = shape[:rank - nd] + outs
@@ -274,94 +250,82 @@ for _nd in (1, 2, 3):
 
 
 def _adaptive(nd, kind):
+    """Adaptive pooling (torch's windows: output cell i covers input cells
+    floor(i*In/Out) .. ceil((i+1)*In/Out)), as a reduction over the widest
+    window with the cells beyond each window masked."""
     def apply(ctx, self, output_size):
         dtype = ctx.dtype(self)
         acc = torch.float32 if dtype in (torch.float16, torch.bfloat16) \
             else dtype
         rank = len(self.shape)
-        spatial = list(range(rank - nd, rank))
-        _static_dims(ctx, self, spatial, "adaptive pooling")
-        outs = _tuple(output_size, nd)
-        sizes = [self.shape[k] for k in spatial]
-        outs = [sizes[i] if o is None else o for i, o in enumerate(outs)]
-        # The largest window: ceil((i+1)*In/Out) - floor(i*In/Out).
+        _static_dims(ctx, self, range(rank - nd, rank), "adaptive pooling")
+        sizes = list(self.shape[rank - nd:])
+        outs = [sizes[k] if o is None else o
+                for k, o in enumerate(_tuple(output_size, nd))]
         widths = [max(-(-((i + 1) * n) // o) - (i * n) // o
                       for i in range(o)) if o else 1
                   for n, o in zip(sizes, outs)]
         low = -math.inf if is_float(dtype) else torch.iinfo(dtype).min
 
-        def bounds(i, n, o):
-            return (i * n) // o, ((i + 1) * n + o - 1) // o
-
-        def build(p):
-            shape = list(p.shape)
-            out = shape[:rank - nd] + outs
+        def window(p, i):
+            """Reduction axes, input position (kept in bounds), whether it
+            is in the window, and the value there, for output element i."""
             rk = [te.reduce_axis((0, w), name=f"rk{k}")
                   for k, w in enumerate(widths)]
-
-            def element(*i):
-                lead, s = list(i[:rank - nd]), i[rank - nd:]
-                pos, inside = [], []
-                for k in range(nd):
-                    start, end = bounds(s[k], sizes[k], outs[k])
-                    pos.append(start + rk[k])
-                    inside.append(start + rk[k] < end)
-                v = cast(read(p, lead + [te.min(q, sizes[k] - 1) for k, q in
-                                         enumerate(pos)]), acc)
-                if kind == "max":
-                    return te.max(te.if_then_else(te.all(*inside), v,
-                                                  literal(low, acc)), axis=rk)
-                return te.sum(te.if_then_else(te.all(*inside), v,
-                                              literal(0, acc)), axis=rk)
-            reduced = te.compute(out, element, name="adaptive_pool")
-            if kind == "max":
-                return reduced
-
-            def average(*i):
-                s = i[rank - nd:]
-                count = None
-                for k in range(nd):
-                    start, end = bounds(s[k], sizes[k], outs[k])
-                    count = (end - start) if count is None else \
-                        count * (end - start)
-                return cast(reduced(*i) / te.cast(count, _name(acc)), dtype)
-            return te.compute(out, average, name="adaptive_avg_pool")
-        values = ctx.te(build, self, name="adaptive_pool")
-        if kind == "max":
-            return values, ctx.lazy(lambda: _adaptive_indices(
-                ctx, self, nd, outs, sizes, widths, values))
-        return values
-    return apply
-
-
-def _adaptive_indices(ctx, x, nd, outs, sizes, widths, values):
-    dtype = ctx.dtype(x)
-    rank = len(x.shape)
-
-    def build(p, m):
-        shape = list(p.shape)
-        out = shape[:rank - nd] + outs
-        rk = [te.reduce_axis((0, w), name=f"rk{k}")
-              for k, w in enumerate(widths)]
-
-        def element(*i):
-            lead, s = list(i[:rank - nd]), i[rank - nd:]
+            s = i[rank - nd:]
             pos, inside = [], []
             for k in range(nd):
                 start = (s[k] * sizes[k]) // outs[k]
                 end = ((s[k] + 1) * sizes[k] + outs[k] - 1) // outs[k]
                 pos.append(te.min(start + rk[k], sizes[k] - 1))
                 inside.append(start + rk[k] < end)
-            v = read(p, lead + pos)
-            flat = 0
-            for k in range(nd):
-                flat = flat * sizes[k] + pos[k]
-            hit = te.all(*inside, te.any(v == m(*i), v != v)) if \
-                is_float(dtype) else te.all(*inside, v == m(*i))
-            return te.min(te.if_then_else(hit, te.cast(flat, "int64"),
-                                          te.cast(2 ** 62, "int64")), axis=rk)
-        return te.compute(out, element, name="adaptive_max_indices")
-    return ctx.te(build, x, values, name="adaptive_max_indices")
+            return rk, pos, te.all(*inside), read(p, list(i[:rank - nd]) + pos)
+
+        def out_shape(p):
+            return list(p.shape[:rank - nd]) + outs
+
+        def build(p):
+            def element(*i):
+                rk, _, inside, v = window(p, i)
+                v = cast(v, acc)
+                if kind == "max":
+                    return te.max(te.if_then_else(inside, v, literal(low, acc)),
+                                  axis=rk)
+                return te.sum(te.if_then_else(inside, v, literal(0, acc)),
+                              axis=rk)
+            reduced = te.compute(out_shape(p), element, name="adaptive_pool")
+            if kind == "max":
+                return reduced
+
+            def average(*i):
+                count = 1
+                for k, c in enumerate(i[rank - nd:]):
+                    count = count * (((c + 1) * sizes[k] + outs[k] - 1) //
+                                     outs[k] - (c * sizes[k]) // outs[k])
+                return cast(reduced(*i) / te.cast(count, _name(acc)), dtype)
+            return te.compute(out_shape(p), average, name="adaptive_avg_pool")
+
+        def build_indices(p, m):
+            def element(*i):
+                rk, pos, inside, v = window(p, i)
+                flat = 0
+                for k in range(nd):
+                    flat = flat * sizes[k] + pos[k]
+                best = te.any(v == m(*i), v != v) if is_float(dtype) else \
+                    v == m(*i)
+                return te.min(te.if_then_else(te.all(inside, best),
+                                              te.cast(flat, "int64"),
+                                              te.cast(2 ** 62, "int64")),
+                              axis=rk)
+            return te.compute(out_shape(p), element,
+                              name="adaptive_max_indices")
+
+        values = ctx.te(build, self, name="adaptive_pool")
+        if kind == "max":
+            return values, ctx.lazy(lambda: ctx.te(
+                build_indices, self, values, name="adaptive_max_indices"))
+        return values
+    return apply
 
 
 rule("_adaptive_avg_pool2d")(_adaptive(2, "avg"))
@@ -577,45 +541,43 @@ def _scales(sizes, outs, scales):
     return result
 
 
-def _upsample_sizes(ctx, x, nd, output_size, scale_factors):
+def _resample_params(ctx, x, nd, output_size, scale_factors, scales):
+    """Input sizes, output sizes and the scale factors the caller gave (the
+    .vec overloads' scale_factors, or the per-dimension scales_* of the
+    others; None where not given)."""
     rank = len(x.shape)
     sizes = [x.shape[k] for k in range(rank - nd, rank)]
     if None in sizes:
         raise ctx.fail("resampling a dynamic spatial size")
+    given = [v for v in scales if v is not None]
+    factors = list(scale_factors) if scale_factors is not None else \
+        (list(scales[-nd:]) if given else None)
     if output_size is not None:
         outs = list(output_size)
     else:
-        outs = [int(math.floor(n * s)) for n, s in zip(sizes, scale_factors)]
-    return sizes, outs
+        outs = [int(math.floor(n * f)) for n, f in zip(sizes, factors)]
+    return sizes, outs, factors
 
 
 def _nearest(nd, exact):
     def apply(ctx, self=None, output_size=None, scale_factors=None,
-              input=None, **scales):  # pylint: disable=redefined-builtin
+              input=None, scales_d=None, scales_h=None, scales_w=None,  # pylint: disable=redefined-builtin
+              scales=None):
         self = input if self is None else self
         rank = len(self.shape)
-        factors = scale_factors
-        if factors is None:
-            factors = [scales.get(k) for k in ("scales_d", "scales_h",
-                                                "scales_w", "scales")
-                       if k in scales]
-            factors = factors[-nd:] if factors else None
-        sizes, outs = _upsample_sizes(ctx, self, nd, output_size,
-                                      scale_factors)
+        sizes, outs, factors = _resample_params(
+            ctx, self, nd, output_size, scale_factors,
+            [scales_d, scales_h, scales_w] if scales is None else [scales])
         ratio = _scales(sizes, outs, factors)
 
         def source(i, s):
             src = list(i[:rank - nd])
             for k in range(nd):
                 o = i[rank - nd + k]
-                if exact:
-                    pos = te.cast(te.floor((te.cast(o, "float32") + 0.5) *
-                                           ratio[k]), "int64")
-                else:
-                    pos = te.cast(te.floor(te.cast(o, "float32") *
-                                           ratio[k]), "int64")
-                src.append(te.min(te.cast(pos, "int64"),
-                                  te.cast(sizes[k] - 1, "int64")))
+                # torch computes the source index in float.
+                real = te.cast(o, "float32") + (0.5 if exact else 0.0)
+                pos = te.cast(te.floor(real * ratio[k]), "int64")
+                src.append(te.min(pos, te.cast(sizes[k] - 1, "int64")))
             return src
         from .shape import remap
         return remap(ctx, self, lambda s: s[:rank - nd] + outs, source,
@@ -632,18 +594,14 @@ for _nd, _suffix in ((1, "1d"), (2, "2d"), (3, "3d")):
 
 def _linear_interp(nd, name):
     def apply(ctx, self=None, output_size=None, align_corners=False,
-              scale_factors=None, input=None, **scales):  # pylint: disable=redefined-builtin
+              scale_factors=None, input=None, scales_d=None,  # pylint: disable=redefined-builtin
+              scales_h=None, scales_w=None, scales=None):
         self = input if self is None else self
         rank = len(self.shape)
         dtype = ctx.dtype(self)
-        factors = scale_factors
-        if factors is None:
-            factors = [scales.get(k) for k in ("scales_d", "scales_h",
-                                                "scales_w", "scales")
-                       if k in scales]
-            factors = factors[-nd:] if factors else None
-        sizes, outs = _upsample_sizes(ctx, self, nd, output_size,
-                                      scale_factors)
+        sizes, outs, factors = _resample_params(
+            ctx, self, nd, output_size, scale_factors,
+            [scales_d, scales_h, scales_w] if scales is None else [scales])
         if align_corners:
             ratio = [(n - 1) / (o - 1) if o > 1 else 0.0
                      for n, o in zip(sizes, outs)]

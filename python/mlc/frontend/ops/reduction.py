@@ -21,6 +21,19 @@ def _out_shape(shape, axes, keepdim):
     return [s for k, s in enumerate(shape) if k not in axes]
 
 
+def _kept_index(index, axes, rank, keepdim):
+    """The keepdim-shaped index (0 on the reduced axes) of an output index."""
+    if keepdim:
+        return list(index)
+    it = iter(index)
+    return [0 if k in axes else next(it) for k in range(rank)]
+
+
+def _statistic_index(index, axes):
+    """The index into a keepdim statistic of an input index."""
+    return [0 if k in axes else v for k, v in enumerate(index)]
+
+
 def _full_index(index, axes, raxes, rank, keepdim):
     """Input index from an output index and the reduction axes."""
     full, it, r = [], iter(index), iter(raxes)
@@ -104,10 +117,9 @@ def _mean(ctx, self, dim=None, keepdim=False, dtype=None):
     if not is_float(out):
         raise ctx.fail(f"mean of {out} (torch needs a float dtype)")
     acc = torch.float32 if out in (torch.float16, torch.bfloat16) else out
+    # The mean of no elements is 0 / 0: NaN, as torch gives.
     return reduce(ctx, self, dim, keepdim, "sum", acc, out,
-                  post=lambda r, n: r / cast(n, acc) if not isinstance(n, int)
-                  else r / literal(float(n), acc) if n else
-                  r / literal(0.0, acc))
+                  post=lambda r, n: r / cast(n, acc))
 
 
 def _minmax_acc(dtype):
@@ -136,29 +148,25 @@ def _arg_extreme(ctx, x, dim, keepdim, kind):
     flat = dim is None
     ndim = len(x.shape)
 
+    if flat:
+        axes = list(range(ndim))
+    else:
+        axes = [norm_dim(dim, ndim)] if ndim else []
+
     def build(p):
         shape = list(p.shape)
-        if flat:
-            axes = list(range(ndim))
-        else:
-            axes = [norm_dim(dim, ndim)] if ndim else []
-        keep = keepdim
-        out_shape = _out_shape(shape, axes, keep) if not (flat and not keep) \
-            else []
-        if flat and keep:
-            out_shape = [1] * ndim
+        out_shape = _out_shape(shape, axes, keepdim)
         raxes = [te.reduce_axis((0, shape[k]), name=f"r{k}") for k in axes]
-        index_keep = keep
 
         def extreme(*index):
-            full = _full_index(index, axes, raxes, ndim, index_keep)
+            full = _full_index(index, axes, raxes, ndim, keepdim)
             v = cast(read(p, full), acc)
             return _REDUCERS[kind](v, axis=raxes) if raxes else v
 
         best = te.compute(out_shape, extreme, name="extreme")
 
         def position(*index):
-            full = _full_index(index, axes, raxes, ndim, index_keep)
+            full = _full_index(index, axes, raxes, ndim, keepdim)
             v = cast(read(p, full), acc)
             b = best(*index)
             hit = v == b
@@ -190,15 +198,6 @@ def _max_dim(ctx, self, dim, keepdim):
 def _argmax(ctx, self, dim=None, keepdim=False):
     kind = "max" if ctx.op.overloadpacket is torch.ops.aten.argmax else "min"
     return _arg_extreme(ctx, self, dim, keepdim, kind)
-
-
-def _truth_acc(ctx, x):
-    dtype = ctx.dtype(x)
-
-    def pre(v):
-        return te.cast(v != literal(0, dtype) if dtype != torch.bool else v,
-                       "int8") if dtype != torch.bool else te.cast(v, "int8")
-    return pre
 
 
 @rule("any.default", "any.dim", "all.default", "all.dim")
@@ -253,18 +252,12 @@ def _variance(ctx, x, dims, correction, keepdim, take_sqrt):
 
         def squares(*index):
             full = _full_index(index, axes, rb, ndim, True)
-            d = cast(read(p, full), acc) - mean(*[0 if k in axes else index[k]
-                                                   for k in range(ndim)])
+            d = cast(read(p, full), acc) - mean(*_statistic_index(index, axes))
             return te.sum(d * d, axis=rb) if rb else d * d
         sq = te.compute(keep_shape, squares, name="var_squares")
 
         def finish(*index):
-            if keepdim:
-                keep_index = list(index)
-            else:
-                it = iter(index)
-                keep_index = [0 if k in axes else next(it)
-                              for k in range(ndim)]
+            keep_index = _kept_index(index, axes, ndim, keepdim)
             denom = n - literal(float(correction), acc)
             zero = literal(0.0, acc)
             value = sq(*keep_index) / te.max(denom, zero)
@@ -315,24 +308,23 @@ def _logsumexp(ctx, self, dim, keepdim):
 
         def total(*i):
             full = _full_index(i, axes, rb, ndim, True)
-            v = te.exp(cast(read(p, full), acc) -
-                       sh(*[0 if k in axes else i[k] for k in range(ndim)]))
+            v = te.exp(cast(read(p, full), acc) - sh(*_statistic_index(i, axes)))
             return te.sum(v, axis=rb) if rb else v
         s = te.compute(keep_shape, total, name="lse_sum")
 
         def finish(*index):
-            if keepdim:
-                k_index = list(index)
-            else:
-                it = iter(index)
-                k_index = [0 if k in axes else next(it) for k in range(ndim)]
+            k_index = _kept_index(index, axes, ndim, keepdim)
             return cast(te.log(s(*k_index)) + sh(*k_index), out)
         return te.compute(out_shape, finish, name="logsumexp")
     return ctx.te(build, self)
 
 
 def _cumulative(ctx, x, dim, dtype, kind):
+    """cumsum/cumprod as a reduction over the prefix (masked with the
+    neutral element): O(n^2) along dim."""
     acc, out = _sum_dtypes(ctx, x, dtype)
+    if acc == torch.bool:
+        acc = torch.int64
     ndim = len(x.shape)
     axis = norm_dim(dim, ndim)
 
@@ -353,8 +345,6 @@ def _cumulative(ctx, x, dim, dtype, kind):
         c = te.compute(shape, element, name=kind)
         return te.compute(shape, lambda *i: cast(c(*i), out), name=kind +
                           "_out")
-    if acc == torch.bool:
-        acc = torch.int64
     return ctx.te(build, x)
 
 

@@ -5,10 +5,11 @@ functionalized writes)."""
 
 import torch
 
-from ... import relax, te
+from ... import relax, te, topi
 from ..._ffi import MLCError
 from ..trace import DynSize
-from .common import cast, literal, norm_dim, read
+from .common import (cast, check_tensor_options, literal, map_tensor,
+                     norm_dim, read)
 from .registry import rule
 
 
@@ -50,57 +51,30 @@ def reshape(ctx, x, target):
     if None in source or None in target:
         raise ctx.fail(f"reshape of {source} to {target} with dynamic sizes "
                        "that is not a merge or split of dimensions")
-
-    def source_index(i, s):
-        flat = 0
-        for idx, size in zip(i, target):
-            flat = flat * size + idx
-        index = []
-        for size in reversed(source):
-            index.append(flat % size)
-            flat = flat // size
-        return index[::-1]
-    return remap(ctx, x, lambda s: list(target), source_index, name="reshape")
+    return ctx.te(topi.reshape, x, tuple(target), name="reshape")
 
 
 @rule("alias", "lift_fresh_copy", "detach", "clone", "lift_fresh",
       "alias_copy", "detach_copy")
 def _identity(ctx, self, memory_format=None):
-    if memory_format not in (None, torch.contiguous_format,
-                             torch.preserve_format):
-        raise ctx.refuse("memory_format", memory_format,
-                         "mlc tensors are contiguous")
+    check_tensor_options(ctx, memory_format=memory_format)
     return self
 
 
 @rule("_to_copy")
 def _to_copy(ctx, self, dtype=None, layout=None, device=None,
              pin_memory=None, non_blocking=False, memory_format=None):
-    if device is not None and torch.device(device).type != "cpu":
-        raise ctx.refuse("device", device, "mlc compiles for the CPU")
-    if layout not in (None, torch.strided):
-        raise ctx.refuse("layout", layout)
-    if memory_format not in (None, torch.contiguous_format,
-                             torch.preserve_format):
-        raise ctx.refuse("memory_format", memory_format)
+    # non_blocking only matters for copies between devices.
+    check_tensor_options(ctx, layout, device, pin_memory, memory_format)
     if dtype is None or dtype == ctx.dtype(self):
         return self
     return convert(ctx, self, dtype)
 
 
 def convert(ctx, x, dtype):
-    """x converted to torch dtype `dtype` as torch converts (float to int
-    truncates; to bool tests != 0)."""
-    src = ctx.dtype(x)
-
-    def build(p):
-        def element(*i):
-            v = read(p, i)
-            if dtype == torch.bool and src != torch.bool:
-                return v != literal(0, src)
-            return cast(v, dtype)
-        return te.compute(list(p.shape), element, name="convert")
-    return ctx.te(build, x, name="convert")
+    """x converted to torch dtype `dtype` as torch converts (te.cast: float
+    to integer truncates, to bool tests != 0)."""
+    return map_tensor(ctx, x, lambda v: v, dtype=dtype, name="convert")
 
 
 # --- permutations ---------------------------------------------------------
@@ -383,8 +357,6 @@ def _constant_pad(ctx, self, pad, value=0):
             for k, (lo, hi) in enumerate(pairs):
                 d = ndim - 1 - k
                 src[d] = i[d] - lo
-                if lo > 0:
-                    inside.append(i[d] >= lo)
                 inside.append(src[d] < shape[d])
                 inside.append(src[d] >= 0)
             return te.if_then_else(te.all(*inside), read(p, src),
@@ -439,6 +411,23 @@ def _as_strided(ctx, self, size, stride, storage_offset=None):
     in_shape = list(self.shape)
     if None in in_shape:
         raise ctx.fail("as_strided of a tensor with dynamic sizes")
+    # as_strided reads the input's storage: mlc's tensors are contiguous, so
+    # only an input torch also holds contiguously, not a view of another
+    # tensor's storage, means the same elements.
+    producer = ctx.node.args[0]
+    meta = producer.meta.get("tensor_meta")
+    contiguous = []
+    step = 1
+    for d in reversed(in_shape):
+        contiguous.insert(0, step)
+        step *= d
+    is_view = producer.op == "call_function" and isinstance(
+        producer.target, torch._ops.OpOverload) and \
+        producer.target._schema.returns[0].alias_info is not None
+    if meta is None or is_view or (
+            [st for st, d in zip(meta.stride, in_shape) if d != 1] !=
+            [st for st, d in zip(contiguous, in_shape) if d != 1]):
+        raise ctx.fail("as_strided of a view or non-contiguous tensor")
     offset = storage_offset or 0
 
     def source(i, s):
