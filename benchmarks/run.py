@@ -309,8 +309,9 @@ def part(args):
     else:
         measure_model_peers()
         model_sections(args.data_dir)
-    with open(args.summary, "w") as f:
-        json.dump(SUMMARY, f)
+    if args.summary:  # set when main() runs the parts as subprocesses
+        with open(args.summary, "w") as f:
+            json.dump(SUMMARY, f)
 
 
 def main():
