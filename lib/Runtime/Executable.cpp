@@ -26,6 +26,18 @@
 using namespace mlir;
 using namespace mlc::runtime;
 
+// libgcc's run-time helpers that LLVM's code may call. Declared without
+// their real types (_Float16 has none in C++17): only their addresses are
+// taken, for the JIT's symbol table.
+extern "C" {
+void __truncdfhf2();
+void __truncsfhf2();
+void __extendhfsf2();
+void __extendhfdf2();
+void __powisf2();
+void __powidf2();
+}
+
 namespace {
 
 [[noreturn]] void fail(const llvm::Twine &message) {
@@ -173,9 +185,17 @@ std::unique_ptr<Executable> Executable::compile(ModuleOp module,
   mlc::buildLowerToFuncPipeline(toFunc, pipelineOptions);
   if (failed(toFunc.run(*work)))
     fail("lowering to func failed:\n" + diagnostics.str());
-  // Every function stays callable (tir.funcs became private).
-  for (auto func : work->getOps<func::FuncOp>())
+  // Every function stays callable (tir.funcs became private), under its
+  // symbol in compiled code (symbolOf: never a C library function's name).
+  SymbolTable symbols(*work);
+  for (auto func : llvm::make_early_inc_range(work->getOps<func::FuncOp>())) {
     func.setPublic();
+    if (func.isDeclaration())
+      continue;
+    auto symbol = StringAttr::get(ctx, Executable::symbolOf(func.getName()));
+    if (failed(symbols.rename(func, symbol)))
+      fail("cannot rename function '" + func.getName().str() + "'");
+  }
   PassManager toLLVM(ctx);
   mlc::buildFuncToLLVMPipeline(toLLVM, pipelineOptions);
   if (failed(toLLVM.run(*work)))
@@ -217,17 +237,27 @@ std::unique_ptr<Executable> Executable::compile(ModuleOp module,
     add("_mlir_memref_to_llvm_aligned_alloc",
         &_mlir_memref_to_llvm_aligned_alloc);
     add("_mlir_memref_to_llvm_free", &_mlir_memref_to_llvm_free);
+    // libgcc's helpers for what x86 has no instruction for (f64 -> f16).
+    // The process has libgcc_s, but loaded locally, out of the JIT's sight.
+    add("__truncdfhf2", &__truncdfhf2);
+    add("__truncsfhf2", &__truncsfhf2);
+    add("__extendhfsf2", &__extendhfsf2);
+    add("__extendhfdf2", &__extendhfdf2);
+    add("__powisf2", &__powisf2);
+    add("__powidf2", &__powidf2);
     return symbols;
   });
   // A tir.func that fusion folded into its callers has no entry point: it
   // is not a function of the executable.
   std::vector<FunctionInfo> compiled;
   for (FunctionInfo &info : exe->infos) {
-    auto entry = exe->engine->lookupPacked("_mlir_ciface_" + info.name);
-    if (!entry) {
-      llvm::consumeError(entry.takeError());
+    std::string symbol = symbolOf(info.name);
+    if (!work->lookupSymbol("_mlir_ciface_" + symbol))
       continue;
-    }
+    auto entry = exe->engine->lookupPacked("_mlir_ciface_" + symbol);
+    if (!entry)
+      fail("JIT compilation of '" + info.name +
+           "' failed: " + llvm::toString(entry.takeError()));
     exe->entryPoints.push_back(*entry);
     compiled.push_back(std::move(info));
   }

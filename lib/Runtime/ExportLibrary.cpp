@@ -57,6 +57,7 @@ std::string metadataJson(const std::vector<FunctionInfo> &functions) {
     for (const TensorInfo &r : info.results)
       results.push_back(tensorJson(r));
     list.push_back(llvm::json::Object{{"name", info.name},
+                                      {"entry", Executable::packedEntryOf(info.name)},
                                       {"is_prim_func", info.isPrimFunc},
                                       {"params", std::move(params)},
                                       {"results", std::move(results)}});
@@ -64,7 +65,7 @@ std::string metadataJson(const std::vector<FunctionInfo> &functions) {
   std::string text;
   llvm::raw_string_ostream os(text);
   os << llvm::json::Value(
-      llvm::json::Object{{"format", 1}, {"functions", std::move(list)}});
+      llvm::json::Object{{"format", 2}, {"functions", std::move(list)}});
   return text;
 }
 

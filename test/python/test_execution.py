@@ -436,3 +436,43 @@ def test_matmul_with_packed_right_panels(m, k, n, threads):
     c = mlc.nd.empty((m, n))
     f(mlc.nd.array(a), mlc.nd.array(b), c)
     np.testing.assert_allclose(c.numpy(), a @ b, rtol=1e-4, atol=1e-3)
+
+
+@pytest.mark.parametrize("name", ["cos", "acos", "exp", "memcpy", "malloc"])
+def test_kernels_named_like_c_library_functions(name):
+    # A kernel's symbol used to be its name: "cos" of f64 then captured
+    # LLVM's call to libm's cos (infinite recursion), "malloc" the
+    # runtime's allocation.
+    A = te.placeholder((37,), name="A", dtype="float64")
+    B = te.compute((37,), lambda i: te.cos(A[i]) * 2.0, name=name)
+    a = rand(37, dtype="float64")
+    (b,) = run([A, B], a)
+    assert b.dtype == np.float64
+    np.testing.assert_allclose(b, np.cos(a) * 2.0, rtol=1e-12)
+
+
+def test_float64_to_float16_and_bool_constants_on_the_vm():
+    # f64 -> f16 has no x86 instruction: LLVM calls libgcc's __truncdfhf2,
+    # which the JIT must find. A bool constant is a blob of bytes.
+    x = relax.Var("x", (5,), relax.DynTensorType(1, "float64"))
+    m = relax.Var("m", (5,), relax.DynTensorType(1, "bool"))
+    bb = relax.BlockBuilder()
+    mask = np.array([True, False, True, True, False])
+    with bb.function("main", [x, m]):
+        with bb.dataflow():
+            h = bb.emit_te(lambda t: te.compute(
+                t.shape, lambda i: t[i].astype("float16"), name="half"), x)
+            c = relax.const(mask)
+            both = bb.emit_te(lambda a, b: te.compute(
+                a.shape, lambda i: a[i] & b[i], name="both"), m, c)
+            h, both = bb.emit_output(h), bb.emit_output(both)
+        bb.emit_func_output([h, both])
+    vm = relax.VirtualMachine(relax.vm.build(bb.get()), mlc.cpu())
+    xs = np.array([0.1, 65504.0, 1e-8, -3.3333333333, 70000.0])
+    ms = np.array([True, True, False, True, True])
+    h, both = vm["main"](xs, ms)
+    # numpy rounds f64 -> f16 directly (no double rounding via f32).
+    np.testing.assert_array_equal(h.numpy(), xs.astype(np.float16))
+    assert h.numpy().dtype == np.float16
+    np.testing.assert_array_equal(both.numpy(), ms & mask)
+    assert both.numpy().dtype == np.bool_

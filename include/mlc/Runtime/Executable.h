@@ -111,6 +111,21 @@ public:
   std::vector<OwnedBuffer> call(const FunctionInfo &info,
                                 const std::vector<BufferView> &inputs);
 
+  /// The symbol the function `name` has in compiled code: `mlc.<name>`.
+  /// Generated functions are named after ops ("cos", "exp", "memcpy"),
+  /// and a definition named like a C library function captures the calls
+  /// LLVM makes to it (cos of f64 calling the kernel "cos" recursively);
+  /// no C symbol contains a dot.
+  static std::string symbolOf(llvm::StringRef name) {
+    return ("mlc." + name).str();
+  }
+
+  /// The packed entry point of `name` in compiled code (the JIT's and an
+  /// exported library's `_mlir__mlir_ciface_<symbol>`).
+  static std::string packedEntryOf(llvm::StringRef name) {
+    return "_mlir__mlir_ciface_" + symbolOf(name);
+  }
+
   /// The module in the LLVM dialect, as compiled.
   mlir::ModuleOp getLoweredModule() { return *lowered; }
 
@@ -118,7 +133,7 @@ public:
   /// without MLIR can load: position-independent code for the host CPU,
   /// linked with the system C compiler (and LLVM's libomp when it runs
   /// loops in parallel), the functions' C interfaces
-  /// (`_mlir_ciface_<name>`) exported, and a JSON description of their
+  /// (`_mlir_ciface_mlc.<name>`) exported, and a JSON description of their
   /// signatures in the string `mlc_metadata` (mlc/runtime/loader.py reads
   /// it). Throws mlc::Error.
   void exportLibrary(const std::string &path) const;
@@ -128,7 +143,7 @@ private:
   CompileOptions options;
   std::unique_ptr<mlir::ExecutionEngine> engine;
   std::vector<FunctionInfo> infos;
-  /// The packed entry point (`_mlir__mlir_ciface_<name>`) of each of
+  /// The packed entry point (packedEntryOf) of each of
   /// `infos`, looked up once at compile time: a JIT symbol lookup per call
   /// costs more than a small kernel.
   std::vector<void (*)(void **)> entryPoints;

@@ -18,6 +18,9 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "llvm/ADT/BitVector.h"
@@ -71,7 +74,21 @@ struct ConstToArith : OpRewritePattern<mlc::relax::ConstOp> {
                                                    type.getElementType());
       return success();
     }
-    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, op.getValue());
+    ElementsAttr value = op.getValue();
+    // A bool blob holds a byte per element, but LLVM cannot translate a
+    // resource of i1 elements: dense bools (one byte each in memory) can.
+    if (auto resource = dyn_cast<DenseResourceElementsAttr>(value);
+        resource && type.getElementType().isInteger(1)) {
+      AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+      if (!blob)
+        return rewriter.notifyMatchFailure(op, "constant without data");
+      ArrayRef<char> bytes = blob->getData();
+      SmallVector<bool> bits(bytes.size());
+      for (auto [bit, byte] : llvm::zip_equal(bits, bytes))
+        bit = byte != 0;
+      value = DenseElementsAttr::get(type, ArrayRef<bool>(bits));
+    }
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, value);
     return success();
   }
 };

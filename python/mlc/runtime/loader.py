@@ -8,15 +8,15 @@ to the library or imported by path.
     lib = load("model.so")
     (logits,) = lib["main"](images)          # numpy arrays in and out
 
-The library exports each function's C interface, ``_mlir_ciface_<name>``,
+The library exports each function's C interface, ``_mlir_ciface_mlc.<name>``,
 taking a pointer to the result memref descriptors first and a pointer to each
 input's descriptor; results are buffers the library allocated with malloc,
 owned by the returned arrays (freed with free() when they die). The string
 ``mlc_metadata`` describes the signatures as JSON.
 
 Calls go through the library's C API ``int mlc_invoke(void (*)(void **),
-void **)`` with the packed entry point ``_mlir__mlir_ciface_<name>`` (one
-pointer to each argument): a violated run-time requirement (sizes that do
+void **)`` with the packed entry point the metadata names (``entry``:
+``_mlir__mlir_ciface_mlc.<name>``, one pointer to each argument): a violated run-time requirement (sizes that do
 not agree, a read out of bounds) or a failed allocation makes it return 1,
 and ``const char *mlc_last_error(void)`` says why; this loader raises
 ``RuntimeError`` with that message. (Calling the C interface directly
@@ -57,8 +57,7 @@ class Function:
         self.name = info["name"]
         self._info = info
         self._inputs = [p for p in info["params"] if not p["is_output"]]
-        self._packed = ctypes.cast(getattr(lib, "_mlir__mlir_ciface_" +
-                                           self.name), ctypes.c_void_p)
+        self._packed = ctypes.cast(lib[info["entry"]], ctypes.c_void_p)
         self._invoke = lib.mlc_invoke
         self._invoke.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
         self._invoke.restype = ctypes.c_int
@@ -129,8 +128,9 @@ class Library:
         self._lib = ctypes.CDLL(self.path)
         text = ctypes.c_char_p.in_dll(self._lib, "mlc_metadata").value
         meta = json.loads(text.decode())
-        if meta.get("format") != 1:
-            raise ValueError(f"{path}: unknown metadata format")
+        if meta.get("format") != 2:
+            raise ValueError(f"{path}: unknown metadata format "
+                             f"{meta.get('format')!r} (this loader reads 2)")
         self._infos = {f["name"]: f for f in meta["functions"]}
 
     def function_names(self):

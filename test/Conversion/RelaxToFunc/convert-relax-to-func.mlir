@@ -94,3 +94,22 @@ tir.func @rows(%A: tensor<?xf32>, %B: tensor<?xf32>) -> tensor<?xf32> {
   tir.assert %eq, "rows differ" [%n, %m]
   tir.return %A : tensor<?xf32>
 }
+
+// -----
+
+// A bool blob (a byte per element) becomes a dense bool constant: LLVM
+// cannot translate a resource of i1 elements.
+// CHECK-LABEL: func.func @bool_blob(
+// CHECK:         arith.constant dense<[true, false, false, true]> : tensor<4xi1>
+func.func @bool_blob() -> tensor<4xi1> {
+  %c = relax.const dense_resource<mask> : tensor<4xi1>
+  return %c : tensor<4xi1>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      mask: "0x0400000001000007"
+    }
+  }
+#-}
