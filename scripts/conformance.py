@@ -303,6 +303,8 @@ def main(argv=None):
                         help="print the first N failures of each status")
     args = parser.parse_args(argv)
     from torch.testing._internal.common_methods_invocations import op_db
+    # Imported once here, not in every forked child (most of a case's time).
+    import mlc.frontend  # noqa: F401  pylint: disable=unused-import
     samples = args.samples or (2 if args.quick else 10 ** 9)
     dtypes = {k: DTYPES[k] for k in args.dtypes.split(",")}
     wanted = set(args.ops.split(",")) if args.ops else None

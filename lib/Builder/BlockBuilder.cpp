@@ -359,7 +359,8 @@ BlockBuilder::DataflowScope BlockBuilder::dataflow() {
 }
 
 void BlockBuilder::emitFuncOutput(ArrayRef<Var> outputs,
-                                  std::optional<std::vector<Var>> params) {
+                                  std::optional<std::vector<Var>> params,
+                                  StringRef resultStructure) {
   FunctionState &fn = impl->requireFunction("emit_func_output");
   if (fn.returned)
     fail("emit_func_output called twice in function '" + fn.name +
@@ -418,6 +419,15 @@ void BlockBuilder::emitFuncOutput(ArrayRef<Var> outputs,
   func::ReturnOp::create(b, impl->loc(fn.name), values);
   fn.func.setFunctionType(
       b.getFunctionType(entry->getArgumentTypes(), ValueRange(values).getTypes()));
+  if (!resultStructure.empty()) {
+    auto attr = b.getNamedAttr(RelaxDialect::kResultStructure,
+                               b.getStringAttr(resultStructure));
+    mlc::DiagnosticCollector diagnostics(impl->context);
+    auto *dialect = impl->context->getLoadedDialect<RelaxDialect>();
+    if (failed(dialect->verifyOperationAttribute(fn.func, attr)))
+      fail("emit_func_output: " + diagnostics.str());
+    fn.func->setAttr(attr.getName(), attr.getValue());
+  }
   fn.returned = true;
 }
 

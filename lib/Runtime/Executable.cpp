@@ -83,6 +83,9 @@ std::vector<FunctionInfo> collectSignatures(ModuleOp module) {
         info.params.push_back(describe(type, argName(func.front(), i)));
       for (Type type : func.getResultTypes())
         info.results.push_back(describe(type, "result"));
+      if (auto structure = func->getAttrOfType<StringAttr>(
+              mlc::relax::RelaxDialect::kResultStructure))
+        info.resultStructure = structure.str();
     } else if (auto func = dyn_cast<mlc::tir::FuncOp>(op)) {
       info.name = func.getSymName().str();
       info.isPrimFunc = true;
@@ -176,6 +179,10 @@ std::unique_ptr<Executable> Executable::compile(ModuleOp module,
     fail("the module has no function to compile");
 
   OwningOpRef<ModuleOp> work(cast<ModuleOp>(module->clone()));
+  // Read into the signatures; lowering keeps discardable attributes on
+  // ops that no longer are what the attribute describes.
+  for (auto func : work->getOps<func::FuncOp>())
+    func->removeAttr(mlc::relax::RelaxDialect::kResultStructure);
   mlc::LowerToLLVMOptions pipelineOptions;
   pipelineOptions.fuse = options.fuse;
   unsigned threads = options.threads ? options.threads
@@ -347,6 +354,12 @@ std::vector<OwnedBuffer> Executable::call(const FunctionInfo &info,
     buffer.data = aligned + word[2] * result.elementSize();
     buffer.shape.assign(word + 3, word + 3 + rank);
     buffer.strides.assign(word + 3 + rank, word + 3 + 2 * rank);
+    for (auto [j, earlier] : llvm::enumerate(results))
+      if (buffer.allocated && earlier.allocated == buffer.allocated) {
+        buffer.allocated = nullptr; // freed once, by its first owner
+        buffer.sharedWith = int(j);
+        break;
+      }
     results.push_back(std::move(buffer));
     word += descriptorWords(rank);
   }

@@ -59,6 +59,7 @@ std::string metadataJson(const std::vector<FunctionInfo> &functions) {
     list.push_back(llvm::json::Object{{"name", info.name},
                                       {"entry", Executable::packedEntryOf(info.name)},
                                       {"is_prim_func", info.isPrimFunc},
+                                      {"result_structure", info.resultStructure},
                                       {"params", std::move(params)},
                                       {"results", std::move(results)}});
   }

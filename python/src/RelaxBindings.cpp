@@ -134,10 +134,12 @@ void mlc::python::registerRelax(py::module_ &m) {
       .def("emit_output", &BlockBuilder::emitOutput)
       .def(
           "emit_func_output",
-          [](BlockBuilder &bb, std::vector<Var> outputs, py::object params) {
-            bb.emitFuncOutput(outputs, toParams(params));
+          [](BlockBuilder &bb, std::vector<Var> outputs, py::object params,
+             const std::string &structure) {
+            bb.emitFuncOutput(outputs, toParams(params), structure);
           },
-          py::arg("outputs"), py::arg("params") = py::none())
+          py::arg("outputs"), py::arg("params") = py::none(),
+          py::arg("structure") = "")
       .def("get", [](BlockBuilder &bb) {
         return std::make_shared<PyModule>(bb.get());
       });

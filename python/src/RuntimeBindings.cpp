@@ -90,6 +90,7 @@ void mlc::python::registerRuntime(py::module_ &m) {
                py::dict f;
                f["name"] = info.name;
                f["is_prim_func"] = info.isPrimFunc;
+               f["result_structure"] = info.resultStructure;
                py::list params, results;
                for (const auto &p : info.params)
                  params.append(infoToDict(p));
@@ -173,8 +174,13 @@ void mlc::python::registerRuntime(py::module_ &m) {
               std::vector<py::ssize_t> strides;
               for (int64_t stride : buffer.strides)
                 strides.push_back(stride * dtype.itemsize());
-              py::capsule owner(buffer.allocated,
-                                [](void *p) { std::free(p); });
+              // A result returned twice shares the first one's memory.
+              py::object owner =
+                  buffer.sharedWith >= 0
+                      ? py::object(results[buffer.sharedWith])
+                      : py::object(py::capsule(buffer.allocated, [](void *p) {
+                          std::free(p);
+                        }));
               results[i] = py::array(dtype, shape, strides, buffer.data, owner);
             }
             return results;

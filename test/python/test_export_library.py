@@ -101,3 +101,27 @@ def test_parallel_library_loads_without_mlir(tmp_path):
     b = rng.standard_normal((64, 128)).astype("float32")
     _, out = run_child(tmp_path / "mm.so", a, b, tmp_path)
     np.testing.assert_allclose(out, a @ b, rtol=1e-4, atol=1e-4)
+
+
+def test_a_result_returned_twice_is_freed_once(tmp_path):
+    # `return y, y`: two results over one allocation. The JIT's arrays and
+    # the loader's share it (freed once, when the last one dies).
+    from mlc.runtime.loader import load
+    x = relax.Var("x", (64,), relax.DynTensorType(1, "float32"))
+    bb = relax.BlockBuilder()
+    with bb.function("main", [x]):
+        with bb.dataflow():
+            y = bb.emit_output(bb.emit_te(te_relu, x))
+        bb.emit_func_output([y, y])
+    exe = relax.vm.build(bb.get())
+    exe.export_library(tmp_path / "twice.so")
+    a = np.linspace(-1, 1, 64, dtype="float32")
+    for call in (relax.VirtualMachine(exe)["main"],
+                 load(tmp_path / "twice.so")["main"]):
+        for _ in range(3):
+            first, second = call(a)
+            first = np.asarray(first.numpy() if hasattr(first, "numpy")
+                               else first)
+            second = second.numpy() if hasattr(second, "numpy") else second
+            del first
+            np.testing.assert_array_equal(second, np.maximum(a, 0))

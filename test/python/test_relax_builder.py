@@ -394,3 +394,30 @@ def test_reshape_errors():
         relax.op.reshape(x, 24)
     with pytest.raises(TypeError, match="shape must be a tuple of ints"):
         relax.op.reshape(x, (2.0, 12))
+
+
+def test_result_structure_is_verified_and_rebuilt():
+    x = relax.Var("x", (4,), relax.DynTensorType(1, "float32"))
+
+    def build(structure):
+        bb = relax.BlockBuilder()
+        with bb.function("main", [x]):
+            with bb.dataflow():
+                y = bb.emit_output(bb.emit_te(topi.nn.relu, x))
+            bb.emit_func_output([y, y], structure=structure)
+        return bb.get()
+
+    with pytest.raises(mlc.MLCError, match="names result 2 of a function "
+                                           "with 2 results"):
+        build({"tuple": [{"tensor": 0}, {"tensor": 2}]})
+    with pytest.raises(mlc.MLCError, match="does not place result 1"):
+        build({"tensor": 0})
+    mod = build({"list": [{"value": None}, {"tensor": 1},
+                          {"tuple": [{"tensor": 0}]}]})
+    assert "relax.result_structure" in mod.script()
+    vm = relax.VirtualMachine(relax.vm.build(mod), mlc.cpu())
+    a = np.array([-1.0, 2.0, -3.0, 4.0], dtype="float32")
+    none, first, (second,) = vm["main"](a)
+    assert none is None
+    np.testing.assert_array_equal(first.numpy(), np.maximum(a, 0))
+    np.testing.assert_array_equal(second.numpy(), np.maximum(a, 0))

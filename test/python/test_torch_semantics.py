@@ -260,3 +260,70 @@ def test_scatter_add_with_a_smaller_index_and_bools():
     check(Fn(lambda a, b: a.scatter_add(1, index, b)),
           torch.zeros(4, 5, dtype=torch.bool), torch.ones(3, 3,
                                                           dtype=torch.bool))
+
+
+# --- graph outputs: numbers, None, nested tuples and lists ------------------
+
+class Structured(nn.Module):
+    def forward(self, x, y):
+        return (x + 1, (None, 3, 2.5, True, float("-inf")),
+                [x * y, (y.sum(),)], x.shape[0], y.size(1))
+
+
+def _same_structure(got, expected):
+    if isinstance(expected, torch.Tensor):
+        array = np.array(got.numpy(), copy=True)
+        assert array.dtype == expected.numpy().dtype
+        assert array.shape == tuple(expected.shape)
+        np.testing.assert_allclose(array, expected.numpy(), rtol=1e-6)
+    elif isinstance(expected, (tuple, list)):
+        assert type(got) is type(expected), (got, expected)
+        assert len(got) == len(expected)
+        for g, e in zip(got, expected):
+            _same_structure(g, e)
+    else:
+        assert type(got) is type(expected) and got == expected, \
+            (got, expected)
+
+
+@pytest.mark.parametrize("rows", [2, 7])
+def test_outputs_keep_torch_structure_and_sizes(rows, tmp_path):
+    torch.manual_seed(rows)
+    x, y = torch.rand(rows, 4), torch.rand(rows, 4)
+    gm = fx.symbolic_trace(Structured())
+    mod = from_fx(gm, input_info=[((None, 4), torch.float32),
+                                  ((None, 4), torch.float32)])
+    exe = relax.vm.build(mod)
+    expected = Structured()(x, y)
+    _same_structure(relax.VirtualMachine(exe, mlc.cpu())["main"](
+        x.numpy(), y.numpy()), expected)
+    # An exported library returns the same structure, of numpy arrays.
+    from mlc.runtime.loader import load
+    exe.export_library(tmp_path / "m.so")
+    got = load(tmp_path / "m.so")["main"](x.numpy(), y.numpy())
+    assert got[3] == rows and got[1] == (None, 3, 2.5, True, float("-inf"))
+    np.testing.assert_allclose(got[2][1][0], expected[2][1][0].numpy(),
+                               rtol=1e-6)
+    assert got[2][1][0].dtype == np.float32 and got[2][1][0].shape == ()
+
+
+def test_a_one_tensor_tuple_stays_a_tuple():
+    got = compile_and_run(Fn(lambda a: (a.relu(),)), torch.rand(3))
+    assert isinstance(got, tuple) and len(got) == 1
+    np.testing.assert_array_equal(got[0].numpy().shape, (3,))
+
+
+def test_dict_outputs_keep_their_keys_in_order():
+    x = torch.rand(3)
+    got = compile_and_run(Fn(lambda a: {"z": a + 1, "a": [a * 2, None]}), x)
+    assert list(got) == ["z", "a"] and got["a"][1] is None
+    np.testing.assert_allclose(got["a"][0].numpy(), (x * 2).numpy())
+
+
+def test_outputs_without_a_tensor_or_of_other_types_are_refused():
+    with pytest.raises(UnsupportedError, match="returns no tensor"):
+        compile_and_run(Fn(lambda a: (None, 3)), torch.rand(3))
+    with pytest.raises(UnsupportedError, match="returns a str"):
+        compile_and_run(Fn(lambda a: (a + 1, "label")), torch.rand(3))
+    with pytest.raises(UnsupportedError, match="keys that are not str"):
+        compile_and_run(Fn(lambda a: {1: a + 1}), torch.rand(3))

@@ -145,9 +145,13 @@ public:
   /// is bound when the block ends.
   Var emitOutput(const Var &value);
   /// Returns `outputs` from the open function; `params` lists its
-  /// parameters if beginFunction did not.
+  /// parameters if beginFunction did not. A non-empty `resultStructure`
+  /// (JSON, see RelaxDialect::kResultStructure) says how the results form
+  /// the value the function returns to Python; the function is verified
+  /// with it.
   void emitFuncOutput(llvm::ArrayRef<Var> outputs,
-                      std::optional<std::vector<Var>> params = std::nullopt);
+                      std::optional<std::vector<Var>> params = std::nullopt,
+                      llvm::StringRef resultStructure = "");
 
   /// A copy of the module built so far; throws while a function is open.
   mlir::OwningOpRef<mlir::ModuleOp> get();

@@ -49,6 +49,9 @@ struct FunctionInfo {
   std::vector<TensorInfo> results;
   /// Whether it is a tir.func (callable TVM-style with its outputs).
   bool isPrimFunc = false;
+  /// How the results form the returned Python value (JSON of
+  /// relax.result_structure), or empty: a tensor, or a tuple of them.
+  std::string resultStructure;
 
   /// The arguments a call passes (params less the outputs).
   const std::vector<TensorInfo> &inputs() const { return inputParams; }
@@ -70,7 +73,11 @@ struct BufferView {
 /// A result buffer; `allocated` is what std::free releases, `data` the
 /// first element.
 struct OwnedBuffer {
+  /// What to free(); null when an earlier result of the same call owns
+  /// the memory (a function returning one buffer twice, `return y, y`):
+  /// then `sharedWith` is that result's index.
   void *allocated = nullptr;
+  int sharedWith = -1;
   void *data = nullptr;
   std::vector<int64_t> shape;
   std::vector<int64_t> strides;

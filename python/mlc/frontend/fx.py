@@ -11,6 +11,7 @@ dtype against torch's. Unsupported operations are reported together, before
 anything is built, each with its node, target and source line.
 """
 
+import math
 import operator
 import re
 
@@ -18,13 +19,13 @@ import torch
 import torch.nn.functional as F
 from torch import fx
 
-from .. import relax
+from .. import relax, te
 from .._ffi import MLCError
 from . import promotion
 from .aten_importer import (AtenGraphImporter, ConstantTable,
                             ImportCheckError, UnsupportedError, foldable)
 from .ops import registry
-from .trace import trace_graph
+from .trace import DynSize, stand_in_size, trace_graph
 
 __all__ = ["from_fx", "UnsupportedOperatorError", "UnsupportedError",
            "ImportCheckError"]
@@ -97,6 +98,23 @@ class _RelaxView(dict):
         if isinstance(value, torch.Tensor):
             return self._constants.get(value)
         return value
+
+
+def _dimension_read(node):
+    """(tensor node, dim) when `node` reads one dimension of a tensor:
+    ``t.size(d)``, ``t.shape[d]``, ``torch.ops.aten.sym_size(t, d)``."""
+    if node.op == "call_method" and node.target == "size" and \
+            len(node.args) == 2 and not node.kwargs:
+        return node.args[0], node.args[1]
+    if node.op == "call_function" and node.target is operator.getitem:
+        shape, dim = node.args
+        if isinstance(shape, fx.Node) and shape.op == "call_function" and \
+                shape.target is getattr and shape.args[1] == "shape":
+            return shape.args[0], dim
+        if isinstance(shape, fx.Node) and shape.op == "call_method" and \
+                shape.target == "size" and len(shape.args) == 1:
+            return shape.args[0], dim
+    return None
 
 
 def _tensor_leaves(value, source=None, out=None):
@@ -325,10 +343,8 @@ class FxImporter:
                     elif node.op == "get_attr":
                         node_map[node] = self.fetch_attr(node.target)
                     elif node.op == "output":
-                        result = fx.node.map_arg(node.args[0],
-                                                 lambda n: node_map[n])
-                        outputs = [bb.emit_output(self._relax(v))
-                                   for v, _ in _tensor_leaves(result)]
+                        outputs, structure = self._outputs(
+                            node, node_map, params)
                     elif node in traced:
                         node_map[node] = self._import_node(node, node_map,
                                                            traces[node])
@@ -340,16 +356,87 @@ class FxImporter:
                                                   self.modules[node.target])
                         else:
                             node_map[node] = rule(bb, view, node)
-            bb.emit_func_output(outputs, params=params)
+            bb.emit_func_output(outputs, params=params, structure=structure)
         return bb.get()
 
-    def _relax(self, value):
-        if isinstance(value, torch.Tensor):
-            return self.constants.get(value)
-        if not isinstance(value, relax.Expr):
-            raise MLCError(f"graph output {value!r} is not a tensor: mlc "
-                           "functions return tensors")
-        return value
+    def _outputs(self, node, node_map, params):
+        """The graph's result as relax outputs and, unless it is one
+        tensor, the structure (relax.result_structure) that rebuilds it:
+        tensors, sizes (Python ints at run time), constants (numbers, bools,
+        None) and nested tuples, lists and str-keyed dicts of them."""
+        outputs = []
+
+        def leaf(key, expr):
+            outputs.append(self.bb.emit_output(expr))
+            return {key: len(outputs) - 1}
+
+        def build(value):
+            if isinstance(value, fx.Node):
+                source, value = value, node_map[value]
+                if isinstance(value, DynSize):
+                    return leaf("int", self._size_output(
+                        node, source, value, node_map, params))
+            if isinstance(value, torch.Tensor):
+                return leaf("tensor", self.constants.get(value))
+            if isinstance(value, relax.Expr):
+                return leaf("tensor", value)
+            if value is None or isinstance(value, (bool, int)):
+                return {"value": value}
+            if isinstance(value, float):
+                return {"value": value} if math.isfinite(value) else \
+                    {"value": {"float": repr(value)}}
+            if isinstance(value, (tuple, list)):  # torch.Size included
+                kind = "list" if isinstance(value, list) else "tuple"
+                return {kind: [build(v) for v in value]}
+            if isinstance(value, dict):
+                if not all(isinstance(k, str) for k in value):
+                    raise UnsupportedError(
+                        f"{self.where(node)}: the graph returns a dict with "
+                        "keys that are not str")
+                return {"dict": [[k, build(v)] for k, v in value.items()]}
+            raise UnsupportedError(
+                f"{self.where(node)}: the graph returns a "
+                f"{type(value).__name__}; mlc functions return tensors, "
+                "numbers, bools, None and tuples, lists and dicts of them")
+
+        structure = build(node.args[0])
+        if not outputs:
+            raise UnsupportedError(
+                f"{self.where(node)}: the graph returns no tensor; a "
+                "compiled function returns at least one")
+        if "tensor" in structure:
+            structure = None  # one tensor: returned as an NDArray
+        return outputs, structure
+
+    def _size_output(self, node, source, size, node_map, params):
+        """A 0-d int64 tensor of the dynamic size `size`, the value of fx
+        node `source`: a dimension of a tensor (``t.size(d)``,
+        ``t.shape[d]``), or else the one input dimension whose stand-ins it
+        took."""
+        def emit(tensor, dim):
+            def size(t):
+                return te.compute((), lambda: t.shape[dim].astype("int64"),
+                                  name="size")
+            return self.bb.emit_te(size, tensor)
+
+        dimension = _dimension_read(source)
+        if dimension is not None:
+            tensor, dim = node_map.get(dimension[0]), dimension[1]
+            if isinstance(tensor, relax.Expr) and isinstance(dim, int):
+                return emit(tensor, dim)
+        candidates = []
+        for var, (shape, _) in zip(params, self.inputs):
+            dynamic = [d for d, n in enumerate(shape) if n is None]
+            for k, d in enumerate(dynamic):
+                if size.values == (stand_in_size(k, 0), stand_in_size(k, 1)):
+                    candidates.append((var, d))
+        if len(candidates) != 1:
+            raise UnsupportedError(
+                f"{self.where(node)}: the graph returns an integer computed "
+                "from dynamic sizes; only a dynamic input size itself can "
+                "be returned" + (" (it matches several input sizes)"
+                                 if candidates else ""))
+        return emit(*candidates[0])
 
     def _import_node(self, node, node_map, trace):
         where = self.where(node)

@@ -1,5 +1,6 @@
 """BlockBuilder: builds relax graph functions (TVM's relax.BlockBuilder)."""
 
+import json
 import numbers
 
 from .._ffi import lib
@@ -122,14 +123,19 @@ class BlockBuilder:
         (handle,) = _handles([output], "emit_output")
         return Expr._wrap(self._impl.emit_output(handle))
 
-    def emit_func_output(self, output, params=None):
+    def emit_func_output(self, output, params=None, structure=None):
         """Returns ``output`` (a value or a list of them) from the function;
-        ``params`` lists its parameters if ``function()`` did not."""
+        ``params`` lists its parameters if ``function()`` did not.
+        ``structure`` (a JSON-able dict, see relax.result_structure in
+        docs/frontend.md) says how the outputs form the value the function
+        returns to Python, e.g. ``{"tuple": [{"tensor": 0}, {"value":
+        None}]}``."""
         outputs = list(output) if isinstance(output, (list, tuple)) \
             else [output]
         self._impl.emit_func_output(
             _handles(outputs, "emit_func_output"),
-            None if params is None else _handles(params, "params"))
+            None if params is None else _handles(params, "params"),
+            "" if structure is None else json.dumps(structure))
 
     def get(self):
         """The module built so far."""

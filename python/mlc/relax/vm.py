@@ -4,6 +4,7 @@ from ..ir.module import IRModule
 from ..nd import NDArray
 from ..runtime.device import Device
 from ..runtime.executable import Executable
+from ..runtime.loader import restructure
 
 
 def build(mod, target="llvm", opt_level=3, fuse=True, threads=0):
@@ -23,7 +24,10 @@ def build(mod, target="llvm", opt_level=3, fuse=True, threads=0):
 
 class VirtualMachine:
     """Runs the functions of a built relax module: ``vm["main"](*args)``
-    returns an NDArray (a tuple of them for several results)."""
+    returns an NDArray (a tuple of them for several results), or, for a
+    function with a result structure (an imported model returning numbers,
+    None or nested tuples and lists), that structure of NDArrays and
+    Python values."""
 
     def __init__(self, exe, device=None):
         if not isinstance(exe, Executable):
@@ -39,10 +43,15 @@ class VirtualMachine:
 
         native, arrays, device = self._exe._native, self._exe.arrays, \
             self.device
+        structure = self._exe.signature(name).get("result_structure")
 
         def call(*args):
             # Kept to the few steps a batch-1 call needs.
             results = native.call(name, arrays(name, args))
+            if structure:
+                return restructure(structure, results,
+                                   lambda r: NDArray(r, device),
+                                   lambda r: int(NDArray(r).numpy()))
             if len(results) == 1:
                 return NDArray(results[0], device)
             return tuple(NDArray(r, device) for r in results)

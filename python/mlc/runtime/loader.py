@@ -26,7 +26,6 @@ bypasses that: such a failure aborts the process.)
 import ctypes
 import json
 import os
-import weakref
 
 import numpy as np
 
@@ -48,6 +47,19 @@ def _descriptor(rank):
                     ("strides", ctypes.c_int64 * rank)]
 
     return Descriptor
+
+
+class _Allocation:
+    """A result buffer the library allocated: freed when the last array
+    over it dies."""
+
+    __slots__ = ("address",)
+
+    def __init__(self, address):
+        self.address = address
+
+    def __del__(self):
+        _libc.free(self.address)
 
 
 class Function:
@@ -102,7 +114,7 @@ class Function:
         if self._invoke(self._packed, packed) != 0:
             raise RuntimeError(f"{self.name}: "
                                f"{self._last_error().decode(errors='replace')}")
-        outputs = []
+        outputs, owners = [], {}
         for i, info in enumerate(self._info["results"]):
             desc = getattr(results, f"r{i}")
             dtype = np.dtype(info["dtype"])
@@ -115,9 +127,41 @@ class Function:
                                strides=tuple(s * dtype.itemsize
                                              for s in desc.strides))
             if desc.allocated:
-                weakref.finalize(array, _libc.free, desc.allocated)
+                # The buffer's owner frees it once, when no result uses it
+                # (a function can return one buffer twice).
+                owner = owners.get(desc.allocated)
+                if owner is None:
+                    owner = owners[desc.allocated] = _Allocation(
+                        desc.allocated)
+                if count:
+                    buffer.owner = owner  # the array's base keeps it
             outputs.append(array)
+        if self._info.get("result_structure"):
+            return restructure(self._info["result_structure"], outputs,
+                               lambda a: a, lambda a: int(a))
         return tuple(outputs)
+
+
+def restructure(structure, results, tensor, integer):
+    """The value a function returns to Python, as its
+    relax.result_structure (JSON text) describes it: `tensor(results[k])`
+    for {"tensor": k}, `integer(results[k])` for {"int": k} (a 0-d int64
+    result), constants for {"value": v}, tuples and lists of those, and
+    dicts for {"dict": [[key, node], ...]}."""
+    def build(node):
+        (key, value), = node.items()
+        if key == "tensor":
+            return tensor(results[value])
+        if key == "int":
+            return integer(results[value])
+        if key == "value":
+            return float(value["float"]) if isinstance(value, dict) \
+                else value
+        if key == "dict":
+            return {k: build(item) for k, item in value}
+        items = [build(item) for item in value]
+        return tuple(items) if key == "tuple" else items
+    return build(json.loads(structure))
 
 
 class Library:

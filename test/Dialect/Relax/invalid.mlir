@@ -261,3 +261,88 @@ func.func @reshape_two_dynamic(%x: tensor<?xf32>) {
   %0 = relax.reshape %x : tensor<?xf32> -> tensor<?x?xf32>
   return
 }
+
+// -----
+
+// expected-error @+1 {{'func.func' op attribute 'relax.result_structure' names result 2 of a function with 2 results}}
+func.func @structure_index(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>)
+    attributes {relax.result_structure = "{\"tuple\": [{\"tensor\": 0}, {\"tensor\": 2}]}"} {
+  return %x, %x : tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'func.func' op attribute 'relax.result_structure' names result 0 twice}}
+func.func @structure_twice(%x: tensor<4xf32>) -> tensor<4xf32>
+    attributes {relax.result_structure = "{\"list\": [{\"tensor\": 0}, {\"tensor\": 0}]}"} {
+  return %x : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'func.func' op attribute 'relax.result_structure' does not place result 1}}
+func.func @structure_unplaced(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>)
+    attributes {relax.result_structure = "{\"tuple\": [{\"tensor\": 0}, {\"value\": null}]}"} {
+  return %x, %x : tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'func.func' op attribute 'relax.result_structure' reads result 0 as an integer, but it is not a 0-d i64 tensor}}
+func.func @structure_int(%x: tensor<4xi64>) -> tensor<4xi64>
+    attributes {relax.result_structure = "{\"int\": 0}"} {
+  return %x : tensor<4xi64>
+}
+
+// -----
+
+// expected-error @+1 {{'func.func' op attribute 'relax.result_structure' is not JSON}}
+func.func @structure_json(%x: tensor<4xf32>) -> tensor<4xf32>
+    attributes {relax.result_structure = "{\"tensor\": 0"} {
+  return %x : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'func.func' op attribute 'relax.result_structure' has an unknown node 'set'}}
+func.func @structure_node(%x: tensor<4xf32>) -> tensor<4xf32>
+    attributes {relax.result_structure = "{\"set\": [0]}"} {
+  return %x : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'func.func' op attribute 'relax.result_structure' has a value that is not a number, bool or null}}
+func.func @structure_value(%x: tensor<4xf32>) -> tensor<4xf32>
+    attributes {relax.result_structure = "{\"tuple\": [{\"tensor\": 0}, {\"value\": [1]}]}"} {
+  return %x : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'func.func' op attribute 'relax.result_structure' must be a string (JSON)}}
+func.func @structure_type(%x: tensor<4xf32>) -> tensor<4xf32>
+    attributes {relax.result_structure = 3} {
+  return %x : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'memref.alloca' op attribute 'relax.result_structure' belongs on a func.func}}
+%m = memref.alloca() {relax.result_structure = "{\"tensor\": 0}"} : memref<4xf32>
+
+// -----
+
+// expected-error @+1 {{'func.func' op has an unknown relax attribute 'relax.results'}}
+func.func @unknown_attr(%x: tensor<4xf32>) -> tensor<4xf32>
+    attributes {relax.results = 1} {
+  return %x : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'func.func' op attribute 'relax.result_structure' has a dict item that is not a [key, node] pair}}
+func.func @structure_dict(%x: tensor<4xf32>) -> tensor<4xf32>
+    attributes {relax.result_structure = "{\"dict\": [[0, {\"tensor\": 0}]]}"} {
+  return %x : tensor<4xf32>
+}

@@ -99,3 +99,11 @@ func.func @reshape(%x: tensor<?x32x13x13xf32>, %i: tensor<6xi32>) {
   %2 = relax.reshape %i : tensor<6xi32> -> tensor<2x3xi32>
   return
 }
+
+// A result structure: how the results form the Python value returned.
+// CHECK-LABEL: func.func @structured(
+// CHECK-SAME:    attributes {relax.result_structure = "{\22tuple\22: [{\22tensor\22: 0}, {\22value\22: null}, {\22int\22: 1}]}"}
+func.func @structured(%x: tensor<4xf32>, %n: tensor<i64>) -> (tensor<4xf32>, tensor<i64>)
+    attributes {relax.result_structure = "{\"tuple\": [{\"tensor\": 0}, {\"value\": null}, {\"int\": 1}]}"} {
+  return %x, %n : tensor<4xf32>, tensor<i64>
+}

@@ -25,6 +25,15 @@ def Relax_Dialect : Dialect {
   let dependentDialects = ["::mlc::tir::TIRDialect",
                            "::mlir::func::FuncDialect"];
   let hasConstantMaterializer = 1;
+  // relax.result_structure on a func.func: how its results form the
+  // Python value it returns (numbers, None, nested tuples and lists).
+  let hasOperationAttrVerify = 1;
+  let extraClassDeclaration = [{
+    /// The attribute naming how a function's results form the value it
+    /// returns to Python (docs/frontend.md, "Outputs").
+    static constexpr llvm::StringLiteral kResultStructure =
+        "relax.result_structure";
+  }];
 }
 
 class Relax_Op<string mnemonic, list<Trait> traits = []>
