@@ -2,10 +2,11 @@
 """Conformance of mlc's importer against PyTorch's own operator tests.
 
 For every OpInfo of ``torch.testing._internal.common_methods_invocations.
-op_db`` (ModuleInfos of ``common_modules.module_db`` are not run yet), every
-dtype of float32, float64, int64, int32 and bool the op
-supports on the CPU, and every sample input torch provides for it: the call
-is wrapped in an ``nn.Module`` whose inputs are the sample's tensors, traced
+op_db``, every dtype of float32, float64, int64, int32 and bool the op
+supports on the CPU, and every sample input torch provides for it (or, with
+``--modules``, every ModuleInfo of ``common_modules.module_db`` in float32
+and float64 with each of its module inputs, the module in eval mode): the
+call is wrapped in an ``nn.Module`` whose inputs are the sample's tensors, traced
 with fx, imported with ``mlc.frontend.from_fx``, built, run and compared
 with eager PyTorch (shape, dtype and values, with torch.testing's default
 tolerances per dtype). Each case runs in a forked child, so a crash costs
@@ -23,6 +24,7 @@ writes every case to JSON (--json). ``--quick`` runs a few samples per op
 and dtype, as CI does.
 
 Usage: scripts/conformance.py [--quick] [--ops add,mul] [--json out.json]
+       scripts/conformance.py --modules [--ops nn.Conv2d]
 """
 
 import argparse
@@ -148,19 +150,25 @@ def _tolerance(dtype):
 
 
 def _compare(got, expected, values=True):
-    """None when equal, else why not (shapes and dtypes only unless
-    `values`)."""
+    """None when equal, else why not: the same structure (tuples, lists,
+    Python numbers, None), and tensors of the same shapes and dtypes, with
+    equal values unless not `values`."""
     import numpy as np
-    exp = expected if isinstance(expected, (tuple, list)) else [expected]
-    got = got if isinstance(got, (tuple, list)) else [got]
-    exp_tensors = [e for e in exp if isinstance(e, torch.Tensor)]
-    if len(exp_tensors) != len(exp):
-        return "unsupported:the op returns non-tensor values"
-    if len(got) != len(exp_tensors):
-        return f"{len(got)} outputs, torch has {len(exp_tensors)}"
-    for k, (g, e) in enumerate(zip(got, exp_tensors)):
-        array = g.numpy()
-        actual = torch.from_numpy(np.array(array, copy=True))  # keeps 0-d
+    from torch.utils._pytree import tree_flatten
+    from mlc.nd import NDArray
+    got_leaves, got_spec = tree_flatten(got)
+    exp_leaves, exp_spec = tree_flatten(expected)
+    if len(got_leaves) != len(exp_leaves) or str(got_spec) != str(exp_spec):
+        return f"structure {got_spec}, torch {exp_spec}"
+    for k, (g, e) in enumerate(zip(got_leaves, exp_leaves)):
+        if not isinstance(e, torch.Tensor):
+            if isinstance(g, NDArray) or type(g) is not type(e) or not (
+                    g == e or (g != g and e != e)):
+                return f"output {k}: {g!r}, torch {e!r}"
+            continue
+        if not isinstance(g, NDArray):
+            return f"output {k}: {type(g).__name__}, torch a tensor"
+        actual = torch.from_numpy(np.array(g.numpy(), copy=True))  # 0-d kept
         if actual.dtype != e.dtype:
             return f"output {k}: dtype {actual.dtype}, torch {e.dtype}"
         if tuple(actual.shape) != tuple(e.shape):
@@ -209,11 +217,100 @@ def run_case(op, sample, name=""):
         return "crash", (f"{type(e).__name__}: {e}\n" +
                          traceback.format_exc()[-1200:])
     why = _compare(got, expected, values=name not in UNINITIALIZED_OPS)
-    if why is None:
-        return "pass", ""
-    if why.startswith("unsupported:"):
-        return "unsupported", why[len("unsupported:"):]
-    return "mismatch", why[:500]
+    return ("pass", "") if why is None else ("mismatch", why[:500])
+
+
+def _module_call(module, rebuild, count):
+    """An nn.Module whose forward(t0, ..., tn) calls `module` with a
+    ModuleInput's forward tensors replaced by its inputs."""
+    names = ", ".join(f"t{i}" for i in range(count))
+    namespace = {}
+    exec(f"def forward(self, {names}):\n"  # pylint: disable=exec-used
+         f"    args, kwargs = self.rebuild([{names}])\n"
+         f"    return self.m(*args, **kwargs)\n", namespace)
+    cls = type("ModuleCall", (nn.Module,), {"forward": namespace["forward"]})
+    wrapper = cls()
+    wrapper.m = module
+    wrapper.rebuild = rebuild
+    return wrapper
+
+
+def run_module_case(info, dtype, index):
+    """(status, detail) of ModuleInfo `info`'s module input `index`:
+    the module is built with the input's constructor arguments, put in eval
+    mode, and called with its forward arguments."""
+    import mlc
+    from mlc import relax
+    from mlc.frontend import from_fx
+    from torch.utils._pytree import tree_flatten, tree_unflatten
+    torch.manual_seed(index)
+    try:
+        inputs = info.module_inputs_func(info, device="cpu", dtype=dtype,
+                                         requires_grad=False, training=False)
+        sample = inputs[index]
+        ctor = sample.constructor_input
+        module = info.module_cls(*ctor.args, **ctor.kwargs).to(dtype).eval()
+        forward = sample.forward_input
+        flat, spec = tree_flatten((forward.args, forward.kwargs))
+        positions = [i for i, v in enumerate(flat)
+                     if isinstance(v, torch.Tensor)]
+        tensors = [flat[p].detach().clone() for p in positions]
+
+        def rebuild(values):
+            items = list(flat)
+            for p, t in zip(positions, values):
+                items[p] = t
+            return tree_unflatten(items, spec)
+        with torch.no_grad():
+            args, kwargs = rebuild([t.clone() for t in tensors])
+            expected = module(*args, **kwargs)  # materializes Lazy modules
+    except Exception as e:  # pylint: disable=broad-except
+        return "invalid", f"eager: {type(e).__name__}: {e}"[:300]
+    wrapper = _module_call(module, rebuild, len(tensors))
+    try:
+        gm = fx.symbolic_trace(wrapper)
+    except Exception as e:  # pylint: disable=broad-except
+        return "untraceable", f"{type(e).__name__}: {e}"[:300]
+    try:
+        mod = from_fx(gm, input_info=[(tuple(t.shape), t.dtype)
+                                      for t in tensors],
+                      example_inputs=[t.clone() for t in tensors])
+        vm = relax.VirtualMachine(relax.vm.build(mod, threads=1), mlc.cpu())
+        got = vm["main"](*[t.contiguous().numpy() for t in tensors])
+    except mlc.MLCError as e:
+        return "unsupported", f"{type(e).__name__}: {e}"[:400]
+    except Exception as e:  # pylint: disable=broad-except
+        return "crash", (f"{type(e).__name__}: {e}\n" +
+                         traceback.format_exc()[-1200:])
+    why = _compare(got, expected)
+    return ("pass", "") if why is None else ("mismatch", why[:500])
+
+
+def module_cases(dtypes, max_samples, wanted):
+    """(case, function, arguments) for each ModuleInfo x dtype x module
+    input of module_db."""
+    from torch.testing._internal.common_modules import module_db
+    for info in module_db:
+        if wanted and info.name not in wanted:
+            continue
+        for name, dtype in dtypes.items():
+            if dtype not in info.dtypes:
+                continue
+            try:
+                count = len(info.module_inputs_func(
+                    info, device="cpu", dtype=dtype, requires_grad=False,
+                    training=False))
+            except Exception as e:  # pylint: disable=broad-except
+                yield ({"op": info.name, "family": "module",
+                        "in_scope": True, "dtype": name,
+                        "status": "invalid",
+                        "detail": f"module_inputs_func failed: {e}"},
+                       None, None)
+                continue
+            for index in range(min(count, max_samples)):
+                yield ({"op": info.name, "family": "module",
+                        "in_scope": True, "dtype": name},
+                       run_module_case, (info, dtype, index))
 
 
 class Isolated:
@@ -295,7 +392,11 @@ def main(argv=None):
                         help="samples per op and dtype (default all)")
     parser.add_argument("--ops", default=None,
                         help="comma-separated OpInfo names")
-    parser.add_argument("--dtypes", default=",".join(DTYPES))
+    parser.add_argument("--modules", action="store_true",
+                        help="run module_db's ModuleInfos instead of op_db")
+    parser.add_argument("--dtypes", default=None,
+                        help="comma-separated (default: float32, float64, "
+                        "int64, int32, bool; float32, float64 for modules)")
     parser.add_argument("--json", default=None, help="write cases here")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="cases run at once (default: every core)")
@@ -306,13 +407,20 @@ def main(argv=None):
     # Imported once here, not in every forked child (most of a case's time).
     import mlc.frontend  # noqa: F401  pylint: disable=unused-import
     samples = args.samples or (2 if args.quick else 10 ** 9)
-    dtypes = {k: DTYPES[k] for k in args.dtypes.split(",")}
+    names = args.dtypes or ("float32,float64" if args.modules
+                            else ",".join(DTYPES))
+    dtypes = {k: DTYPES[k] for k in names.split(",")}
     wanted = set(args.ops.split(",")) if args.ops else None
     torch.manual_seed(0)
     cases = []
     pool = Isolated(args.jobs)
     start = time.time()
-    for info in op_db:
+    if args.modules:
+        for case, fn, fn_args in module_cases(dtypes, samples, wanted):
+            if fn is not None:
+                pool.submit(len(cases), fn, *fn_args)
+            cases.append(case)
+    for info in [] if args.modules else op_db:
         full = info.name + (f".{info.variant_test_name}"
                             if info.variant_test_name else "")
         if wanted and info.name not in wanted and full not in wanted:

@@ -327,3 +327,14 @@ def test_outputs_without_a_tensor_or_of_other_types_are_refused():
         compile_and_run(Fn(lambda a: (a + 1, "label")), torch.rand(3))
     with pytest.raises(UnsupportedError, match="keys that are not str"):
         compile_and_run(Fn(lambda a: {1: a + 1}), torch.rand(3))
+
+
+def test_containers_are_torchs_tuples_and_lists():
+    x = torch.rand(6, 2)
+    def fn(a):
+        return torch.split(a, 2), [a[0], a.unbind(1)]
+    got = compile_and_run(Fn(fn), x)
+    expected = fn(x)
+    assert type(got[0]) is tuple and type(got[1]) is list
+    assert type(got[1][1]) is tuple
+    _same_structure(got, expected)

@@ -370,9 +370,12 @@ class FxImporter:
             outputs.append(self.bb.emit_output(expr))
             return {key: len(outputs) - 1}
 
-        def build(value):
+        def build(value, eager=None):
+            # `eager`: torch's value of the same place, whose container
+            # types (tuple or list) the result keeps.
             if isinstance(value, fx.Node):
                 source, value = value, node_map[value]
+                eager = self.values.get(source)
                 if isinstance(value, DynSize):
                     return leaf("int", self._size_output(
                         node, source, value, node_map, params))
@@ -386,14 +389,19 @@ class FxImporter:
                 return {"value": value} if math.isfinite(value) else \
                     {"value": {"float": repr(value)}}
             if isinstance(value, (tuple, list)):  # torch.Size included
-                kind = "list" if isinstance(value, list) else "tuple"
-                return {kind: [build(v) for v in value]}
+                like = eager if isinstance(eager, (tuple, list)) and \
+                    len(eager) == len(value) else value
+                kind = "list" if isinstance(like, list) else "tuple"
+                inner = like if like is not value else [None] * len(value)
+                return {kind: [build(v, e) for v, e in zip(value, inner)]}
             if isinstance(value, dict):
                 if not all(isinstance(k, str) for k in value):
                     raise UnsupportedError(
                         f"{self.where(node)}: the graph returns a dict with "
                         "keys that are not str")
-                return {"dict": [[k, build(v)] for k, v in value.items()]}
+                inner = eager if isinstance(eager, dict) else {}
+                return {"dict": [[k, build(v, inner.get(k))]
+                                 for k, v in value.items()]}
             raise UnsupportedError(
                 f"{self.where(node)}: the graph returns a "
                 f"{type(value).__name__}; mlc functions return tensors, "

@@ -117,8 +117,13 @@ class _NodeTracer(fx.Interpreter):
         # into them, and the eager run below must see the original values.
         copies = [flat[p].clone() for p in positions]
         try:
-            graph = make_fx(_functionalize(call),
-                            decomposition_table=self.decompositions)(*copies)
+            # With grad enabled (parameters require grad), modules take
+            # their general path, not fused inference kernels
+            # (TransformerEncoderLayer's _transformer_encoder_layer_fwd).
+            with torch.enable_grad():
+                graph = make_fx(_functionalize(call),
+                                decomposition_table=self.decompositions)(
+                                    *copies)
             if _reads_storage(graph) and not all(
                     flat[p].is_contiguous() and flat[p].storage_offset() == 0
                     for p in positions):

@@ -260,7 +260,8 @@ def _select(ctx, self, dim, index):
 
 
 @rule("split.Tensor", "split_with_sizes", "split_copy.Tensor",
-      "split_with_sizes_copy")
+      "split_with_sizes_copy", "unsafe_split.Tensor",
+      "unsafe_split_with_sizes")
 def _split(ctx, self, split_size=None, split_sizes=None, dim=0):
     ndim = len(self.shape)
     axis = norm_dim(dim, ndim)
