@@ -38,6 +38,7 @@ import time
 import traceback
 import types
 import unittest
+import warnings
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.environ.get("MLC_BUILD_DIR",
@@ -331,6 +332,7 @@ class Isolated:
         if pid == 0:  # child
             os.close(read_fd)
             signal.alarm(self.timeout)
+            warnings.simplefilter("ignore")  # torch's deprecation notes
             try:
                 result = fn(*args)
             except BaseException as e:  # pylint: disable=broad-except

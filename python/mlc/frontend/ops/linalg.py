@@ -86,3 +86,48 @@ def _addmm(ctx, self, mat1=None, mat2=None, batch1=None, batch2=None,
     left = next(v for v in (mat1, batch1, mat) if v is not None)
     right = next(v for v in (mat2, batch2, vec) if v is not None)
     return _scaled_sum(ctx, matmul(ctx, left, right), self, beta, alpha)
+
+
+@rule("_trilinear")
+def _trilinear(ctx, i1, i2, i3, expand1, expand2, expand3, sumdim,
+               unroll_dim=1):
+    """sum over `sumdim` of i1 * i2 * i3, each unsqueezed at its expand
+    dims to a common rank (nn.Bilinear's kernel). unroll_dim only chooses
+    torch's loop order."""
+    del unroll_dim
+    dtype = result_type(i1, i2, i3)
+    acc = torch.float32 if dtype in (torch.float16, torch.bfloat16) \
+        else dtype
+    expands = [sorted(expand1), sorted(expand2), sorted(expand3)]
+    rank = len(i1.shape) + len(expand1)
+
+    def unsqueezed(shape, expand):
+        dims = iter(shape)
+        return [1 if d in expand else next(dims) for d in range(rank)]
+
+    shapes = [unsqueezed(list(t.shape), e)
+              for t, e in zip((i1, i2, i3), expands)]
+    if any(s is None for shape in shapes for s in shape):
+        raise ctx.fail("a dynamic size (sizes are read statically)")
+    # Broadcast: a size 1 stretches to the others (which may be 0).
+    full = [next((s for s in sizes if s != 1), 1) for sizes in zip(*shapes)]
+    sums = sorted(set(sumdim))
+
+    def build(a, b, c):
+        axes = {d: te.reduce_axis((0, full[d]), name=f"k{d}") for d in sums}
+        kept = [d for d in range(rank) if d not in axes]
+
+        def element(*i):
+            index = dict(zip(kept, i))
+            index.update(axes)
+            value = None
+            for t, shape, expand in zip((a, b, c), shapes, expands):
+                at = [index[d] if shape[d] != 1 else 0
+                      for d in range(rank) if d not in expand]
+                v = cast(read(t, at), acc)
+                value = v if value is None else value * v
+            return te.sum(value, axis=list(axes.values())) if axes else value
+        total = te.compute([full[d] for d in kept], element, name="trilinear")
+        return te.compute(total.shape, lambda *i: cast(total(*i), dtype),
+                          name="trilinear_out")
+    return ctx.te(build, i1, i2, i3, name="trilinear")
