@@ -224,7 +224,7 @@ def _any_all(ctx, self, dim=None, keepdim=False):
     return ctx.te(build, self)
 
 
-def _variance(ctx, x, dims, correction, keepdim, take_sqrt):
+def variance(ctx, x, dims, correction, keepdim, take_sqrt):
     dtype = ctx.dtype(x)
     if not is_float(dtype):
         raise ctx.fail(f"var/std of {dtype} (torch needs a float dtype)")
@@ -278,7 +278,7 @@ def _correction(unbiased, correction):
       "std.dim", "std.default")
 def _var(ctx, self, dim=None, unbiased=None, correction=None, keepdim=False):
     take_sqrt = ctx.op.overloadpacket is torch.ops.aten.std
-    return _variance(ctx, self, dim, _correction(unbiased, correction),
+    return variance(ctx, self, dim, _correction(unbiased, correction),
                      keepdim, take_sqrt)
 
 

@@ -14,11 +14,15 @@ _UNRESOLVED = []
 
 
 def _resolve(name):
-    """The op or overload named; None when this torch lacks it (rules name
-    overloads of several torch versions)."""
+    """The op or overload named ("add.Tensor" in aten, "prims.sum" in
+    prims); None when this torch lacks it (rules name overloads of several
+    torch versions)."""
+    namespace = torch.ops.aten
+    if name.startswith("prims."):
+        namespace, name = torch.ops.prims, name[len("prims."):]
     packet_name, _, overload = name.partition(".")
     try:
-        packet = getattr(torch.ops.aten, packet_name)
+        packet = getattr(namespace, packet_name)
         return getattr(packet, overload) if overload else packet
     except (AttributeError, RuntimeError):
         _UNRESOLVED.append(name)
@@ -46,6 +50,29 @@ def rule(*names):
 def lookup(op):
     """The rule of an OpOverload, or None."""
     return _RULES.get(op) or _RULES.get(op.overloadpacket)
+
+
+def delegate(name, target, renames=None):
+    """Registers op `name` as calling the rule of `target` (an aten
+    overload name), its arguments renamed by `renames` ({name's argument:
+    target's})."""
+    renames = renames or {}
+    if lookup(_resolve(target)) is None:
+        raise RuntimeError(f"{name} delegates to aten.{target}, which has "
+                           "no rule (yet)")
+
+    op = _resolve(target)
+    if isinstance(op, torch._ops.OpOverloadPacket):
+        op = op.default
+
+    def call(ctx, **arguments):
+        bound = {renames.get(k, k): v for k, v in arguments.items()}
+        for argument in op._schema.arguments:  # the target's defaults
+            if argument.name not in bound and argument.has_default_value():
+                bound[argument.name] = argument.default_value
+        return lookup(op)(ctx, **bound)
+    call.__name__ = f"delegate_{target}"
+    return rule(name)(call)
 
 
 def has_rule(op):
