@@ -9,7 +9,7 @@ and float64 with each of its module inputs, the module in eval mode): the
 call is wrapped in an ``nn.Module`` whose inputs are the sample's tensors, traced
 with fx, imported with ``mlc.frontend.from_fx``, built, run and compared
 with eager PyTorch (shape, dtype and values, with torch.testing's default
-tolerances per dtype). Each case runs in a forked child, so a crash costs
+tolerances per dtype, or the larger ones the OpInfo's own tests declare). Each case runs in a forked child, so a crash costs
 one case. A case is:
 
   pass         mlc's outputs equal torch's
@@ -145,50 +145,100 @@ def _module_for(op, rebuild, count):
     return module
 
 
-def _tolerance(dtype):
-    return {torch.float16: (1e-3, 1e-5), torch.float32: (1.3e-6, 1e-5),
-            torch.float64: (1e-7, 1e-7)}.get(dtype, (0, 0))
+def _tolerance(dtype, overrides=None):
+    """(rtol, atol): torch.testing's defaults for the dtype, or the larger
+    tolerances the OpInfo's own tests declare (toleranceOverride)."""
+    rtol, atol = {torch.float16: (1e-3, 1e-5), torch.float32: (1.3e-6, 1e-5),
+                  torch.float64: (1e-7, 1e-7)}.get(dtype, (0, 0))
+    if overrides and dtype in overrides:
+        rtol = max(rtol, overrides[dtype][0])
+        atol = max(atol, overrides[dtype][1])
+    return rtol, atol
 
 
-def _compare(got, expected, values=True):
-    """None when equal, else why not: the same structure (tuples, lists,
-    Python numbers, None), and tensors of the same shapes and dtypes, with
-    equal values unless not `values`."""
-    import numpy as np
-    from torch.utils._pytree import tree_flatten
-    from mlc.nd import NDArray
-    got_leaves, got_spec = tree_flatten(got)
-    exp_leaves, exp_spec = tree_flatten(expected)
-    if len(got_leaves) != len(exp_leaves) or str(got_spec) != str(exp_spec):
-        return f"structure {got_spec}, torch {exp_spec}"
-    for k, (g, e) in enumerate(zip(got_leaves, exp_leaves)):
-        if not isinstance(e, torch.Tensor):
-            if isinstance(g, NDArray) or type(g) is not type(e) or not (
-                    g == e or (g != g and e != e)):
-                return f"output {k}: {g!r}, torch {e!r}"
+def tolerance_overrides(info):
+    """{dtype: (rtol, atol)}: the largest toleranceOverride among the
+    OpInfo's decorators of its CPU (or any device's) value tests."""
+    from torch.testing._internal.common_device_type import toleranceOverride
+    found = {}
+    for decorate in getattr(info, "decorators", None) or ():
+        if getattr(decorate, "device_type", None) not in (None, "cpu"):
             continue
-        if not isinstance(g, NDArray):
-            return f"output {k}: {type(g).__name__}, torch a tensor"
-        actual = torch.from_numpy(np.array(g.numpy(), copy=True))  # 0-d kept
-        if actual.dtype != e.dtype:
-            return f"output {k}: dtype {actual.dtype}, torch {e.dtype}"
-        if tuple(actual.shape) != tuple(e.shape):
-            return f"output {k}: shape {tuple(actual.shape)}, torch " \
-                   f"{tuple(e.shape)}"
-        if not values:
-            continue
-        rtol, atol = _tolerance(e.dtype)
-        try:
-            torch.testing.assert_close(actual, e.detach().contiguous(),
-                                       rtol=rtol, atol=atol, equal_nan=True,
-                                       check_stride=False)
-        except AssertionError as err:
-            return f"output {k}: {str(err).splitlines()[0]} " + \
-                " ".join(str(err).splitlines()[1:4])
+        for d in getattr(decorate, "decorators", ()):
+            if not isinstance(d, toleranceOverride):
+                continue
+            for dtype, tol in d.d.items():
+                old = found.get(dtype, (0, 0))
+                found[dtype] = (max(old[0], tol.rtol), max(old[1], tol.atol))
+    return found
+
+
+def _fields(value):
+    kind = type(value)
+    if hasattr(kind, "_fields"):
+        return tuple(kind._fields)
+    if hasattr(kind, "n_fields") and hasattr(kind, "__match_args__"):
+        return tuple(kind.__match_args__)  # torch.return_types
     return None
 
 
-def run_case(op, sample, name=""):
+def _compare(got, expected, values=True, overrides=None, where="output"):
+    """None when equal, else why not: the same structure (tuples, lists,
+    named tuples of the same name and fields, dicts, Python numbers,
+    None), and tensors of the same shapes and dtypes, with equal values
+    unless not `values`."""
+    import numpy as np
+    from mlc.nd import NDArray
+    e = expected
+    if isinstance(e, (tuple, list)):
+        if type(got) is not type(e) and not (
+                isinstance(got, tuple) and isinstance(e, tuple) and
+                _fields(got) == _fields(e) and
+                type(got).__name__ == type(e).__name__):
+            return f"{where}: a {type(got).__name__}, torch a " \
+                   f"{type(e).__name__}"
+        if len(got) != len(e):
+            return f"{where}: {len(got)} items, torch {len(e)}"
+        for k, (g, x) in enumerate(zip(got, e)):
+            why = _compare(g, x, values, overrides, f"{where}[{k}]")
+            if why:
+                return why
+        return None
+    if isinstance(e, dict):
+        if not isinstance(got, dict) or list(got) != list(e):
+            return f"{where}: {got!r}, torch a dict of {list(e)}"
+        for k in e:
+            why = _compare(got[k], e[k], values, overrides, f"{where}[{k!r}]")
+            if why:
+                return why
+        return None
+    if not isinstance(e, torch.Tensor):
+        if isinstance(got, NDArray) or type(got) is not type(e) or not (
+                got == e or (got != got and e != e)):
+            return f"{where}: {got!r}, torch {e!r}"
+        return None
+    if not isinstance(got, NDArray):
+        return f"{where}: a {type(got).__name__}, torch a tensor"
+    actual = torch.from_numpy(np.array(got.numpy(), copy=True))  # 0-d kept
+    if actual.dtype != e.dtype:
+        return f"{where}: dtype {actual.dtype}, torch {e.dtype}"
+    if tuple(actual.shape) != tuple(e.shape):
+        return f"{where}: shape {tuple(actual.shape)}, torch " \
+               f"{tuple(e.shape)}"
+    if not values:
+        return None
+    rtol, atol = _tolerance(e.dtype, overrides)
+    try:
+        torch.testing.assert_close(actual, e.detach().contiguous(),
+                                   rtol=rtol, atol=atol, equal_nan=True,
+                                   check_stride=False)
+    except AssertionError as err:
+        return f"{where}: {str(err).splitlines()[0]} " + \
+            " ".join(str(err).splitlines()[1:4])
+    return None
+
+
+def run_case(op, sample, name="", overrides=None):
     """(status, detail) of one sample."""
     import mlc
     from mlc import relax
@@ -217,7 +267,8 @@ def run_case(op, sample, name=""):
     except Exception as e:  # pylint: disable=broad-except
         return "crash", (f"{type(e).__name__}: {e}\n" +
                          traceback.format_exc()[-1200:])
-    why = _compare(got, expected, values=name not in UNINITIALIZED_OPS)
+    why = _compare(got, expected, values=name not in UNINITIALIZED_OPS,
+                   overrides=overrides)
     return ("pass", "") if why is None else ("mismatch", why[:500])
 
 
@@ -427,13 +478,15 @@ def main(argv=None):
                             if info.variant_test_name else "")
         if wanted and info.name not in wanted and full not in wanted:
             continue
+        overrides = tolerance_overrides(info)
         for dtype, sample, error in op_cases(info, dtypes, samples):
             case = {"op": full, "family": family(info),
                     "in_scope": in_scope(info), "dtype": dtype}
             if sample is None:
                 case["status"], case["detail"] = "invalid", error
             else:
-                pool.submit(len(cases), run_case, info.op, sample, info.name)
+                pool.submit(len(cases), run_case, info.op, sample, info.name,
+                            overrides)
             cases.append(case)
     for key, (status, detail) in pool.finish().items():
         cases[key]["status"], cases[key]["detail"] = status, detail

@@ -338,3 +338,35 @@ def test_containers_are_torchs_tuples_and_lists():
     assert type(got[0]) is tuple and type(got[1]) is list
     assert type(got[1][1]) is tuple
     _same_structure(got, expected)
+
+
+def test_named_results_keep_their_fields():
+    x = torch.rand(4, 5)
+    got = compile_and_run(Fn(lambda a: torch.max(a, 1)), x)
+    expected = torch.max(x, 1)
+    assert type(got).__name__ == "max" and got._fields == ("values",
+                                                           "indices")
+    np.testing.assert_array_equal(got.values.numpy(), expected.values)
+    np.testing.assert_array_equal(got.indices.numpy(), expected.indices)
+    assert got.indices.numpy().dtype == np.int64
+
+
+@pytest.mark.parametrize("fn", [
+    lambda a, b: torch.logaddexp(a, b), lambda a, b: torch.logaddexp2(a, b),
+    lambda a, b: torch.cross(a, b, dim=1), lambda a, b: torch.isin(a, b),
+    lambda a, b: F.smooth_l1_loss(a, b, beta=0.5),
+    lambda a, b: torch.diag(a[0]) + torch.diag(torch.diag(b, 1), -1),
+    lambda a, b: a.unfold(0, 2, 1).sum(-1) + b.nansum(),
+    lambda a, b: torch.count_nonzero(a > 0.5, dim=0) + torch.deg2rad(b),
+])
+def test_more_rules(fn):
+    torch.manual_seed(0)
+    a, b = torch.rand(3, 3), torch.rand(3, 3)
+    a[0, 0], b[0, 0] = float("-inf"), float("-inf")
+    b[1, 1] = a[1, 1]
+    with torch.no_grad():
+        expected = fn(a, b)
+    got = np.array(compile_and_run(Fn(fn), a, b).numpy(), copy=True)
+    assert got.dtype == expected.numpy().dtype
+    assert got.shape == tuple(expected.shape)
+    np.testing.assert_allclose(got, expected.numpy(), rtol=1e-6, atol=1e-6)

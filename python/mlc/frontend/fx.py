@@ -100,6 +100,17 @@ class _RelaxView(dict):
         return value
 
 
+def _tuple_fields(value):
+    """The field names of a named tuple or of a torch.return_types struct
+    sequence (torch.max's (values, indices)), else None."""
+    kind = type(value)
+    if hasattr(kind, "_fields"):
+        return tuple(kind._fields)
+    if hasattr(kind, "n_fields") and hasattr(kind, "__match_args__"):
+        return tuple(kind.__match_args__)
+    return None
+
+
 def _dimension_read(node):
     """(tensor node, dim) when `node` reads one dimension of a tensor:
     ``t.size(d)``, ``t.shape[d]``, ``torch.ops.aten.sym_size(t, d)``."""
@@ -393,7 +404,14 @@ class FxImporter:
                     len(eager) == len(value) else value
                 kind = "list" if isinstance(like, list) else "tuple"
                 inner = like if like is not value else [None] * len(value)
-                return {kind: [build(v, e) for v, e in zip(value, inner)]}
+                items = [build(v, e) for v, e in zip(value, inner)]
+                fields = _tuple_fields(like)
+                if kind == "tuple" and fields is not None:
+                    # torch.return_types.max and the like: a named tuple of
+                    # the same name and fields.
+                    return {"namedtuple": [type(like).__name__,
+                                           list(fields), items]}
+                return {kind: items}
             if isinstance(value, dict):
                 if not all(isinstance(k, str) for k in value):
                     raise UnsupportedError(

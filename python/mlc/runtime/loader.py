@@ -23,7 +23,9 @@ and ``const char *mlc_last_error(void)`` says why; this loader raises
 bypasses that: such a failure aborts the process.)
 """
 
+import collections
 import ctypes
+import functools
 import json
 import os
 
@@ -142,12 +144,18 @@ class Function:
         return tuple(outputs)
 
 
+@functools.lru_cache(maxsize=None)
+def _named_tuple(name, fields):
+    return collections.namedtuple(name, fields)
+
+
 def restructure(structure, results, tensor, integer):
     """The value a function returns to Python, as its
     relax.result_structure (JSON text) describes it: `tensor(results[k])`
     for {"tensor": k}, `integer(results[k])` for {"int": k} (a 0-d int64
-    result), constants for {"value": v}, tuples and lists of those, and
-    dicts for {"dict": [[key, node], ...]}."""
+    result), constants for {"value": v}, tuples and lists of those, dicts
+    for {"dict": [[key, node], ...]}, and named tuples (torch.return_types)
+    for {"namedtuple": [name, fields, items]}."""
     def build(node):
         (key, value), = node.items()
         if key == "tensor":
@@ -159,6 +167,10 @@ def restructure(structure, results, tensor, integer):
                 else value
         if key == "dict":
             return {k: build(item) for k, item in value}
+        if key == "namedtuple":
+            name, fields, items = value
+            return _named_tuple(name, tuple(fields))(
+                *[build(item) for item in items])
         items = [build(item) for item in value]
         return tuple(items) if key == "tuple" else items
     return build(json.loads(structure))

@@ -346,3 +346,11 @@ func.func @structure_dict(%x: tensor<4xf32>) -> tensor<4xf32>
     attributes {relax.result_structure = "{\"dict\": [[0, {\"tensor\": 0}]]}"} {
   return %x : tensor<4xf32>
 }
+
+// -----
+
+// expected-error @+1 {{'func.func' op attribute 'relax.result_structure' has a namedtuple that is not [name, [fields], [items]] with a field per item}}
+func.func @structure_namedtuple(%x: tensor<4xf32>) -> tensor<4xf32>
+    attributes {relax.result_structure = "{\"namedtuple\": [\"max\", [\"values\", \"indices\"], [{\"tensor\": 0}]]}"} {
+  return %x : tensor<4xf32>
+}

@@ -32,8 +32,9 @@ namespace {
 /// Checks one node of a result structure (see kResultStructure): a tensor
 /// result {"tensor": k}, an integer {"int": k} (result k a 0-d i64
 /// tensor), a constant {"value": v} (a number, bool or null, or {"float":
-/// "nan"/"inf"/"-inf"}), {"tuple": [...]} / {"list": [...]}, or {"dict":
-/// [[key, node], ...]} (str keys, in order).
+/// "nan"/"inf"/"-inf"}), {"tuple": [...]} / {"list": [...]}, {"dict":
+/// [[key, node], ...]} (str keys, in order), or {"namedtuple": [name,
+/// [fields], [items]]}.
 LogicalResult verifyStructure(const llvm::json::Value &node,
                               func::FuncOp func, llvm::SmallBitVector &seen,
                               llvm::function_ref<InFlightDiagnostic()> error) {
@@ -61,6 +62,24 @@ LogicalResult verifyStructure(const llvm::json::Value &node,
       if (failed(verifyStructure((*pair)[1], func, seen, error)))
         return failure();
     }
+    return success();
+  }
+  if (key == "namedtuple") {
+    const llvm::json::Array *parts = value.getAsArray();
+    const llvm::json::Array *fields =
+        parts && parts->size() == 3 ? (*parts)[1].getAsArray() : nullptr;
+    const llvm::json::Array *items =
+        fields ? (*parts)[2].getAsArray() : nullptr;
+    if (!items || !(*parts)[0].getAsString() ||
+        fields->size() != items->size() ||
+        llvm::any_of(*fields, [](const llvm::json::Value &f) {
+          return !f.getAsString();
+        }))
+      return error() << "has a namedtuple that is not [name, [fields], "
+                        "[items]] with a field per item";
+    for (const llvm::json::Value &item : *items)
+      if (failed(verifyStructure(item, func, seen, error)))
+        return failure();
     return success();
   }
   if (key == "value") {

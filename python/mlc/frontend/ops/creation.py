@@ -66,3 +66,8 @@ def _new_filled(ctx, self, size, dtype=None, layout=None, device=None,
     value = 1 if ctx.op.overloadpacket is torch.ops.aten.new_ones else 0
     return _new_full(ctx, self, size, value, dtype, layout, device,
                      pin_memory)
+
+
+@rule("zero")
+def _zero(ctx, self):
+    return filled(ctx, self, 0, ctx.dtype(self))

@@ -666,3 +666,41 @@ def _heaviside(ctx, self, values):
             x < zero, zero, literal(1, dt)))
     return elementwise(ctx, fn, self, values)
 
+
+
+# --- more math ---------------------------------------------------------------
+
+@rule("deg2rad", "rad2deg")
+def _deg2rad(ctx, self):
+    factor = math.pi / 180.0 if ctx.op.overloadpacket is \
+        torch.ops.aten.deg2rad else 180.0 / math.pi
+    return elementwise(ctx, lambda dt, v: v * literal(factor, dt), self,
+                       kind=INT_TO_FLOAT)
+
+
+def _logaddexp_value(base2):
+    def fn(dt, a, b):
+        big, small = te.max(a, b), te.min(a, b)
+        if base2:
+            tail = te.log1p(te.exp2(small - big)) / literal(math.log(2.0), dt)
+        else:
+            tail = te.log1p(te.exp(small - big))
+        # Two equal infinities: small - big is NaN; torch gives the
+        # infinity.
+        same_infinity = te.if_then_else(
+            small == big, te.abs(big) == literal(math.inf, dt),
+            small != small)
+        return te.if_then_else(same_infinity, big, big + tail)
+    return fn
+
+
+@rule("logaddexp")
+def _logaddexp(ctx, self, other):
+    return elementwise(ctx, _logaddexp_value(False), self, other,
+                       kind=INT_TO_FLOAT)
+
+
+@rule("logaddexp2")
+def _logaddexp2(ctx, self, other):
+    return elementwise(ctx, _logaddexp_value(True), self, other,
+                       kind=INT_TO_FLOAT)

@@ -296,3 +296,43 @@ def _index_put(ctx, self, indices, values, accumulate=False):
                                         dtype), read(p, i))
         return te.compute(shape, element, name="index_put")
     return ctx.te(build, self, values, *tensors, name="index_put")
+
+
+@rule("isin.Tensor_Tensor", "isin.Tensor_Scalar", "isin.Scalar_Tensor")
+def _isin(ctx, elements, test_elements, assume_unique=False, invert=False):
+    """Whether each element equals one of test_elements (compared in their
+    promoted dtype)."""
+    del assume_unique  # only a hint to torch's algorithm
+    from ..promotion import promote
+    compute = promote(elements, test_elements)[0]
+    if not is_tensor(test_elements):
+        test_value = literal(test_elements, compute)
+
+        def build_scalar(p):
+            return te.compute(list(p.shape), lambda *i: (
+                cast(read(p, list(i)), compute) != test_value) if invert
+                else (cast(read(p, list(i)), compute) == test_value),
+                name="isin")
+        return ctx.te(build_scalar, elements)
+    tensors = [t for t in (elements, test_elements) if is_tensor(t)]
+
+    def build(*placeholders):
+        it = iter(placeholders)
+        p = next(it) if is_tensor(elements) else None
+        q = next(it)
+        ndim = len(q.shape)
+        axes = [te.reduce_axis((0, q.shape[k]), name=f"t{k}")
+                for k in range(ndim)]
+        shape = list(p.shape) if p is not None else []
+
+        def element(*i):
+            x = cast(read(p, list(i)), compute) if p is not None else \
+                literal(elements, compute)
+            # A count (a max over no test elements would be its identity).
+            hit = cast(x == cast(read(q, axes), compute), torch.int64)
+            return te.sum(hit, axis=axes) if axes else hit
+        found = te.compute(shape, element, name="isin_any")
+        zero = literal(0, torch.int64)
+        return te.compute(shape, lambda *i: (found(*i) == zero) if invert
+                          else (found(*i) != zero), name="isin")
+    return ctx.te(build, *tensors)

@@ -131,3 +131,26 @@ def _trilinear(ctx, i1, i2, i3, expand1, expand2, expand3, sumdim,
         return te.compute(total.shape, lambda *i: cast(total(*i), dtype),
                           name="trilinear_out")
     return ctx.te(build, i1, i2, i3, name="trilinear")
+
+
+@rule("addbmm")
+def _addbmm(ctx, self, batch1, batch2, beta=1, alpha=1):
+    """beta * self + alpha * the sum over the batch of batch1 @ batch2."""
+    dtype = result_type(batch1, batch2)
+    if ctx.dtype(batch1) != ctx.dtype(batch2):
+        raise ctx.fail("addbmm of two dtypes (torch refuses them too)")
+    acc = torch.float32 if dtype in (torch.float16, torch.bfloat16) \
+        else dtype
+
+    def build(p, q):
+        b = te.reduce_axis((0, p.shape[0]), name="b")
+        k = te.reduce_axis((0, p.shape[2]), name="k")
+        product = te.compute(
+            [p.shape[1], q.shape[2]], lambda i, j: te.sum(
+                cast(p(b, i, k), acc) * cast(q(b, k, j), acc), axis=[b, k]),
+            name="addbmm_sum")
+        return te.compute(product.shape, lambda i, j: cast(product(i, j),
+                                                           dtype),
+                          name="addbmm_out")
+    total = ctx.te(build, batch1, batch2, name="addbmm")
+    return _scaled_sum(ctx, total, self, beta, alpha)

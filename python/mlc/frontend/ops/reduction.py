@@ -356,3 +356,69 @@ def _cumsum(ctx, self, dim, dtype=None):
 @rule("cumprod")
 def _cumprod(ctx, self, dim, dtype=None):
     return _cumulative(ctx, self, dim, dtype, "cumprod")
+
+
+# --- more reductions ---------------------------------------------------------
+
+@rule("nansum")
+def _nansum(ctx, self, dim=None, keepdim=False, dtype=None):
+    acc, out = _sum_dtypes(ctx, self, dtype)
+    if not is_float(ctx.dtype(self)):
+        return _sum(ctx, self, dim, keepdim, dtype)
+    zero = literal(0.0, acc)
+    return reduce(ctx, self, dim, keepdim, "sum", acc, out,
+                  pre=lambda v: te.if_then_else(v != v, zero, v))
+
+
+@rule("count_nonzero.dim_IntList", "count_nonzero.default")
+def _count_nonzero(ctx, self, dim=None):
+    from .common import map_tensor
+    if isinstance(dim, int):
+        dim = [dim]
+    dtype = ctx.dtype(self)
+    zero = literal(0, torch.int8 if dtype == torch.bool else dtype)
+    nonzero = map_tensor(ctx, self, lambda v: v != zero if dtype != torch.bool
+                         else v, dtype=torch.bool, name="nonzero")
+    return reduce(ctx, nonzero, dim, False, "sum", torch.int64, torch.int64)
+
+
+@rule("aminmax")
+def _aminmax(ctx, self, dim=None, keepdim=False):
+    dims = None if dim is None else [dim]
+    dtype = ctx.dtype(self)
+    acc = torch.int8 if dtype == torch.bool else dtype
+    results = [reduce(ctx, self, dims, keepdim, kind, acc, dtype, name=kind)
+               for kind in ("min", "max")]
+    if not self.shape and dims is not None and keepdim:
+        # torch keeps a dimension of 1 for a 0-d input reduced over dim 0.
+        from .shape import reshape
+        results = [reshape(ctx, r, [1]) for r in results]
+    return tuple(results)
+
+
+@rule("smooth_l1_loss")
+def _smooth_l1_loss(ctx, self, target, reduction=1, beta=1.0):
+    from .common import elementwise
+
+    def element(dt, x, y):
+        d = te.abs(x - y)
+        if beta == 0:
+            return d
+        b = literal(beta, dt)
+        return te.if_then_else(d < b, literal(0.5, dt) * d * d / b,
+                               d - literal(0.5 * beta, dt))
+    loss = elementwise(ctx, element, self, target, name="smooth_l1")
+    return _loss_reduction(ctx, loss, reduction)
+
+
+def _loss_reduction(ctx, loss, reduction):
+    """torch's Reduction enum: 0 none, 1 mean, 2 sum."""
+    if reduction == 0:
+        return loss
+    if reduction not in (1, 2):
+        raise ctx.refuse("reduction", reduction)
+    dtype = ctx.dtype(loss)
+    acc = torch.float32 if dtype in (torch.float16, torch.bfloat16) else dtype
+    return reduce(ctx, loss, None, False, "sum", acc, dtype,
+                  post=(lambda r, n: r / cast(n, acc)) if reduction == 1
+                  else None, name="loss")

@@ -533,3 +533,109 @@ def _copy(ctx, self, src, non_blocking=False):
     if not isinstance(src, (relax.Expr, torch.Tensor)):
         raise ctx.fail("copy from a non-tensor")
     return ctx.te(build, self, src)
+
+
+# --- more views and copies -------------------------------------------------
+
+@rule("narrow_copy", "narrow.default")
+def _narrow(ctx, self, dim, start, length):
+    dim = norm_dim(dim, len(self.shape))
+    size = ctx.static(self.shape[dim], "self")
+    start = ctx.static(start, "start")
+    start = start + size if start < 0 else start
+    return remap(ctx, self, lambda s: s[:dim] + [length] + s[dim + 1:],
+                 lambda i, s: i[:dim] + [i[dim] + start] + i[dim + 1:])
+
+
+@rule("unfold")
+def _unfold(ctx, self, dimension, size, step):
+    """Windows of `size` elements every `step` along `dimension`, as a new
+    last dimension."""
+    rank = len(self.shape)
+    if rank == 0:
+        return remap(ctx, self, lambda s: [size], lambda i, s: [])
+    dim = norm_dim(dimension, rank)
+    extent = ctx.static(self.shape[dim], "self")
+    count = (extent - size) // step + 1
+
+    def source(i, s):
+        return i[:dim] + [i[dim] * step + i[-1]] + i[dim + 1:-1]
+    return remap(ctx, self, lambda s: s[:dim] + [count] + s[dim + 1:] +
+                 [size], source)
+
+
+@rule("diag")
+def _diag(ctx, self, diagonal=0):
+    """A 1-D tensor's diagonal matrix, or a matrix's diagonal."""
+    if len(self.shape) == 1:
+        n = ctx.static(self.shape[0], "self")
+        side = n + abs(diagonal)
+        dtype = ctx.dtype(self)
+
+        def build(p):
+            def element(i, j):
+                k = i if diagonal >= 0 else j
+                on = (j - i) == diagonal
+                return te.if_then_else(on, read(p, [te.min(k, n - 1)]),
+                                       literal(0, dtype))
+            return te.compute([side, side], element, name="diag")
+        return ctx.te(build, self)
+    rows, cols = [ctx.static(s, "self") for s in self.shape]
+    length = max(0, min(rows + min(diagonal, 0), cols - max(diagonal, 0)))
+    return remap(ctx, self, lambda s: [length],
+                 lambda i, s: [i[0] - min(diagonal, 0),
+                               i[0] + max(diagonal, 0)])
+
+
+@rule("diagonal_scatter")
+def _diagonal_scatter(ctx, self, src, offset=0, dim1=0, dim2=1):
+    rank = len(self.shape)
+    d1, d2 = norm_dim(dim1, rank), norm_dim(dim2, rank)
+    rest = [d for d in range(rank) if d not in (d1, d2)]
+    dtype = ctx.dtype(self)
+
+    def build(p, q):
+        def element(*i):
+            row, col = i[d1], i[d2]
+            k = col if offset < 0 else row
+            on = (col - row) == offset
+            at = [i[d] for d in rest] + [k]
+            # The index is clamped where it is not on the diagonal (unread).
+            safe = [te.min(te.max(v, 0), (q.shape[n] - 1))
+                    for n, v in enumerate(at)]
+            return te.if_then_else(on, cast(read(q, safe), dtype),
+                                   read(p, list(i)))
+        return te.compute(list(p.shape), element, name="diagonal_scatter")
+    return ctx.te(build, self, src)
+
+
+@rule("linalg_cross")
+def _cross(ctx, self, other, dim=-1):
+    from .common import broadcast_index, broadcast_shape
+    from ..promotion import result_type
+    dtype = result_type(self, other)
+    if ctx.dtype(self) != ctx.dtype(other):
+        raise ctx.fail("cross of two dtypes (torch refuses them too)")
+
+    def build(p, q):
+        shape = broadcast_shape([list(p.shape), list(q.shape)])
+        d = norm_dim(dim, len(shape))
+
+        def element(*i):
+            def at(t, k):
+                index = list(i)
+                index[d] = k
+                return read(t, broadcast_index(t, index))
+            c = i[d]
+            a1 = te.if_then_else(c == 0, at(p, 1), te.if_then_else(
+                c == 1, at(p, 2), at(p, 0)))
+            a2 = te.if_then_else(c == 0, at(p, 2), te.if_then_else(
+                c == 1, at(p, 0), at(p, 1)))
+            b1 = te.if_then_else(c == 0, at(q, 1), te.if_then_else(
+                c == 1, at(q, 2), at(q, 0)))
+            b2 = te.if_then_else(c == 0, at(q, 2), te.if_then_else(
+                c == 1, at(q, 0), at(q, 1)))
+            return a1 * b2 - a2 * b1
+        return te.compute(shape, element, name="cross")
+    del dtype
+    return ctx.te(build, self, other)
