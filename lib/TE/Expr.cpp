@@ -796,6 +796,19 @@ Expr mlc::te::callMath(StringRef name, ArrayRef<Expr> operands) {
       return Value(math::Atan2Op::create(bld, loc, a, b));
     return Value(math::CopySignOp::create(bld, loc, a, b));
   }
+  if (name == "fma") {
+    // a * b + c rounded once (what C++ kernels compiled with contraction,
+    // such as torch's, compute for x * scale + bias).
+    if (operands.size() != 3)
+      fail("te.fma takes three operands");
+    Type ab = commonType(operands[0], operands[1], name);
+    Type type = ab ? commonType(Expr(operand(operands[0], ab)), operands[2],
+                                name)
+                   : operands[2].getType();
+    Value a = operand(operands[0], type), b = operand(operands[1], type),
+          c = operand(operands[2], type);
+    return Value(math::FmaOp::create(bld, loc, a, b, c));
+  }
   fail(Twine("te: unknown math function '") + name + "'");
 }
 

@@ -163,6 +163,7 @@ ceil, trunc = _math("ceil"), _math("trunc")
 round = _math("round")  # pylint: disable=redefined-builtin
 round.__doc__ = "Rounds half to even, as torch.round and numpy.round."
 atan2, copysign = _math("atan2"), _math("copysign")
+fma = _math("fma")
 
 
 def bitwise_and(a, b):

@@ -370,3 +370,16 @@ def test_more_rules(fn):
     assert got.dtype == expected.numpy().dtype
     assert got.shape == tuple(expected.shape)
     np.testing.assert_allclose(got, expected.numpy(), rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("op", [torch.cummax, torch.cummin])
+def test_running_extremes_take_the_last_tie_and_nan(op):
+    x = torch.tensor([[1.0, 3.0, 3.0, float("nan"), 0.0, float("nan")],
+                      [2.0, -1.0, 2.0, -1.0, 5.0, 5.0]])
+    got = compile_and_run(Fn(lambda a: op(a, 1)), x)
+    expected = op(x, 1)
+    np.testing.assert_array_equal(got.values.numpy(), expected.values)
+    np.testing.assert_array_equal(got.indices.numpy(), expected.indices)
+    ints = torch.tensor([3, 1, 3, 0, 1])
+    got = compile_and_run(Fn(lambda a: op(a, 0)), ints)
+    np.testing.assert_array_equal(got.indices.numpy(), op(ints, 0).indices)

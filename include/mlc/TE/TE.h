@@ -244,7 +244,8 @@ Expr floor(const Expr &x);
 /// A float math function by name: one `math` dialect op (sin, cos, tan,
 /// asin, acos, atan, sinh, cosh, asinh, acosh, atanh, exp2, expm1, log2,
 /// log10, log1p, rsqrt, cbrt, erfc, ceil, round (half to even), trunc, and
-/// the two-operand atan2 and copysign). Literals become f32; throws on an
+/// the two-operand atan2 and copysign, the three-operand fma: a * b + c
+/// rounded once). Literals become f32; throws on an
 /// unknown name or a non-float operand.
 Expr callMath(llvm::StringRef name, llvm::ArrayRef<Expr> operands);
 

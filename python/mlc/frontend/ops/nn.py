@@ -339,7 +339,7 @@ rule("adaptive_max_pool3d")(_adaptive(3, "max"))
 # --- normalization ----------------------------------------------------------------
 
 def _normalize(ctx, x, axes, weight, bias, eps, channel_axis, mean=None,
-               var=None, groups=None):
+               var=None, groups=None, scaled_form=False):
     """(x - mean) / sqrt(var + eps) * weight + bias: statistics over `axes`
     (biased variance) unless `mean`/`var` tensors are given (indexed by the
     channel); weight/bias indexed by `channel_axis`."""
@@ -396,8 +396,17 @@ def _normalize(ctx, x, axes, weight, bias, eps, channel_axis, mean=None,
                 return cast(v_in[i[channel_axis]], acc)
 
         def element(*i):
-            value = (cast(read(p, i), acc) - get_mean(i)) / te.sqrt(
-                get_var(i) + literal(eps, acc))
+            if scaled_form:
+                # torch's layer norm kernel: x * rstd + (-rstd * mean),
+                # contracted to an fma by its compiler; its rounding differs
+                # from (x - mean) * rstd where rstd is big.
+                rstd = literal(1.0, acc) / te.sqrt(get_var(i) +
+                                                   literal(eps, acc))
+                value = te.fma(cast(read(p, i), acc), rstd, (
+                    literal(0.0, acc) - rstd) * get_mean(i))
+            else:
+                value = (cast(read(p, i), acc) - get_mean(i)) / te.sqrt(
+                    get_var(i) + literal(eps, acc))
             if w is not None:
                 value = value * cast(_channel(w, i, channel_axis), acc)
             if b is not None:
@@ -424,11 +433,67 @@ def _batch_norm(ctx, input, weight, bias, running_mean=None,  # pylint: disable=
     if training or running_mean is None:
         axes = [k for k in range(rank) if k != 1]
         out = _normalize(ctx, input, axes, weight, bias, eps, 1)
+        if training:
+            # save_mean and save_invstd: per channel.
+            def per_channel(keep):
+                return [keep[1]]
+            return out, ctx.lazy(lambda: _statistic(
+                ctx, input, axes, eps, "mean", per_channel)), \
+                ctx.lazy(lambda: _statistic(ctx, input, axes, eps, "rstd",
+                                            per_channel))
     else:
         out = _normalize(ctx, input, [], weight, bias, eps, 1,
                          mean=running_mean, var=running_var)
     return out, ctx.lazy(lambda: _refuse_stat(ctx, "save_mean")), \
         ctx.lazy(lambda: _refuse_stat(ctx, "save_invstd"))
+
+
+def _statistic(ctx, x, axes, eps, which, shape_of):
+    """The mean, or 1 / sqrt(biased var + eps) ("rstd"), of x over
+    `axes`, in x's dtype, shaped by shape_of(keepdim shape)."""
+    dtype = ctx.dtype(x)
+    acc = torch.float32 if dtype in (torch.float16, torch.bfloat16) else dtype
+    rank = len(x.shape)
+
+    def build(p):
+        shape = list(p.shape)
+        keep = [1 if k in axes else s for k, s in enumerate(shape)]
+        count = 1
+        for k in axes:
+            count = count * shape[k]
+        n = te.cast(count, _name(acc)) if not isinstance(count, int) \
+            else literal(float(count), acc)
+
+        def full(i, raxes):
+            it = iter(raxes)
+            return [next(it) if k in axes else i[k] for k in range(rank)]
+        ra = [te.reduce_axis((0, shape[k]), name=f"a{k}") for k in axes]
+        total = te.compute(keep, lambda *i: te.sum(cast(read(
+            p, full(i, ra)), acc), axis=ra), name="stat_sum")
+        mean = te.compute(keep, lambda *i: total(*i) / n, name="stat_mean")
+        if which == "mean":
+            result = mean
+        else:
+            rb = [te.reduce_axis((0, shape[k]), name=f"b{k}") for k in axes]
+
+            def sq(*i):
+                d = cast(read(p, full(i, rb)), acc) - mean(*i)
+                return te.sum(d * d, axis=rb)
+            sqs = te.compute(keep, sq, name="stat_squares")
+            result = te.compute(keep, lambda *i: literal(1.0, acc) / te.sqrt(
+                sqs(*i) / n + literal(eps, acc)), name="stat_rstd")
+        out = shape_of(keep)
+
+        kept = [k for k in range(rank) if k not in axes]
+
+        def element(*i):
+            # `out` keeps the reduced dims as 1s, or drops them.
+            src = [0] * rank
+            for k, v in zip(range(rank) if len(out) == rank else kept, i):
+                src[k] = 0 if k in axes else v
+            return cast(result(*src), dtype)
+        return te.compute(out, element, name=f"stat_{which}")
+    return ctx.te(build, x, name=f"{which}")
 
 
 def _refuse_stat(ctx, name):
@@ -441,9 +506,12 @@ def _layer_norm(ctx, input, normalized_shape, weight, bias, eps):  # pylint: dis
     k = len(normalized_shape)
     axes = list(range(rank - k, rank))
     out = _normalize(ctx, input, axes, weight, bias, eps,
-                     list(range(rank - k, rank)))
-    return out, ctx.lazy(lambda: _refuse_stat(ctx, "mean")), \
-        ctx.lazy(lambda: _refuse_stat(ctx, "rstd"))
+                     list(range(rank - k, rank)), scaled_form=True)
+    # mean and rstd keep the normalized dims as 1s.
+    return out, ctx.lazy(lambda: _statistic(
+        ctx, input, axes, eps, "mean", lambda keep: keep)), \
+        ctx.lazy(lambda: _statistic(ctx, input, axes, eps, "rstd",
+                                    lambda keep: keep))
 
 
 @rule("native_group_norm")

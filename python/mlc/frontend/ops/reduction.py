@@ -422,3 +422,61 @@ def _loss_reduction(ctx, loss, reduction):
     return reduce(ctx, loss, None, False, "sum", acc, dtype,
                   post=(lambda r, n: r / cast(n, acc)) if reduction == 1
                   else None, name="loss")
+
+
+@rule("cummax", "cummin")
+def _cummax(ctx, self, dim):
+    """The running max (min) and the last index where it occurs (torch
+    takes later equal elements, and NaN as the extreme)."""
+    kind = "max" if ctx.op.overloadpacket is torch.ops.aten.cummax else "min"
+    dtype = ctx.dtype(self)
+    acc = torch.int8 if dtype == torch.bool else dtype
+    ndim = len(self.shape)
+    axis = norm_dim(dim, max(ndim, 1))
+    floating = is_float(dtype)
+    extreme_of = te.max if kind == "max" else te.min
+    minus_one = literal(-1, torch.int64)
+
+    def at(p, index, k):
+        src = list(index)
+        src[axis] = k
+        return cast(read(p, src), acc)
+
+    def build_values(p):
+        shape = list(p.shape)
+        if ndim == 0:
+            return te.compute([], lambda: read(p, []), name=kind)
+        r = te.reduce_axis((0, shape[axis]), name="r")
+        # Past the prefix, element 0 (in every prefix) stands in.
+        extreme = te.compute(shape, lambda *i: extreme_of(te.if_then_else(
+            r <= i[axis], at(p, i, r), at(p, i, 0)), axis=[r]),
+            name=kind + "_run")
+        if floating:
+            n = te.reduce_axis((0, shape[axis]), name="n")
+            nan_seen = te.compute(shape, lambda *i: te.max(te.if_then_else(
+                n <= i[axis], cast(at(p, i, n) != at(p, i, n), torch.int8),
+                literal(0, torch.int8)), axis=[n]), name=kind + "_nan")
+            values = te.compute(shape, lambda *i: te.if_then_else(
+                nan_seen(*i) != literal(0, torch.int8),
+                literal(math.nan, acc), extreme(*i)), name=kind + "_values")
+        else:
+            values = extreme
+        return te.compute(shape, lambda *i: cast(values(*i), dtype),
+                          name=kind + "_out")
+
+    def build_indices(p, values):
+        shape = list(p.shape)
+        if ndim == 0:
+            return te.compute([], lambda: literal(0, torch.int64),
+                              name=kind + "_index")
+        q = te.reduce_axis((0, shape[axis]), name="q")
+
+        def last_index(*i):
+            x, v = at(p, i, q), cast(read(values, list(i)), acc)
+            same = te.if_then_else(v != v, x != x, x == v) if floating \
+                else x == v
+            return te.max(te.if_then_else(q <= i[axis], te.if_then_else(
+                same, cast(q, torch.int64), minus_one), minus_one), axis=[q])
+        return te.compute(shape, last_index, name=kind + "_index")
+    values = ctx.te(build_values, self, name=kind)
+    return values, ctx.te(build_indices, self, values, name=kind + "_index")

@@ -373,9 +373,11 @@ def _pad_index(kind, i, lo, size):
     j = i - lo
     if kind == "replicate":
         return te.min(te.max(j, 0), size - 1)
-    # reflect: -1 -> 1, size -> size - 2
-    j = te.abs(j)
-    return (size - 1) - te.abs((size - 1) - j)
+    # reflect: -1 -> 1, size -> size - 2 (in int64: te.abs takes no index
+    # operands, and the bounds check knows |v| >= 0)
+    j = te.abs(te.cast(j, "int64"))
+    last = te.cast(size - 1, "int64")
+    return last - te.abs(last - j)
 
 
 def _pad_rule(kind, nd):
