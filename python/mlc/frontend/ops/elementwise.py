@@ -704,3 +704,13 @@ def _logaddexp(ctx, self, other):
 def _logaddexp2(ctx, self, other):
     return elementwise(ctx, _logaddexp_value(True), self, other,
                        kind=INT_TO_FLOAT)
+
+
+@rule("angle")
+def _angle(ctx, self):
+    """The argument of a real number: pi below 0, else 0 (NaN stays)."""
+    def fn(dt, v):
+        zero = literal(0.0, dt)
+        return te.if_then_else(v != v, v, te.if_then_else(
+            v < zero, literal(math.pi, dt), zero))
+    return elementwise(ctx, fn, self, kind=INT_TO_FLOAT)

@@ -480,3 +480,143 @@ def _cummax(ctx, self, dim):
         return te.compute(shape, last_index, name=kind + "_index")
     values = ctx.te(build_values, self, name=kind)
     return values, ctx.te(build_indices, self, values, name=kind + "_index")
+
+
+@rule("logcumsumexp")
+def _logcumsumexp(ctx, self, dim):
+    dtype = ctx.dtype(self)
+    if not is_float(dtype):
+        raise ctx.fail(f"logcumsumexp of {dtype} (torch needs a float dtype)")
+    acc = torch.float32 if dtype in (torch.float16, torch.bfloat16) else dtype
+    ndim = len(self.shape)
+    axis = norm_dim(dim, max(ndim, 1))
+
+    def build(p):
+        shape = list(p.shape)
+        if ndim == 0:
+            return te.compute([], lambda: read(p, []), name="logcumsumexp")
+
+        def at(index, k):
+            src = list(index)
+            src[axis] = k
+            return cast(read(p, src), acc)
+        r = te.reduce_axis((0, shape[axis]), name="r")
+        top = te.compute(shape, lambda *i: te.max(te.if_then_else(
+            r <= i[axis], at(i, r), at(i, 0)), axis=[r]), name="lcse_max")
+        q = te.reduce_axis((0, shape[axis]), name="q")
+        zero = literal(0.0, acc)
+        total = te.compute(shape, lambda *i: te.sum(te.if_then_else(
+            q <= i[axis], te.exp(at(i, q) - top(*i)), zero), axis=[q]),
+            name="lcse_sum")
+        inf = literal(math.inf, acc)
+
+        def element(*i):
+            m = top(*i)
+            # An infinite running max is the result (inf - inf is NaN).
+            v = te.if_then_else(te.abs(m) == inf, m, m + te.log(total(*i)))
+            return cast(v, dtype)
+        return te.compute(shape, element, name="logcumsumexp")
+    return ctx.te(build, self)
+
+
+def _p_norm_parts(p, acc):
+    """(element map of |d|, reducer, finish) of the p-norm."""
+    if p == math.inf:
+        return (lambda a: a), "max", (lambda r: r)
+    if p == -math.inf:
+        return (lambda a: a), "min", (lambda r: r)
+    if p == 0:
+        return (lambda a: cast(a != literal(0.0, acc), acc)), "sum", \
+            (lambda r: r)
+    if p == 1:
+        return (lambda a: a), "sum", (lambda r: r)
+    if p == 2:
+        return (lambda a: a * a), "sum", te.sqrt
+    return (lambda a: te.pow(a, literal(float(p), acc))), "sum", \
+        (lambda r: te.pow(r, literal(1.0 / p, acc)))
+
+
+@rule("dist")
+def _dist(ctx, self, other, p=2):
+    from .common import elementwise
+    difference = elementwise(ctx, lambda dt, a, b: te.abs(a - b), self,
+                             other, name="dist_abs")
+    dtype = ctx.dtype(difference)
+    if not is_float(dtype):
+        raise ctx.fail(f"dist of {dtype} (torch needs a float dtype)")
+    acc = torch.float32 if dtype in (torch.float16, torch.bfloat16) else dtype
+    element, kind, finish = _p_norm_parts(float(p), acc)
+    return reduce(ctx, difference, None, False, kind, acc, dtype,
+                  pre=element, post=lambda r, n: finish(r), name="dist")
+
+
+@rule("_cdist_forward")
+def _cdist(ctx, x1, x2, p, compute_mode=None):
+    """Distances between the rows of x1 and x2 (batched), computed
+    directly; torch's matrix-product form of p = 2 (compute_mode 1, or
+    more than 25 rows) rounds otherwise and is refused."""
+    rows1, rows2 = x1.shape[-2], x2.shape[-2]
+    matrix_form = p == 2 and (compute_mode == 1 or (
+        compute_mode in (None, 0) and (rows1 is None or rows2 is None or
+                                       rows1 > 25 or rows2 > 25)))
+    dtype = ctx.dtype(x1)
+    acc = torch.float32 if dtype in (torch.float16, torch.bfloat16) else dtype
+    element, kind, finish = _p_norm_parts(float(p), acc)
+
+    def build(a, b):
+        from .common import broadcast_shape
+        sa, sb = list(a.shape), list(b.shape)
+        batch = broadcast_shape([sa[:-2], sb[:-2]])
+        k = te.reduce_axis((0, sa[-1]), name="k")
+
+        def lead_of(shape, lead):
+            # The batch index of a tensor with batch dims shape[:-2]
+            # (broadcast: fewer dims, or 1s).
+            dims = shape[:-2]
+            mine = lead[len(lead) - len(dims):] if dims else []
+            return [0 if s == 1 else v for s, v in zip(dims, mine)]
+
+        def distance(*i):
+            lead = list(i[:-2])
+            d = te.abs(cast(read(a, lead_of(sa, lead) + [i[-2], k]), acc) -
+                       cast(read(b, lead_of(sb, lead) + [i[-1], k]), acc))
+            return _REDUCERS[kind](element(d), axis=[k])
+        out = batch + [sa[-2], sb[-2]]
+        if matrix_form:
+            return _euclidean_by_products(a, b, sa, sb, batch, lead_of, acc,
+                                          dtype, out)
+        total = te.compute(out, distance, name="cdist_sum")
+        return te.compute(total.shape, lambda *i: cast(finish(total(*i)),
+                                                       dtype), name="cdist")
+    return ctx.te(build, x1, x2)
+
+
+def _euclidean_by_products(a, b, sa, sb, batch, lead_of, acc, dtype, out):
+    """torch's matrix-product form of euclidean distances:
+    sqrt(max(|x|^2 + |y|^2 - 2 x.y, 1e-30)), the square norms summed
+    first."""
+    k1 = te.reduce_axis((0, sa[-1]), name="k1")
+    k2 = te.reduce_axis((0, sb[-1]), name="k2")
+    norm1 = te.compute(sa[:-1], lambda *i: te.sum(
+        cast(read(a, list(i) + [k1]), acc) * cast(read(a, list(i) + [k1]),
+                                                  acc), axis=[k1]),
+        name="cdist_norm1")
+    norm2 = te.compute(sb[:-1], lambda *i: te.sum(
+        cast(read(b, list(i) + [k2]), acc) * cast(read(b, list(i) + [k2]),
+                                                  acc), axis=[k2]),
+        name="cdist_norm2")
+    k = te.reduce_axis((0, sa[-1]), name="k")
+    minus_two = literal(-2.0, acc)
+    product = te.compute(out, lambda *i: te.sum(
+        minus_two * cast(read(a, lead_of(sa, list(i[:-2])) + [i[-2], k]),
+                         acc) *
+        cast(read(b, lead_of(sb, list(i[:-2])) + [i[-1], k]), acc),
+        axis=[k]), name="cdist_products")
+
+    def element(*i):
+        lead = list(i[:-2])
+        v = product(*i) + read(norm1, lead_of(sa, lead) + [i[-2]]) + \
+            read(norm2, lead_of(sb, lead) + [i[-1]])
+        return cast(te.sqrt(te.max(v, literal(1e-30, acc))), dtype)
+    del batch
+    return te.compute(out, element, name="cdist")
