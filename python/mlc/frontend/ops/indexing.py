@@ -336,3 +336,60 @@ def _isin(ctx, elements, test_elements, assume_unique=False, invert=False):
         return te.compute(shape, lambda *i: (found(*i) == zero) if invert
                           else (found(*i) != zero), name="isin")
     return ctx.te(build, *tensors)
+
+
+def _max_unpool(ctx, x, indices, output_size, spatial):
+    """Zeros of output_size (the last `spatial` dims) with each x element
+    written where its index (into the flattened output plane) points; the
+    last write of an index wins, as in torch's loop."""
+    output_size = [ctx.static(s, "output_size") for s in output_size]
+    if len(output_size) != spatial:
+        raise ctx.refuse("output_size", output_size)
+    dtype = ctx.dtype(x)
+
+    def build(p, idx):
+        shape = list(p.shape)
+        lead = len(shape) - spatial
+        inner = shape[lead:]
+        axes = [te.reduce_axis((0, s), name=f"k{d}")
+                for d, s in enumerate(inner)]
+        out = shape[:lead] + output_size
+
+        def linear(values, sizes):
+            flat = values[0]
+            for v, s in zip(values[1:], sizes[1:]):
+                flat = flat * s + v
+            return flat
+
+        minus_one = literal(-1, torch.int64)
+
+        def source(*i):
+            at = cast(linear(list(i[lead:]), output_size), torch.int64)
+            k = cast(linear(axes, inner), torch.int64)
+            hit = read(idx, list(i[:lead]) + axes) == at
+            return te.max(te.if_then_else(hit, k, minus_one), axis=axes)
+        which = te.compute(out, source, name="unpool_source")
+
+        def element(*i):
+            k = which(*i)
+            safe = te.max(k, literal(0, torch.int64))
+            src, rest = [], safe
+            for s in reversed(inner):
+                src.insert(0, rest % s)
+                rest = rest // s
+            value = read(p, list(i[:lead]) + src)
+            return te.if_then_else(k >= literal(0, torch.int64), value,
+                                   literal(0, dtype))
+        return te.compute(out, element, name="max_unpool")
+    return ctx.te(build, x, indices)
+
+
+@rule("max_unpool2d")
+def _max_unpool2d(ctx, self, indices, output_size):
+    return _max_unpool(ctx, self, indices, output_size, 2)
+
+
+@rule("max_unpool3d")
+def _max_unpool3d(ctx, self, indices, output_size, stride, padding):
+    del stride, padding  # torch only checks them
+    return _max_unpool(ctx, self, indices, output_size, 3)

@@ -777,3 +777,35 @@ def _embedding(ctx, weight, indices, padding_idx=-1,
                scale_grad_by_freq=False, sparse=False):
     from .indexing import take_rows
     return take_rows(ctx, weight, indices)
+
+
+@rule("renorm")
+def _renorm(ctx, self, p, dim, maxnorm):
+    """Each slice along `dim` whose p-norm exceeds maxnorm scaled by
+    maxnorm / (norm + 1e-7), as torch does."""
+    from .reduction import _REDUCERS, _p_norm_parts
+    dtype = ctx.dtype(self)
+    acc = torch.float32 if dtype in (torch.float16, torch.bfloat16) else dtype
+    rank = len(self.shape)
+    axis = norm_dim(dim, rank)
+    element, kind, finish = _p_norm_parts(float(p), acc)
+
+    def build(x):
+        shape = list(x.shape)
+        others = [k for k in range(rank) if k != axis]
+        ra = [te.reduce_axis((0, shape[k]), name=f"r{k}") for k in others]
+
+        def full(c):
+            it = iter(ra)
+            return [c if k == axis else next(it) for k in range(rank)]
+        total = te.compute([shape[axis]], lambda c: _REDUCERS[kind](element(
+            te.abs(cast(read(x, full(c)), acc))), axis=ra), name="renorm_sum")
+        limit = literal(float(maxnorm), acc)
+
+        def scaled(*i):
+            norm = finish(total(i[axis]))
+            factor = te.if_then_else(norm > limit, limit / (
+                norm + literal(1e-7, acc)), literal(1.0, acc))
+            return cast(cast(read(x, list(i)), acc) * factor, dtype)
+        return te.compute(shape, scaled, name="renorm")
+    return ctx.te(build, self)

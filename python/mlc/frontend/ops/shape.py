@@ -641,3 +641,39 @@ def _cross(ctx, self, other, dim=-1):
         return te.compute(shape, element, name="cross")
     del dtype
     return ctx.te(build, self, other)
+
+
+@rule("block_diag")
+def _block_diag(ctx, tensors):
+    """The tensors (0-d, 1-d as a row, 2-d) along the diagonal of a
+    matrix, zeros elsewhere, in their promoted dtype."""
+    from ..promotion import result_type
+    dtype = result_type(*tensors)
+    blocks = []
+    for t in tensors:
+        shape = [ctx.static(s, "tensors") for s in t.shape]
+        blocks.append([1, 1] if len(shape) == 0 else
+                      [1, shape[0]] if len(shape) == 1 else shape)
+    rows = sum(b[0] for b in blocks)
+    cols = sum(b[1] for b in blocks)
+
+    def build(*ps):
+        def element(i, j):
+            value = literal(0, dtype)
+            r = c = 0
+            for p, (h, w) in zip(ps, blocks):
+                if h and w:
+                    rank = len(p.shape)
+                    at = [] if rank == 0 else [j - c] if rank == 1 else \
+                        [i - r, j - c]
+                    safe = [te.min(te.max(v, 0), s - 1)
+                            for v, s in zip(at, p.shape)]
+                    inside = te.if_then_else(
+                        te.if_then_else(i >= r, i < r + h, i < 0),
+                        te.if_then_else(j >= c, j < c + w, j < 0), i < 0)
+                    value = te.if_then_else(inside, cast(read(p, safe), dtype),
+                                            value)
+                r, c = r + h, c + w
+            return value
+        return te.compute([rows, cols], element, name="block_diag")
+    return ctx.te(build, *tensors)
