@@ -739,6 +739,17 @@ Expr mlc::te::ifThenElse(const Expr &cond, const Expr &t, const Expr &f) {
   return Value(ifOp.getResult(0));
 }
 
+Expr mlc::te::select(const Expr &cond, const Expr &t, const Expr &f) {
+  rejectReduction(t, "te.select");
+  rejectReduction(f, "te.select");
+  Workspace &ws = Workspace::current();
+  Value c = materializeBool(ws, cond, "te.select");
+  Type type = commonType(t, f, "te.select");
+  Value tv = materialize(ws, t, type), fv = materialize(ws, f, type);
+  OpBuilder &bld = ws.getBuilder();
+  return Value(arith::SelectOp::create(bld, bld.getUnknownLoc(), c, tv, fv));
+}
+
 //===----------------------------------------------------------------------===//
 // Math by name, bitwise operations
 //===----------------------------------------------------------------------===//

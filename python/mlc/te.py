@@ -116,6 +116,12 @@ def if_then_else(cond, then_value, else_value):
     return lib.te.if_then_else(cond, then_value, else_value)
 
 
+def select(cond, then_value, else_value):
+    """``then_value`` where ``cond`` holds, else ``else_value``, both
+    evaluated (for sides safe to compute either way: math, not reads)."""
+    return lib.te.select(cond, then_value, else_value)
+
+
 def all(*conds):  # pylint: disable=redefined-builtin
     """Logical and of conditions."""
     return lib.te.all(*conds)

@@ -277,6 +277,9 @@ void mlc::python::registerTE(py::module_ &m) {
   m.def("if_then_else", [](py::object c, py::object t, py::object f) {
     return te::ifThenElse(toExpr(c), toExpr(t), toExpr(f));
   });
+  m.def("select", [](py::object c, py::object t, py::object f) {
+    return te::select(toExpr(c), toExpr(t), toExpr(f));
+  });
   m.def("all", [](py::args conds) { return te::all(toExprs(conds)); });
   m.def("any", [](py::args conds) { return te::any(toExprs(conds)); });
   m.def("cast", [](const std::string &dtype, py::object value) {

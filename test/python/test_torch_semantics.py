@@ -383,3 +383,22 @@ def test_running_extremes_take_the_last_tie_and_nan(op):
     ints = torch.tensor([3, 1, 3, 0, 1])
     got = compile_and_run(Fn(lambda a: op(a, 0)), ints)
     np.testing.assert_array_equal(got.indices.numpy(), op(ints, 0).indices)
+
+
+@pytest.mark.parametrize("op", [torch.lgamma, torch.digamma, torch.erfinv])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_special_functions_as_torch(op, dtype):
+    values = [-3.0, -2.5, -1.0, -0.3, -0.0, 0.0, 1e-8, 0.5, 1.0, 2.0, 3.7,
+              12.5, 1e10, float("inf"), float("-inf"), float("nan")]
+    if op is torch.erfinv:
+        values = [-1.0, -0.999, -0.7, -0.2, 0.0, 1e-9, 0.3, 0.69, 0.71,
+                  0.99999, 1.0, 1.5, float("nan")]
+    x = torch.tensor(values, dtype=dtype)
+    got = np.array(compile_and_run(Fn(lambda a: op(a)), x).numpy(),
+                   copy=True)
+    expected = op(x).numpy()
+    assert got.dtype == expected.dtype
+    rtol = 1.3e-6 if dtype == torch.float32 else 1e-7
+    np.testing.assert_allclose(got, expected, rtol=rtol, atol=1e-5)
+    np.testing.assert_array_equal(np.signbit(got[np.isinf(got)]),
+                                  np.signbit(expected[np.isinf(expected)]))

@@ -227,6 +227,10 @@ Expr min(const Expr &a, const Expr &b);
 /// tensor (padding, say) is guarded by an scf.if, so it may index out of
 /// bounds when not taken.
 Expr ifThenElse(const Expr &cond, const Expr &t, const Expr &f);
+/// `cond ? t : f` with both sides evaluated (arith.select): for sides that
+/// are safe to compute anyway, such as the branches of a math function,
+/// where chained guards would copy the shared computation into each.
+Expr select(const Expr &cond, const Expr &t, const Expr &f);
 Expr all(llvm::ArrayRef<Expr> conditions);
 Expr any(llvm::ArrayRef<Expr> conditions);
 Expr cast(mlir::Type type, const Expr &value);

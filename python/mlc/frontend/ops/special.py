@@ -1,0 +1,147 @@
+"""Special functions with no math-dialect op: lgamma, digamma, erfinv. Each is an expression
+of te math computed in float64 and rounded to the result dtype, following
+the algorithms of torch's CPU kernels (aten/src/ATen/native/Math.h:
+Lanczos and reflection, digamma's recurrence and asymptotic series), so
+that results agree to the last bits torch's tests
+check. (polygamma is not here: torch computes float32 in float32, and its
+rounding near the poles is far from float64's.)"""
+
+import math
+
+import torch
+
+from ... import te
+from ..promotion import INT_TO_FLOAT
+from .common import cast, elementwise, literal
+from .registry import delegate, rule
+
+F64 = torch.float64
+
+
+def _c(value):
+    return literal(float(value), F64)
+
+
+def _where(condition, a, b):
+    # Both sides are math on values already read: a select, not guards
+    # (which would copy the shared computation into every branch).
+    return te.select(condition, a, b)
+
+
+# Lanczos approximation, g = 7, n = 9 (absolute error ~1e-15).
+_LANCZOS = [0.99999999999980993, 676.5203681218851, -1259.1392167224028,
+            771.32342877765313, -176.61502916214059, 12.507343278686905,
+            -0.13857109526572012, 9.9843695780195716e-6,
+            1.5056327351493116e-7]
+
+
+def _lgamma_positive(x):
+    """log Gamma(x) for x >= 0.5."""
+    z = x - _c(1.0)
+    series = _c(_LANCZOS[0])
+    for k, coefficient in enumerate(_LANCZOS[1:], start=1):
+        series = series + _c(coefficient) / (z + _c(k))
+    t = z + _c(7.5)
+    return _c(0.5 * math.log(2 * math.pi)) + (z + _c(0.5)) * te.log(t) - \
+        t + te.log(series)
+
+
+def lgamma64(x):
+    """log |Gamma(x)| of a float64 te value: +inf at the poles (0 and the
+    negative integers), reflection below 0.5."""
+    reflected = _c(1.0) - x
+    # Reflection: log(pi / |sin(pi x)|) - lgamma(1 - x).
+    left = te.log(_c(math.pi) / te.abs(te.sin(_c(math.pi) * x))) - \
+        _lgamma_positive(_where(reflected >= _c(0.5), reflected, _c(1.0)))
+    right = _lgamma_positive(_where(x >= _c(0.5), x, _c(1.0)))
+    value = _where(x >= _c(0.5), right, left)
+    inf = _c(math.inf)
+    pole = _where(x <= _c(0.0), te.floor(x) == x, x != x)
+    value = _where(pole, inf, value)
+    value = _where(te.abs(x) == inf, inf, value)
+    return _where(x != x, x, value)
+
+
+# digamma's asymptotic series (Cephes psi), highest power first.
+_PSI_A = [8.33333333333333333333E-2, -2.10927960927960927961E-2,
+          7.57575757575757575758E-3, -4.16666666666666666667E-3,
+          3.96825396825396825397E-3, -8.33333333333333333333E-3,
+          8.33333333333333333333E-2]
+
+
+def _digamma_positive(x):
+    """digamma(x) for x > 0: recurrence up to 10, then the series."""
+    result = _c(0.0)
+    for _ in range(10):
+        small = x < _c(10.0)
+        result = _where(small, result - _c(1.0) / x, result)
+        x = _where(small, x + _c(1.0), x)
+    z = _c(1.0) / (x * x)
+    poly = _c(_PSI_A[0])
+    for coefficient in _PSI_A[1:]:
+        poly = poly * z + _c(coefficient)
+    y = _where(x < _c(1e17), z * poly, _c(0.0))
+    return result + te.log(x) - _c(0.5) / x - y
+
+
+def digamma64(x):
+    """digamma as torch: -inf/+inf at -0/+0 (copysign(inf, -x)), NaN at
+    the negative integers, reflection below 0."""
+    inf = _c(math.inf)
+    positive = _digamma_positive(_where(x > _c(0.0), x, _c(1.0)))
+    flipped = _c(1.0) - x
+    # digamma(1 - x) - pi / tan(pi x)
+    negative = _digamma_positive(_where(flipped > _c(0.0), flipped,
+                                        _c(1.0))) - \
+        _c(math.pi) / te.tan(_c(math.pi) * x)
+    value = _where(x > _c(0.0), positive, negative)
+    value = _where(_where(x < _c(0.0), te.floor(x) == x, x != x),
+                   _c(math.nan), value)
+    # copysign(inf, -x): -0.0 * ... keeps the sign of zero.
+    value = _where(x == _c(0.0), te.copysign(inf, _c(-1.0) * x), value)
+    value = _where(x == inf, inf, value)
+    return _where(x != x, x, value)
+
+
+def erfinv64(y):
+    """The inverse error function: Giles' single-precision approximation
+    refined by three Newton steps on erf (NaN beyond [-1, 1], +-inf at
+    +-1)."""
+    w = _c(0.0) - te.log((_c(1.0) - y) * (_c(1.0) + y))
+    central = w < _c(5.0)
+    wc = w - _c(2.5)
+    pc = _c(2.81022636e-08)
+    for coefficient in (3.43273939e-07, -3.5233877e-06, -4.39150654e-06,
+                        0.00021858087, -0.00125372503, -0.00417768164,
+                        0.246640727, 1.50140941):
+        pc = pc * wc + _c(coefficient)
+    wt = te.sqrt(_where(central, _c(5.0), w)) - _c(3.0)
+    pt = _c(-0.000200214257)
+    for coefficient in (0.000100950558, 0.00134934322, -0.00367342844,
+                        0.00573950773, -0.0076224613, 0.00943887047,
+                        1.00167406, 2.83297682):
+        pt = pt * wt + _c(coefficient)
+    x = _where(central, pc, pt) * y
+    two_over_sqrt_pi = _c(2.0 / math.sqrt(math.pi))
+    for _ in range(3):
+        x = x - (te.erf(x) - y) / (two_over_sqrt_pi * te.exp(
+            _c(0.0) - x * x))
+    inf = _c(math.inf)
+    x = _where(y == _c(1.0), inf, x)
+    x = _where(y == _c(-1.0), _c(0.0) - inf, x)
+    return _where(te.abs(y) > _c(1.0), _c(math.nan), x)
+
+
+def _special(fn):
+    def apply(ctx, self):
+        return elementwise(ctx, lambda dt, v: cast(fn(cast(v, F64)), dt),
+                           self, kind=INT_TO_FLOAT)
+    return apply
+
+
+rule("lgamma")(_special(lgamma64))
+rule("digamma")(_special(digamma64))
+rule("erfinv")(_special(erfinv64))
+delegate("prims.lgamma", "lgamma")
+delegate("prims.digamma", "digamma")
+delegate("prims.erf_inv", "erfinv")
