@@ -271,3 +271,28 @@ def test_symbolic_condition_has_no_truth_value():
     assert bool(n == n)
     with pytest.raises(TypeError, match="no truth value"):
         bool(n == m)
+
+
+def test_select_evaluates_both_sides_once():
+    # Twelve chained choices over one read: if_then_else would guard each
+    # side (both read A) and clone the chain into every branch.
+    A = te.placeholder((8,), name="A", dtype="float64")
+
+    def body(i):
+        v = A[i]
+        for k in range(12):
+            v = te.select(v > float(k), v - 0.5, v + 0.25)
+        return te.fma(v, v, 1.0)
+    B = te.compute((8,), body, name="B")
+    text = script(A, B)
+    assert text.count("arith.select") == 12 and "scf.if" not in text
+    assert text.count("math.fma") == 1
+    import numpy as np
+    a = np.linspace(-3, 20, 8)
+    b = mlc.nd.empty((8,), "float64")
+    mlc.build(te.create_prim_func([A, B]))(mlc.nd.array(a), b)
+    expected = a.copy()
+    for k in range(12):
+        expected = np.where(expected > k, expected - 0.5, expected + 0.25)
+    np.testing.assert_allclose(b.numpy(), expected * expected + 1.0,
+                               rtol=1e-15)

@@ -402,3 +402,25 @@ def test_special_functions_as_torch(op, dtype):
     np.testing.assert_allclose(got, expected, rtol=rtol, atol=1e-5)
     np.testing.assert_array_equal(np.signbit(got[np.isinf(got)]),
                                   np.signbit(expected[np.isinf(expected)]))
+
+
+def test_frexp_and_margin_losses():
+    x = torch.tensor([0.0, 1.0, 0.75, -3.0, 1e-40, 2.0 ** 30, float("inf")])
+    got = compile_and_run(Fn(lambda a: torch.frexp(a)), x)
+    expected = torch.frexp(x)
+    np.testing.assert_array_equal(got.mantissa.numpy(), expected.mantissa)
+    np.testing.assert_array_equal(got.exponent.numpy(), expected.exponent)
+    assert got.exponent.numpy().dtype == np.int32
+    torch.manual_seed(0)
+    scores = torch.randn(4, 5)
+    labels = torch.tensor([1, 0, 4, 2])
+    multi = torch.tensor([[3, 0, -1, 1, 2], [1, 2, 3, 4, 0],
+                          [-1, 0, 0, 0, 0], [4, 4, -1, 0, 0]])
+    for fn, args in ((lambda a, b: F.multi_margin_loss(a, b, p=2,
+                                                       margin=0.7), labels),
+                     (lambda a, b: F.multilabel_margin_loss(
+                         a, b, reduction="none"), multi)):
+        expected = fn(scores, args)
+        got = compile_and_run(Fn(fn), scores, args).numpy()
+        assert got.shape == tuple(expected.shape)
+        np.testing.assert_allclose(got, expected.numpy(), rtol=1e-6)

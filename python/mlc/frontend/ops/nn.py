@@ -809,3 +809,126 @@ def _renorm(ctx, self, p, dim, maxnorm):
             return cast(cast(read(x, list(i)), acc) * factor, dtype)
         return te.compute(shape, scaled, name="renorm")
     return ctx.te(build, self)
+
+
+# --- margin losses -------------------------------------------------------------
+
+def _mean_or_sum(ctx, loss, reduction):
+    from .reduction import _loss_reduction
+    return _loss_reduction(ctx, loss, reduction)
+
+
+@rule("multi_margin_loss")
+def _multi_margin_loss(ctx, self, target, p=1, margin=1, weight=None,
+                       reduction=1):
+    """Per sample: sum over classes j != y of max(0, margin - x[y] + x[j])
+    ** p (times weight[y]), over the class count."""
+    if p not in (1, 2):
+        raise ctx.refuse("p", p, "torch takes 1 or 2")
+    dtype = ctx.dtype(self)
+    one_row = len(self.shape) == 1
+    operands = [self, target] + ([weight] if weight is not None else [])
+
+    scalar = len(self.shape) == 0  # one sample of one class
+
+    def build(x, y, *w):
+        classes = 1 if scalar else x.shape[-1]
+        j = te.reduce_axis((0, classes), name="j")
+        shape = [] if one_row or scalar else [x.shape[0]]
+
+        def row(i):
+            return [] if one_row or scalar else [i[0]]
+
+        def at(column):
+            return read(x, [] if scalar else row(i_now[0]) + [column])
+        i_now = [None]
+
+        def element(*i):
+            i_now[0] = i
+            label = read(y, [] if not y.shape else [0] if one_row or scalar
+                         else [i[0]])
+            picked = at(label)
+            z = literal(float(margin), dtype) - picked + at(j)
+            h = z if p == 1 else z * z
+            if w:
+                h = h * cast(read(w[0], [label]), dtype)
+            keep = te.select(cast(j, torch.int64) != cast(label, torch.int64),
+                             te.select(z > literal(0.0, dtype), h,
+                                       literal(0.0, dtype)),
+                             literal(0.0, dtype))
+            return te.sum(keep, axis=[j])
+        total = te.compute(shape, element, name="multi_margin_sum")
+        count = literal(float(ctx.static(classes, "self")), dtype)
+        return te.compute(shape, lambda *i: total(*i) / count,
+                          name="multi_margin")
+    loss = ctx.te(build, *operands, name="multi_margin_loss")
+    return _mean_or_sum(ctx, loss, reduction)
+
+
+@rule("multilabel_margin_loss_forward")
+def _multilabel_margin_loss(ctx, self, target, reduction):
+    """Per sample: the target labels are target's entries before its first
+    -1; sum over them (t) and over the other classes (j) of
+    max(0, 1 - (x[t] - x[j])), over the class count. Also is_target."""
+    if len(self.shape) == 0:  # one class: as a row of one
+        from .shape import reshape
+        loss, is_target = _multilabel_margin_loss(
+            ctx, reshape(ctx, self, [1]), reshape(ctx, target, [1]),
+            reduction)
+        return loss, reshape(ctx, is_target, [])
+    dtype = ctx.dtype(self)
+    one_row = len(self.shape) == 1
+
+    def row(i):
+        return [] if one_row else [i[0]]
+
+    def build_valid(y):
+        width = y.shape[-1]
+        m = te.reduce_axis((0, width), name="m")
+        # valid[k]: no -1 at or before k.
+        return te.compute(list(y.shape), lambda *i: te.min(te.select(
+            m <= i[-1], cast(read(y, row(i) + [m]) >= literal(0, torch.int64),
+                             torch.int8), literal(1, torch.int8)), axis=[m]),
+            name="label_valid")
+    valid = ctx.te(build_valid, target, name="label_valid")
+
+    def build_is_target(x, y, v):
+        k = te.reduce_axis((0, y.shape[-1]), name="k")
+
+        def element(*i):
+            hit = te.select(read(v, row(i) + [k]) != literal(0, torch.int8),
+                            cast(cast(read(y, row(i) + [k]), torch.int64) ==
+                                 cast(i[-1], torch.int64), torch.int8),
+                            literal(0, torch.int8))
+            return te.max(hit, axis=[k])
+        found = te.compute(list(x.shape), element, name="is_target_any")
+        return te.compute(list(x.shape), lambda *i: cast(found(*i), dtype),
+                          name="is_target")
+    is_target = ctx.te(build_is_target, self, target, valid,
+                       name="is_target")
+
+    def build_loss(x, y, v, t):
+        classes = x.shape[-1]
+        k = te.reduce_axis((0, y.shape[-1]), name="k")
+        j = te.reduce_axis((0, classes), name="j")
+        shape = [] if one_row else [x.shape[0]]
+
+        def element(*i):
+            label = read(y, row(i) + [k])
+            safe = te.max(label, literal(0, torch.int64))
+            z = literal(1.0, dtype) - read(x, row(i) + [safe]) + \
+                read(x, row(i) + [j])
+            term = te.select(z > literal(0.0, dtype), z, literal(0.0, dtype))
+            other = read(t, row(i) + [j])
+            # (other != other: false, is_target is never NaN)
+            use = te.select(read(v, row(i) + [k]) != literal(0, torch.int8),
+                            other == literal(0.0, dtype), other != other)
+            return te.sum(te.select(use, term, literal(0.0, dtype)),
+                          axis=[k, j])
+        total = te.compute(shape, element, name="multilabel_sum")
+        count = literal(float(ctx.static(classes, "self")), dtype)
+        return te.compute(shape, lambda *i: total(*i) / count,
+                          name="multilabel_margin")
+    loss = ctx.te(build_loss, self, target, valid, is_target,
+                  name="multilabel_margin_loss")
+    return _mean_or_sum(ctx, loss, reduction), is_target

@@ -145,3 +145,35 @@ rule("erfinv")(_special(erfinv64))
 delegate("prims.lgamma", "lgamma")
 delegate("prims.digamma", "digamma")
 delegate("prims.erf_inv", "erfinv")
+
+
+@rule("frexp.Tensor")
+def _frexp(ctx, self):
+    """(mantissa, exponent): x = mantissa * 2 ** exponent with |mantissa|
+    in [0.5, 1); zeros, infinities and NaN keep x with exponent 0."""
+    dtype = ctx.dtype(self)
+    if not dtype.is_floating_point:
+        raise ctx.fail(f"frexp of {dtype} (torch needs a float dtype)")
+
+    def exponent_of(v):
+        x = cast(v, F64)
+        a = te.abs(x)
+        e = te.floor(te.log2(_where(a > _c(0.0), a, _c(1.0)))) + _c(1.0)
+        # log2 may round across a power of two: correct by one.
+        m = a / te.exp2(e)
+        e = _where(m >= _c(1.0), e + _c(1.0), _where(m < _c(0.5),
+                                                     e - _c(1.0), e))
+        special = _where(a == _c(0.0), a == a, _where(a != a, a != a,
+                                                      a == _c(math.inf)))
+        return _where(special, _c(0.0), e)
+
+    from .common import map_tensor
+    exponent = map_tensor(ctx, self, lambda v: cast(exponent_of(v),
+                                                    torch.int32),
+                          name="frexp_exponent")
+
+    def mantissa(dt, v, e):
+        x = cast(v, F64)
+        return cast(x / te.exp2(cast(e, F64)), dt)
+    return elementwise(ctx, mantissa, self, exponent, result=dtype,
+                       compute=dtype, name="frexp_mantissa"), exponent
