@@ -393,3 +393,43 @@ def _max_unpool2d(ctx, self, indices, output_size):
 def _max_unpool3d(ctx, self, indices, output_size, stride, padding):
     del stride, padding  # torch only checks them
     return _max_unpool(ctx, self, indices, output_size, 3)
+
+
+@rule("masked_scatter")
+def _masked_scatter(ctx, self, mask, source):
+    """self with its elements where mask holds replaced, in row-major
+    order, by source's first elements (O(n^2): each position counts the
+    mask's earlier trues)."""
+    dtype = ctx.dtype(self)
+
+    def build(x, m, s):
+        shape = broadcast_shape([list(x.shape), list(m.shape)])
+        axes = [te.reduce_axis((0, n), name=f"q{d}")
+                for d, n in enumerate(shape)]
+
+        def linear(index):
+            flat = literal(0, torch.int64)
+            for v, n in zip(index, shape):
+                flat = flat * cast(n, torch.int64) + cast(v, torch.int64)
+            return flat
+
+        def truth(index):
+            v = read(m, broadcast_index(m, index))
+            return v if ctx.dtype(mask) == torch.bool else \
+                v != literal(0, ctx.dtype(mask))
+        one, zero = literal(1, torch.int64), literal(0, torch.int64)
+        before = te.compute(shape, lambda *i: te.sum(te.select(
+            linear(axes) < linear(i), te.select(truth(axes), one, zero),
+            zero), axis=axes) if axes else zero, name="mask_rank")
+        sizes = [n for n in s.shape]
+
+        def element(*i):
+            rank = before(*i)
+            src, rest = [], rank
+            for n in reversed(sizes):
+                src.insert(0, rest % cast(n, torch.int64))
+                rest = rest // cast(n, torch.int64)
+            return te.if_then_else(truth(list(i)), cast(read(s, src), dtype),
+                                   read(x, broadcast_index(x, list(i))))
+        return te.compute(shape, element, name="masked_scatter")
+    return ctx.te(build, self, mask, source)
