@@ -414,9 +414,15 @@ def _as_strided(ctx, self, size, stride, storage_offset=None):
     in_shape = list(self.shape)
     if None in in_shape:
         raise ctx.fail("as_strided of a tensor with dynamic sizes")
-    # as_strided reads the input's storage: mlc's tensors are contiguous, so
-    # only an input torch also holds contiguously, not a view of another
-    # tensor's storage, means the same elements.
+    _check_contiguous_storage(ctx, in_shape)
+    return _strided_view(ctx, self, size, stride, storage_offset or 0,
+                         in_shape)
+
+
+def _check_contiguous_storage(ctx, in_shape):
+    """as_strided reads the input's storage: mlc's tensors are contiguous,
+    so only an input torch also holds contiguously, not a view of another
+    tensor's storage, means the same elements."""
     producer = ctx.node.args[0]
     meta = producer.meta.get("tensor_meta")
     contiguous = []
@@ -431,8 +437,61 @@ def _as_strided(ctx, self, size, stride, storage_offset=None):
             [st for st, d in zip(meta.stride, in_shape) if d != 1] !=
             [st for st, d in zip(contiguous, in_shape) if d != 1]):
         raise ctx.fail("as_strided of a view or non-contiguous tensor")
-    offset = storage_offset or 0
 
+
+@rule("as_strided_scatter")
+def _as_strided_scatter(ctx, self, src, size, stride, storage_offset=None):
+    """self with src written at the positions as_strided(size, stride)
+    views (a later src element wins where they overlap, as torch's copy
+    in order)."""
+    if any(isinstance(v, DynSize) for v in list(size) + list(stride)):
+        raise ctx.fail("as_strided_scatter with dynamic sizes")
+    in_shape = list(self.shape)
+    if None in in_shape:
+        raise ctx.fail("as_strided_scatter of a tensor with dynamic sizes")
+    _check_contiguous_storage(ctx, in_shape)
+    offset = storage_offset or 0
+    size = list(size)
+    dtype = ctx.dtype(self)
+
+    def build(x, y):
+        axes = [te.reduce_axis((0, n), name=f"s{d}")
+                for d, n in enumerate(size)]
+        minus_one = literal(-1, torch.int64)
+
+        def flat_of(index, sizes):
+            flat = literal(0, torch.int64)
+            for v, n in zip(index, sizes):
+                flat = flat * n + cast(v, torch.int64)
+            return flat
+
+        def writer(*i):
+            if not axes:
+                target = literal(offset, torch.int64)
+                return te.select(flat_of(i, in_shape) == target,
+                                 literal(0, torch.int64), minus_one)
+            target = literal(offset, torch.int64)
+            for a, st in zip(axes, stride):
+                target = target + cast(a, torch.int64) * st
+            return te.max(te.select(flat_of(i, in_shape) == target,
+                                    flat_of(axes, size), minus_one),
+                          axis=axes)
+        which = te.compute(in_shape, writer, name="scatter_source")
+
+        def element(*i):
+            k = which(*i)
+            src, rest = [], te.max(k, literal(0, torch.int64))
+            for n in reversed(size):
+                src.insert(0, rest % n)
+                rest = rest // n
+            return te.if_then_else(k >= literal(0, torch.int64),
+                                   cast(read(y, src), dtype),
+                                   read(x, list(i)))
+        return te.compute(in_shape, element, name="as_strided_scatter")
+    return ctx.te(build, self, src)
+
+
+def _strided_view(ctx, self, size, stride, offset, in_shape):
     def source(i, s):
         flat = offset
         for k, st in enumerate(stride):
