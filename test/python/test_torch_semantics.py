@@ -385,7 +385,8 @@ def test_running_extremes_take_the_last_tie_and_nan(op):
     np.testing.assert_array_equal(got.indices.numpy(), op(ints, 0).indices)
 
 
-@pytest.mark.parametrize("op", [torch.lgamma, torch.digamma, torch.erfinv])
+@pytest.mark.parametrize("op", [torch.lgamma, torch.digamma, torch.erfinv,
+                                torch.i0])
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 def test_special_functions_as_torch(op, dtype):
     values = [-3.0, -2.5, -1.0, -0.3, -0.0, 0.0, 1e-8, 0.5, 1.0, 2.0, 3.7,
@@ -393,6 +394,9 @@ def test_special_functions_as_torch(op, dtype):
     if op is torch.erfinv:
         values = [-1.0, -0.999, -0.7, -0.2, 0.0, 1e-9, 0.3, 0.69, 0.71,
                   0.99999, 1.0, 1.5, float("nan")]
+    if op is torch.i0:
+        values = [0.0, -0.5, 1.0, 7.9, 8.1, -15.0, 29.9, 30.1, -45.0, 80.0,
+                  float("inf"), float("-inf"), float("nan")]
     x = torch.tensor(values, dtype=dtype)
     got = np.array(compile_and_run(Fn(lambda a: op(a)), x).numpy(),
                    copy=True)

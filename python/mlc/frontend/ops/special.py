@@ -1,4 +1,4 @@
-"""Special functions with no math-dialect op: lgamma, digamma, erfinv. Each is an expression
+"""Special functions with no math-dialect op: lgamma, digamma, erfinv, i0. Each is an expression
 of te math computed in float64 and rounded to the result dtype, following
 the algorithms of torch's CPU kernels (aten/src/ATen/native/Math.h:
 Lanczos and reflection, digamma's recurrence and asymptotic series), so
@@ -132,6 +132,28 @@ def erfinv64(y):
     return _where(te.abs(y) > _c(1.0), _c(math.nan), x)
 
 
+def i0_64(x):
+    """The modified Bessel function I0: its power series (all terms
+    positive: no cancellation) up to |x| = 30, the asymptotic series
+    beyond."""
+    a = te.abs(x)
+    small = _where(a <= _c(30.0), a, _c(0.0))
+    quarter = small * small * _c(0.25)
+    term, total = _c(1.0), _c(1.0)
+    for k in range(1, 90):
+        term = term * quarter / _c(float(k * k))
+        total = total + term
+    big = _where(a > _c(30.0), a, _c(31.0))
+    correction, term = _c(1.0), _c(1.0)
+    for k in range(1, 12):
+        term = term * _c(float((2 * k - 1) ** 2)) / (_c(8.0 * k) * big)
+        correction = correction + term
+    asymptotic = te.exp(big) / te.sqrt(_c(2.0 * math.pi) * big) * correction
+    value = _where(a <= _c(30.0), total, asymptotic)
+    # At infinity torch's Cephes form gives NaN (inf * 0); so does this.
+    return _where(x != x, x, value)
+
+
 def _special(fn):
     def apply(ctx, self):
         return elementwise(ctx, lambda dt, v: cast(fn(cast(v, F64)), dt),
@@ -142,6 +164,7 @@ def _special(fn):
 rule("lgamma")(_special(lgamma64))
 rule("digamma")(_special(digamma64))
 rule("erfinv")(_special(erfinv64))
+rule("i0")(_special(i0_64))
 delegate("prims.lgamma", "lgamma")
 delegate("prims.digamma", "digamma")
 delegate("prims.erf_inv", "erfinv")
