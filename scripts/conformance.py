@@ -115,11 +115,11 @@ def family(info):
 # --- one case ----------------------------------------------------------------
 
 
-def _tensors_of(sample):
-    """The sample's call as (tensors, rebuild): rebuild(tensors) gives
-    (input, args, kwargs) with those tensors substituted."""
+def _tensors_of(call):
+    """A call's (args, kwargs) as (tensors, rebuild): rebuild(tensors)
+    gives (args, kwargs) with those tensors substituted."""
     from torch.utils._pytree import tree_flatten, tree_unflatten
-    flat, spec = tree_flatten((sample.input, sample.args, sample.kwargs))
+    flat, spec = tree_flatten(call)
     positions = [i for i, v in enumerate(flat) if isinstance(v, torch.Tensor)]
 
     def rebuild(tensors):
@@ -127,20 +127,21 @@ def _tensors_of(sample):
         for p, t in zip(positions, tensors):
             values[p] = t
         return tree_unflatten(values, spec)
-    return [flat[p] for p in positions], rebuild
+    return [flat[p].detach().clone() for p in positions], rebuild
 
 
-def _module_for(op, rebuild, count):
-    """An nn.Module whose forward(t0, ..., tn) calls op with the sample's
-    tensors replaced by its inputs (fx needs a fixed arity)."""
+def _wrapper(callee, rebuild, count):
+    """An nn.Module whose forward(t0, ..., tn) calls `callee` (an op, or a
+    module: then an fx leaf) with the call's tensors replaced by its inputs
+    (fx needs a fixed arity)."""
     names = ", ".join(f"t{i}" for i in range(count))
     namespace = {}
     exec(f"def forward(self, {names}):\n"  # pylint: disable=exec-used
-         f"    inp, args, kwargs = self.rebuild([{names}])\n"
-         f"    return self.op(inp, *args, **kwargs)\n", namespace)
-    cls = type("OpCall", (nn.Module,), {"forward": namespace["forward"]})
+         f"    args, kwargs = self.rebuild([{names}])\n"
+         f"    return self.callee(*args, **kwargs)\n", namespace)
+    cls = type("Call", (nn.Module,), {"forward": namespace["forward"]})
     module = cls()
-    module.op = op
+    module.callee = callee
     module.rebuild = rebuild
     return module
 
@@ -240,85 +241,47 @@ def _compare(got, expected, values=True, overrides=None, where="output"):
 
 def run_case(op, sample, name="", overrides=None):
     """(status, detail) of one sample."""
-    import mlc
-    from mlc import relax
-    from mlc.frontend import from_fx
-    tensors, rebuild = _tensors_of(sample)
-    tensors = [t.detach().clone() for t in tensors]
-    module = _module_for(op, rebuild, len(tensors))
+    tensors, rebuild = _tensors_of(((sample.input,) + tuple(sample.args),
+                                    sample.kwargs))
     try:
         with torch.no_grad():
-            inp, args, kwargs = rebuild([t.clone() for t in tensors])
-            expected = op(inp, *args, **kwargs)
+            args, kwargs = rebuild([t.clone() for t in tensors])
+            expected = op(*args, **kwargs)
     except Exception as e:  # pylint: disable=broad-except
         return "invalid", f"eager: {type(e).__name__}: {e}"[:300]
-    try:
-        gm = fx.symbolic_trace(module)
-    except Exception as e:  # pylint: disable=broad-except
-        return "untraceable", f"{type(e).__name__}: {e}"[:300]
-    info = [(tuple(t.shape), t.dtype) for t in tensors]
-    try:
-        mod = from_fx(gm, input_info=info,
-                      example_inputs=[t.clone() for t in tensors])
-        vm = relax.VirtualMachine(relax.vm.build(mod, threads=1), mlc.cpu())
-        got = vm["main"](*[t.contiguous().numpy() for t in tensors])
-    except mlc.MLCError as e:
-        return "unsupported", f"{type(e).__name__}: {e}"[:400]
-    except Exception as e:  # pylint: disable=broad-except
-        return "crash", (f"{type(e).__name__}: {e}\n" +
-                         traceback.format_exc()[-1200:])
-    why = _compare(got, expected, values=name not in UNINITIALIZED_OPS,
-                   overrides=overrides)
-    return ("pass", "") if why is None else ("mismatch", why[:500])
-
-
-def _module_call(module, rebuild, count):
-    """An nn.Module whose forward(t0, ..., tn) calls `module` with a
-    ModuleInput's forward tensors replaced by its inputs."""
-    names = ", ".join(f"t{i}" for i in range(count))
-    namespace = {}
-    exec(f"def forward(self, {names}):\n"  # pylint: disable=exec-used
-         f"    args, kwargs = self.rebuild([{names}])\n"
-         f"    return self.m(*args, **kwargs)\n", namespace)
-    cls = type("ModuleCall", (nn.Module,), {"forward": namespace["forward"]})
-    wrapper = cls()
-    wrapper.m = module
-    wrapper.rebuild = rebuild
-    return wrapper
+    return _import_and_compare(_wrapper(op, rebuild, len(tensors)), tensors,
+                               expected, name not in UNINITIALIZED_OPS,
+                               overrides)
 
 
 def run_module_case(info, dtype, index):
     """(status, detail) of ModuleInfo `info`'s module input `index`:
     the module is built with the input's constructor arguments, put in eval
     mode, and called with its forward arguments."""
-    import mlc
-    from mlc import relax
-    from mlc.frontend import from_fx
-    from torch.utils._pytree import tree_flatten, tree_unflatten
     torch.manual_seed(index)
     try:
-        inputs = info.module_inputs_func(info, device="cpu", dtype=dtype,
-                                         requires_grad=False, training=False)
-        sample = inputs[index]
-        ctor = sample.constructor_input
+        sample = info.module_inputs_func(
+            info, device="cpu", dtype=dtype, requires_grad=False,
+            training=False)[index]
+        ctor, forward = sample.constructor_input, sample.forward_input
         module = info.module_cls(*ctor.args, **ctor.kwargs).to(dtype).eval()
-        forward = sample.forward_input
-        flat, spec = tree_flatten((forward.args, forward.kwargs))
-        positions = [i for i, v in enumerate(flat)
-                     if isinstance(v, torch.Tensor)]
-        tensors = [flat[p].detach().clone() for p in positions]
-
-        def rebuild(values):
-            items = list(flat)
-            for p, t in zip(positions, values):
-                items[p] = t
-            return tree_unflatten(items, spec)
+        tensors, rebuild = _tensors_of((forward.args, forward.kwargs))
         with torch.no_grad():
             args, kwargs = rebuild([t.clone() for t in tensors])
             expected = module(*args, **kwargs)  # materializes Lazy modules
     except Exception as e:  # pylint: disable=broad-except
         return "invalid", f"eager: {type(e).__name__}: {e}"[:300]
-    wrapper = _module_call(module, rebuild, len(tensors))
+    return _import_and_compare(_wrapper(module, rebuild, len(tensors)),
+                               tensors, expected)
+
+
+def _import_and_compare(wrapper, tensors, expected, values=True,
+                        overrides=None):
+    """Traces `wrapper` with fx, imports, builds and runs it on `tensors`,
+    and classifies the result against torch's `expected`."""
+    import mlc
+    from mlc import relax
+    from mlc.frontend import from_fx
     try:
         gm = fx.symbolic_trace(wrapper)
     except Exception as e:  # pylint: disable=broad-except
@@ -334,7 +297,7 @@ def run_module_case(info, dtype, index):
     except Exception as e:  # pylint: disable=broad-except
         return "crash", (f"{type(e).__name__}: {e}\n" +
                          traceback.format_exc()[-1200:])
-    why = _compare(got, expected)
+    why = _compare(got, expected, values, overrides)
     return ("pass", "") if why is None else ("mismatch", why[:500])
 
 

@@ -50,7 +50,7 @@ def _accumulator(dtype):
 @rule("prims.sum")
 def _sum(ctx, inp, dims, output_dtype=None):
     out = output_dtype or ctx.dtype(inp)
-    if ctx.dtype(inp) == torch.bool:
+    if out == torch.bool:  # a sum of bools in bool is an or
         return reduce(ctx, inp, dims, False, "max", torch.int8, out)
     return reduce(ctx, inp, dims, False, "sum", _accumulator(out), out)
 

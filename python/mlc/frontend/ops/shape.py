@@ -409,20 +409,21 @@ for _nd in (1, 2, 3):
 
 @rule("as_strided", "as_strided_copy")
 def _as_strided(ctx, self, size, stride, storage_offset=None):
-    if any(isinstance(v, DynSize) for v in list(size) + list(stride)):
-        raise ctx.fail("as_strided with dynamic sizes")
-    in_shape = list(self.shape)
-    if None in in_shape:
-        raise ctx.fail("as_strided of a tensor with dynamic sizes")
-    _check_contiguous_storage(ctx, in_shape)
+    in_shape = _strided_storage(ctx, self, size, stride)
     return _strided_view(ctx, self, size, stride, storage_offset or 0,
                          in_shape)
 
 
-def _check_contiguous_storage(ctx, in_shape):
-    """as_strided reads the input's storage: mlc's tensors are contiguous,
-    so only an input torch also holds contiguously, not a view of another
-    tensor's storage, means the same elements."""
+def _strided_storage(ctx, self, size, stride):
+    """The static shape of self, whose storage an as_strided view or
+    scatter addresses: mlc's tensors are contiguous, so only an input torch
+    also holds contiguously, not a view of another tensor's storage, means
+    the same elements."""
+    if any(isinstance(v, DynSize) for v in list(size) + list(stride)):
+        raise ctx.fail(f"{ctx.op_name()} with dynamic sizes")
+    in_shape = list(self.shape)
+    if None in in_shape:
+        raise ctx.fail(f"{ctx.op_name()} of a tensor with dynamic sizes")
     producer = ctx.node.args[0]
     meta = producer.meta.get("tensor_meta")
     contiguous = []
@@ -437,6 +438,7 @@ def _check_contiguous_storage(ctx, in_shape):
             [st for st, d in zip(meta.stride, in_shape) if d != 1] !=
             [st for st, d in zip(contiguous, in_shape) if d != 1]):
         raise ctx.fail("as_strided of a view or non-contiguous tensor")
+    return in_shape
 
 
 @rule("as_strided_scatter")
@@ -444,12 +446,7 @@ def _as_strided_scatter(ctx, self, src, size, stride, storage_offset=None):
     """self with src written at the positions as_strided(size, stride)
     views (a later src element wins where they overlap, as torch's copy
     in order)."""
-    if any(isinstance(v, DynSize) for v in list(size) + list(stride)):
-        raise ctx.fail("as_strided_scatter with dynamic sizes")
-    in_shape = list(self.shape)
-    if None in in_shape:
-        raise ctx.fail("as_strided_scatter of a tensor with dynamic sizes")
-    _check_contiguous_storage(ctx, in_shape)
+    in_shape = _strided_storage(ctx, self, size, stride)
     offset = storage_offset or 0
     size = list(size)
     dtype = ctx.dtype(self)
@@ -603,6 +600,7 @@ def _narrow(ctx, self, dim, start, length):
     dim = norm_dim(dim, len(self.shape))
     size = ctx.static(self.shape[dim], "self")
     start = ctx.static(start, "start")
+    length = ctx.static(length, "length")
     start = start + size if start < 0 else start
     return remap(ctx, self, lambda s: s[:dim] + [length] + s[dim + 1:],
                  lambda i, s: i[:dim] + [i[dim] + start] + i[dim + 1:])
