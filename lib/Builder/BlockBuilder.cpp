@@ -14,6 +14,7 @@
 #include "llvm/ADT/BitVector.h"
 
 #include <atomic>
+#include <variant>
 #include <exception>
 
 using namespace mlir;
@@ -508,44 +509,65 @@ Var BlockBuilder::emitOutput(const Var &value) {
 // Emitting ops
 //===----------------------------------------------------------------------===//
 
-Var BlockBuilder::emitOp(StringRef opName, ArrayRef<Var> args) {
+namespace {
+/// The MLIR attribute of an op attribute's value from a front end.
+Attribute toAttribute(MLIRContext *context, const OpAttribute &value) {
+  Builder b(context);
+  return std::visit(
+      [&](const auto &v) -> Attribute {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, bool>)
+          return b.getBoolAttr(v);
+        else if constexpr (std::is_same_v<T, int64_t>)
+          return b.getI64IntegerAttr(v);
+        else if constexpr (std::is_same_v<T, double>)
+          return b.getF64FloatAttr(v);
+        else if constexpr (std::is_same_v<T, std::string>)
+          return b.getStringAttr(v);
+        else
+          return b.getDenseI64ArrayAttr(v);
+      },
+      value);
+}
+} // namespace
+
+Var BlockBuilder::emitOp(StringRef opName, ArrayRef<Var> args,
+                         ArrayRef<std::pair<std::string, OpAttribute>> attrs) {
   StringRef name = opName;
   name.consume_front("relax.");
-  impl->requireFunction(("emit(relax." + name + ")").str());
+  std::string full = ("relax." + name).str();
+  impl->requireFunction("emit(" + full + ")");
+  MLIRContext *context = impl->module->getContext();
+  // Any high-level op of the dialect, by name: those whose result type
+  // their shape rule gives (InferTypeOpInterface).
+  std::optional<RegisteredOperationName> info =
+      RegisteredOperationName::lookup(full, context);
+  if (!info || !info->hasInterface<InferTypeOpInterface>())
+    fail("unknown relax op '" + opName + "'" +
+         (info ? " (not an operator: use its own builder method)" : ""));
   SmallVector<Value> values;
   for (const Var &arg : args)
-    values.push_back(impl->resolve(arg, ("relax." + name).str()));
-
-  auto expectArity = [&](size_t n) {
-    if (values.size() != n)
-      fail("relax." + name + " takes " + Twine(n) + " operands, got " +
-           Twine(values.size()));
-  };
-  OpBuilder &b = impl->builder;
+    values.push_back(impl->resolve(arg, full));
+  NamedAttrList attributes;
+  for (const auto &[key, value] : attrs)
+    attributes.set(key, toAttribute(context, value));
   Location loc = impl->loc(name);
-  Operation *op = nullptr;
-  if (name == "relu") {
-    expectArity(1);
-    op = ReluOp::create(b, loc, values[0]);
-  } else {
-    expectArity(2);
-    if (name == "add")
-      op = AddOp::create(b, loc, values[0], values[1]);
-    else if (name == "subtract")
-      op = SubtractOp::create(b, loc, values[0], values[1]);
-    else if (name == "multiply")
-      op = MultiplyOp::create(b, loc, values[0], values[1]);
-    else if (name == "divide")
-      op = DivideOp::create(b, loc, values[0], values[1]);
-    else if (name == "matmul")
-      op = MatmulOp::create(b, loc, values[0], values[1]);
-    else if (name == "dense")
-      op = DenseOp::create(b, loc, values[0], values[1]);
-    else
-      fail("unknown relax op '" + opName + "'");
+
+  SmallVector<Type> types;
+  {
+    DiagnosticCollector diagnostics(context);
+    if (failed(info->getInterface<InferTypeOpInterface>()->inferReturnTypes(
+            context, loc, values, attributes.getDictionary(context),
+            OpaqueProperties(nullptr), RegionRange(), types)))
+      fail(full + " does not accept its operands:\n" + diagnostics.str());
   }
+  OperationState state(loc, *info);
+  state.addOperands(values);
+  state.addAttributes(attributes);
+  state.addTypes(types);
+  Operation *op = impl->builder.create(state);
   try {
-    verifyOrThrow(op, "relax." + name.str() + " does not accept its operands");
+    verifyOrThrow(op, full + " does not accept its operands");
   } catch (...) {
     op->erase();
     throw;

@@ -218,3 +218,80 @@ Tensor topi::relu(const Tensor &x, llvm::StringRef name) {
       x.getShape(),
       [&](llvm::ArrayRef<Expr> i) { return te::max(x(i), Expr(0)); }, name);
 }
+
+namespace {
+/// softmax / log_softmax of `x` along `axis`, as torch's CPU kernel computes
+/// them: the maximum m along the axis, the sum of exp(x - m), then
+/// exp(x - m) / sum or (x - m) - log(sum), in float32 for float16 and
+/// bfloat16 inputs. A rank-0 tensor is one element along its one axis.
+Tensor softmaxOf(const Tensor &x, int64_t axis, bool log,
+                 llvm::StringRef name) {
+  mlir::Type type = x.getElementType();
+  if (!mlir::isa<mlir::FloatType>(type))
+    fail("topi " + name + ": needs a float tensor, got " +
+         te::dtypeName(type));
+  int64_t rank = x.getRank();
+  int64_t axes = std::max<int64_t>(rank, 1);
+  if (axis < -axes || axis >= axes)
+    fail("topi " + name + ": axis " + llvm::Twine(axis) +
+         " is out of range for rank " + llvm::Twine(rank));
+  axis = axis < 0 ? axis + axes : axis;
+  mlir::Type acc = type.getIntOrFloatBitWidth() < 32
+                       ? mlir::Float32Type::get(type.getContext())
+                       : type;
+  auto value = [&](llvm::ArrayRef<Expr> i) {
+    return acc == type ? x(i) : te::cast(acc, x(i));
+  };
+  auto finish = [&](Expr shifted, Expr sum) {
+    Expr out = log ? shifted - te::log(sum) : te::exp(shifted) / sum;
+    return acc == type ? out : te::cast(type, out);
+  };
+  if (rank == 0) {
+    return te::compute(
+        {},
+        [&](llvm::ArrayRef<Expr> i) {
+          Expr shifted = value(i) - value(i);
+          return finish(shifted, te::exp(shifted));
+        },
+        name);
+  }
+  llvm::ArrayRef<Expr> shape = x.getShape();
+  std::vector<Expr> keep(shape.begin(), shape.end());
+  keep[axis] = Expr(1);
+  auto along = [&](llvm::ArrayRef<Expr> i, Expr r) {
+    std::vector<Expr> at(i.begin(), i.end());
+    at[axis] = r;
+    return at;
+  };
+  te::IterVar r1 = te::reduceAxis(0, shape[axis], "r1");
+  Tensor m = te::compute(
+      keep,
+      [&](llvm::ArrayRef<Expr> i) {
+        return te::max(value(along(i, Expr(r1))), llvm::ArrayRef<te::IterVar>(r1));
+      },
+      (name + "_max").str());
+  te::IterVar r2 = te::reduceAxis(0, shape[axis], "r2");
+  Tensor s = te::compute(
+      keep,
+      [&](llvm::ArrayRef<Expr> i) {
+        return te::sum(te::exp(value(along(i, Expr(r2))) - m(i)),
+                       llvm::ArrayRef<te::IterVar>(r2));
+      },
+      (name + "_sum").str());
+  return te::compute(
+      shape,
+      [&](llvm::ArrayRef<Expr> i) {
+        std::vector<Expr> k = along(i, Expr(0));
+        return finish(value(i) - m(k), s(k));
+      },
+      name);
+}
+} // namespace
+
+Tensor topi::softmax(const Tensor &x, int64_t axis, llvm::StringRef name) {
+  return softmaxOf(x, axis, /*log=*/false, name);
+}
+
+Tensor topi::logSoftmax(const Tensor &x, int64_t axis, llvm::StringRef name) {
+  return softmaxOf(x, axis, /*log=*/true, name);
+}

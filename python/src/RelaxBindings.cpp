@@ -11,6 +11,7 @@
 namespace py = pybind11;
 using namespace mlc;
 using relax::BlockBuilder;
+using relax::OpAttribute;
 using relax::Var;
 
 namespace {
@@ -101,8 +102,12 @@ void mlc::python::registerRelax(py::module_ &m) {
       .def(
           "emit_op",
           [](BlockBuilder &bb, const std::string &op,
-             const std::vector<Var> &args) { return bb.emitOp(op, args); },
-          py::arg("op"), py::arg("args"))
+             const std::vector<Var> &args,
+             const std::vector<std::pair<std::string, OpAttribute>> &attrs) {
+            return bb.emitOp(op, args, attrs);
+          },
+          py::arg("op"), py::arg("args"),
+          py::arg("attrs") = std::vector<std::pair<std::string, OpAttribute>>())
       .def(
           "emit_reshape",
           [](BlockBuilder &bb, const Var &data,

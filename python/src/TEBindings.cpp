@@ -340,4 +340,16 @@ void mlc::python::registerTE(py::module_ &m) {
         return topi::relu(x, name);
       },
       py::arg("x"), py::arg("name") = "T_relu");
+  topi.def(
+      "softmax",
+      [](const te::Tensor &x, int64_t axis, const std::string &name) {
+        return topi::softmax(x, axis, name);
+      },
+      py::arg("x"), py::arg("axis") = -1, py::arg("name") = "T_softmax");
+  topi.def(
+      "log_softmax",
+      [](const te::Tensor &x, int64_t axis, const std::string &name) {
+        return topi::logSoftmax(x, axis, name);
+      },
+      py::arg("x"), py::arg("axis") = -1, py::arg("name") = "T_log_softmax");
 }

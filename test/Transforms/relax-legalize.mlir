@@ -53,3 +53,38 @@ func.func @types(%a: tensor<4xf32>, %d: tensor<?x4xf32>, %m: tensor<4x4xf32>) {
   %4 = relax.divide %m, %m : tensor<4x4xf32>, tensor<4x4xf32> -> tensor<4x4xf32>
   return
 }
+
+// -----
+
+// softmax and log_softmax: the maximum along the axis, the sum of exp(x - m),
+// then the quotient (or difference of logs); float16 sums in float32. The
+// axis attribute tells functions of one signature apart.
+// CHECK-LABEL: tir.func @softmax_1(
+// CHECK-SAME:    %{{.*}}: tensor<?x3xf16>
+// CHECK:         tir.compute "T_softmax_max" (%i, %j) sizes(%{{.*}}) reduce max (%k : 3) : tensor<?x1xf32>
+// CHECK:           arith.extf %{{.*}} : f16 to f32
+// CHECK:         tir.compute "T_softmax_sum" (%i, %j) sizes(%{{.*}}) reduce sum (%k : 3) : tensor<?x1xf32>
+// CHECK:           math.exp
+// CHECK:         tir.compute "T_softmax" (%i, %j) sizes(%{{.*}}) : tensor<?x3xf16>
+// CHECK:           arith.divf
+// CHECK:           arith.truncf %{{.*}} : f32 to f16
+// CHECK-LABEL: tir.func @log_softmax(
+// CHECK:         tir.compute "T_log_softmax_max" (%i, %j) reduce max (%k : 2) : tensor<1x10xf32>
+// CHECK:           tir.read %{{.*}}[%k, %j] : tensor<2x10xf32>
+// CHECK:         tir.compute "T_log_softmax" (%i, %j) : tensor<2x10xf32>
+// CHECK:           math.log
+// CHECK:           arith.subf
+// CHECK-LABEL: tir.func @softmax_0(
+// CHECK:         reduce max (%k : 10) : tensor<2x1xf32>
+// CHECK-LABEL: func.func @softmax(
+// CHECK:         relax.call_tir @softmax_0(
+// CHECK:         relax.call_tir @log_softmax(
+// CHECK:         relax.call_tir @softmax_1(
+// CHECK:         relax.call_tir @softmax_0(
+func.func @softmax(%x: tensor<2x10xf32>, %h: tensor<?x3xf16>) -> (tensor<2x10xf32>, tensor<2x10xf32>, tensor<?x3xf16>, tensor<2x10xf32>) {
+  %0 = relax.softmax %x axis(-1) : tensor<2x10xf32> -> tensor<2x10xf32>
+  %1 = relax.log_softmax %x axis(0) : tensor<2x10xf32> -> tensor<2x10xf32>
+  %2 = relax.softmax %h axis(1) : tensor<?x3xf16> -> tensor<?x3xf16>
+  %3 = relax.softmax %x axis(-1) : tensor<2x10xf32> -> tensor<2x10xf32>
+  return %0, %1, %2, %3 : tensor<2x10xf32>, tensor<2x10xf32>, tensor<?x3xf16>, tensor<2x10xf32>
+}

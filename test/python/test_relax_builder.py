@@ -421,3 +421,89 @@ def test_result_structure_is_verified_and_rebuilt():
     assert none is None
     np.testing.assert_array_equal(first.numpy(), np.maximum(a, 0))
     np.testing.assert_array_equal(second.numpy(), np.maximum(a, 0))
+
+
+def _softmax_reference(x, axis, log):
+    x64 = x.astype(np.float64)
+    shifted = x64 - x64.max(axis=axis, keepdims=True)
+    total = np.exp(shifted).sum(axis=axis, keepdims=True)
+    return shifted - np.log(total) if log else np.exp(shifted) / total
+
+
+def test_softmax_ops_build_and_match_numpy():
+    # Ops with attributes are emitted by name; --relax-legalize gives them
+    # topi's definition (the same one mlc.topi.nn.softmax binds).
+    x = relax.Var("x", (None, 10), relax.DynTensorType(2, "float32"))
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x]):
+        with bb.dataflow():
+            s = bb.emit(relax.op.softmax(x, axis=-1))
+            l = bb.emit(relax.op.log_softmax(x, axis=0))
+            out = bb.emit_output(bb.emit(relax.op.add(s, l)))
+        bb.emit_func_output(out)
+    mod = bb.get()
+    check_in_order(mod.script(), [
+        re.escape("relax.softmax %arg0 axis(-1) : tensor<?x10xf32> -> "
+                  "tensor<?x10xf32>"),
+        re.escape("relax.log_softmax %arg0 axis(0) : tensor<?x10xf32>")])
+    vm = relax.VirtualMachine(relax.vm.build(mod), mlc.cpu())
+    data = np.random.default_rng(0).standard_normal((3, 10)).astype("float32")
+    got = vm["main"](data).numpy()
+    want = _softmax_reference(data, -1, False) + \
+        _softmax_reference(data, 0, True)
+    assert got.dtype == np.float32 and got.shape == (3, 10)
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_softmax_of_rank_0_and_float16():
+    h = var("h", (4,), "float16")
+    z = var("z", ())
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[h, z]):
+        a = bb.emit(relax.op.softmax(h, 0))
+        b = bb.emit(relax.op.log_softmax(z, -1))
+        bb.emit_func_output([a, b])
+    vm = relax.VirtualMachine(relax.vm.build(bb.get()), mlc.cpu())
+    data = np.array([1, 2, 3, 60000], np.float16)
+    got_h, got_z = vm["main"](data, np.array(5.0, np.float32))
+    assert got_h.numpy().dtype == np.float16
+    np.testing.assert_allclose(got_h.numpy().astype(np.float64),
+                               _softmax_reference(data, 0, False), atol=1e-3)
+    assert got_z.numpy().shape == () and got_z.numpy() == 0.0
+
+
+def test_ops_by_name_are_checked():
+    x, i = var("x", (2, 3)), var("i", (3,), "int32")
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x, i]):
+        with pytest.raises(mlc.MLCError,
+                           match=r"'relax.softmax' op axis 2 is out of range "
+                                 r"for 'tensor<2x3xf32>' \(expected \[-2, 1\]\)"):
+            bb.emit(relax.op.softmax(x, 2))
+        with pytest.raises(mlc.MLCError, match="needs a tensor of floats"):
+            bb.emit(relax.op.softmax(i, 0))
+        with pytest.raises(TypeError, match="axis must be an int"):
+            relax.op.softmax(x, 1.5)
+        with pytest.raises(mlc.MLCError, match="unknown relax op 'gelu'"):
+            bb.emit(relax.op.Call("gelu", [x]))
+        with pytest.raises(mlc.MLCError, match="not an operator"):
+            bb.emit(relax.op.Call("call_tir", [x]))
+        with pytest.raises(mlc.MLCError,
+                           match="needs an integer attribute 'axis'"):
+            bb.emit(relax.op.Call("softmax", [x]))
+        bb.emit_func_output(x)
+
+
+def test_op_attribute_of_the_wrong_kind():
+    x = var("x", (2, 3))
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x]):
+        for bad in ("a", 1.5, [1, 2]):
+            with pytest.raises(mlc.MLCError,
+                               match="needs an integer attribute 'axis'"):
+                bb.emit(relax.op.Call("softmax", [x], {"axis": bad}))
+        # A bool is an i1 integer: the op's verifier wants an i64.
+        with pytest.raises(mlc.MLCError, match="'axis' failed to satisfy "
+                                               "constraint: 64-bit signless"):
+            bb.emit(relax.op.Call("softmax", [x], {"axis": True}))
+        bb.emit_func_output(x)

@@ -24,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace mlc::relax {
@@ -73,6 +74,11 @@ tensorType(mlir::MLIRContext *context,
            std::optional<llvm::ArrayRef<int64_t>> shape, int64_t ndim,
            mlir::Type elementType);
 
+/// The value of an attribute of a high-level op, as a front end gives it:
+/// i1, i64, f64, a string or an array of i64 in the op.
+using OpAttribute =
+    std::variant<bool, int64_t, double, std::string, std::vector<int64_t>>;
+
 class BlockBuilder {
 public:
   explicit BlockBuilder(mlir::MLIRContext *context);
@@ -119,10 +125,12 @@ public:
            std::optional<std::vector<Var>> params = std::nullopt);
   [[nodiscard]] DataflowScope dataflow();
 
-  /// Emits the high-level relax op `opName` ("add", "subtract", "multiply",
-  /// "divide", "matmul", "dense", "relu"; a "relax." prefix is accepted)
-  /// on `args`. Throws with the op's diagnostic when it does not verify.
-  Var emitOp(llvm::StringRef opName, llvm::ArrayRef<Var> args);
+  /// Emits the high-level relax op `opName` (any op of the dialect with a
+  /// shape rule: "add", "matmul", "softmax", ...; a "relax." prefix is
+  /// accepted) on `args` with attributes `attrs`, its result type inferred.
+  /// Throws with the op's diagnostic when it does not verify.
+  Var emitOp(llvm::StringRef opName, llvm::ArrayRef<Var> args,
+             llvm::ArrayRef<std::pair<std::string, OpAttribute>> attrs = {});
 
   /// Emits relax.reshape of `data` to `shape` (ShapedType::kDynamic for a
   /// dynamic size): merging or splitting adjacent dimensions, a view once

@@ -38,6 +38,13 @@ te::Tensor divide(const te::Tensor &a, const te::Tensor &b,
 /// max(x, 0), element-wise.
 te::Tensor relu(const te::Tensor &x, llvm::StringRef name = "T_relu");
 
+/// torch.softmax / torch.log_softmax along `axis` (negative: from the end),
+/// as torch's CPU kernel computes them (docs in RelaxOps.td).
+te::Tensor softmax(const te::Tensor &x, int64_t axis,
+                   llvm::StringRef name = "T_softmax");
+te::Tensor logSoftmax(const te::Tensor &x, int64_t axis,
+                      llvm::StringRef name = "T_log_softmax");
+
 /// The broadcast shape of two te shapes; throws mlc::Error when they do
 /// not broadcast. A dynamic size is not stretched: where it meets another
 /// size that is not a static 1, the two must be equal, which the next

@@ -84,7 +84,8 @@ class BlockBuilder:
         if call.op == "reshape":
             handle = self._impl.emit_reshape(args[0], list(call.attrs["shape"]))
         else:
-            handle = self._impl.emit_op(call.op, args)
+            handle = self._impl.emit_op(call.op, args,
+                                        list(call.attrs.items()))
         return Expr._wrap(handle)
 
     def emit_te(self, func, *args, **kwargs):

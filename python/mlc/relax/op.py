@@ -52,6 +52,23 @@ def relu(data):
     return Call("relu", [data])
 
 
+def softmax(data, axis=-1):
+    """``torch.softmax(data, axis)`` of a float tensor (summed in float32
+    for float16), as torch's CPU kernel computes it."""
+    return Call("softmax", [data], {"axis": _axis(axis, "softmax")})
+
+
+def log_softmax(data, axis=-1):
+    """``torch.log_softmax(data, axis)`` of a float tensor."""
+    return Call("log_softmax", [data], {"axis": _axis(axis, "log_softmax")})
+
+
+def _axis(axis, op):
+    if not isinstance(axis, int) or isinstance(axis, bool):
+        raise TypeError(f"relax.op.{op}: axis must be an int, got {axis!r}")
+    return axis
+
+
 def reshape(data, shape):
     """``data`` under ``shape`` (a tuple of sizes, None for a dynamic one),
     which must merge or split adjacent dimensions of ``data``: flatten,

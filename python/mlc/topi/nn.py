@@ -1,14 +1,15 @@
 """Neural-network operators of topi: te definitions.
 
-``dense`` and ``relu`` are the C++ definitions (shared with
-``--relax-legalize``); the others are written here in te.
+``dense``, ``relu``, ``softmax`` and ``log_softmax`` are the C++
+definitions (shared with ``--relax-legalize``); the others are written here
+in te.
 """
 
 import math as _math
 
 from .. import te
 from .._ffi import lib
-from ._util import normalize_axis, pair, static
+from ._util import pair, static
 from .reduction import _reduce
 
 dense = lib.te.topi.dense
@@ -164,30 +165,10 @@ def adaptive_avg_pool2d(data, output_size, name="adaptive_avg_pool2d"):
     return te.compute(total.shape, favg, name=name)
 
 
-def _softmax_parts(x, axis, name):
-    """The row maximum, exp(x - max) and its sum along `axis` (keepdims):
-    what softmax and log_softmax share."""
-    mx = _reduce(x, axis, True, "max", name + "_max")
-    e = te.compute(x.shape, lambda *i: te.exp(x(*i) - mx(*_keep(i, axis))),
-                   name=name + "_exp")
-    s = _reduce(e, axis, True, "sum", name + "_sum")
-    return mx, e, s
-
-
-def softmax(x, axis=-1, name="softmax"):
-    axis = normalize_axis(axis, len(x.shape))
-    _, e, s = _softmax_parts(x, axis, name)
-    return te.compute(x.shape, lambda *i: e(*i) / s(*_keep(i, axis)),
-                      name=name)
-
-
-def log_softmax(x, axis=-1, name="log_softmax"):
-    axis = normalize_axis(axis, len(x.shape))
-    mx, _, s = _softmax_parts(x, axis, name)
-    return te.compute(
-        x.shape,
-        lambda *i: x(*i) - mx(*_keep(i, axis)) - te.log(s(*_keep(i, axis))),
-        name=name)
+# The C++ definitions that --relax-legalize uses for relax.softmax and
+# relax.log_softmax.
+softmax = lib.te.topi.softmax
+log_softmax = lib.te.topi.log_softmax
 
 
 def _keep(index, axis):

@@ -1,5 +1,7 @@
 // One case for every diagnostic of the relax dialect.
 // RUN: mlc-opt %s --split-input-file --verify-diagnostics
+// A shape rule that rejects its operands gives its reason, then MLIR's
+// "failed to infer returned types".
 
 func.func @no_output(%x: tensor<4xf32>) {
   // expected-error @+1 {{'relax.dataflow' op body must end with relax.output}}
@@ -117,14 +119,15 @@ func.func @result_type(%x: tensor<4xf32>) -> tensor<4xf64> {
 
 func.func @const_type() -> tensor<4xf32> {
   // expected-error @+1 {{'relax.const' op failed to verify that all of {value, result} have same type}}
-  %c = "relax.const"() <{value = dense<1.0> : tensor<2xf32>}> : () -> tensor<4xf32>
+  %c = "relax.const"() {value = dense<1.0> : tensor<2xf32>} : () -> tensor<4xf32>
   return %c : tensor<4xf32>
 }
 
 // -----
 
 func.func @element_types(%a: tensor<4xf32>, %b: tensor<4xf64>) {
-  // expected-error @+1 {{'relax.add' op operand element types differ: 'f32' vs 'f64'}}
+  // expected-error @+2 {{'relax.add' op operand element types differ: 'f32' vs 'f64'}}
+  // expected-error @+1 {{'relax.add' op failed to infer returned types}}
   %0 = relax.add %a, %b : tensor<4xf32>, tensor<4xf64> -> tensor<4xf32>
   return
 }
@@ -132,7 +135,8 @@ func.func @element_types(%a: tensor<4xf32>, %b: tensor<4xf64>) {
 // -----
 
 func.func @broadcast(%a: tensor<3x4xf32>, %b: tensor<5xf32>) {
-  // expected-error @+1 {{'relax.multiply' op shapes 'tensor<3x4xf32>' and 'tensor<5xf32>' are not broadcast-compatible}}
+  // expected-error @+2 {{'relax.multiply' op shapes 'tensor<3x4xf32>' and 'tensor<5xf32>' are not broadcast-compatible}}
+  // expected-error @+1 {{'relax.multiply' op failed to infer returned types}}
   %0 = relax.multiply %a, %b : tensor<3x4xf32>, tensor<5xf32> -> tensor<3x4xf32>
   return
 }
@@ -140,7 +144,8 @@ func.func @broadcast(%a: tensor<3x4xf32>, %b: tensor<5xf32>) {
 // -----
 
 func.func @declared_type(%a: tensor<3x1xf32>, %b: tensor<4xf32>) {
-  // expected-error @+1 {{'relax.subtract' op result type 'tensor<3x1xf32>' does not match the inferred type 'tensor<3x4xf32>'}}
+  // expected-error @+2 {{'relax.subtract' op inferred type(s) 'tensor<3x4xf32>' are incompatible with return type(s) of operation 'tensor<3x1xf32>'}}
+  // expected-error @+1 {{'relax.subtract' op failed to infer returned types}}
   %0 = relax.subtract %a, %b : tensor<3x1xf32>, tensor<4xf32> -> tensor<3x1xf32>
   return
 }
@@ -148,7 +153,8 @@ func.func @declared_type(%a: tensor<3x1xf32>, %b: tensor<4xf32>) {
 // -----
 
 func.func @matmul_rank(%a: tensor<f32>, %b: tensor<4xf32>) {
-  // expected-error @+1 {{'relax.matmul' op operands must have rank >= 1}}
+  // expected-error @+2 {{'relax.matmul' op operands must have rank >= 1}}
+  // expected-error @+1 {{'relax.matmul' op failed to infer returned types}}
   %0 = relax.matmul %a, %b : tensor<f32>, tensor<4xf32> -> tensor<f32>
   return
 }
@@ -156,7 +162,8 @@ func.func @matmul_rank(%a: tensor<f32>, %b: tensor<4xf32>) {
 // -----
 
 func.func @matmul_k(%a: tensor<2x3xf32>, %b: tensor<4x5xf32>) {
-  // expected-error @+1 {{'relax.matmul' op contracted dimensions differ: 3 vs 4 ('tensor<2x3xf32>' @ 'tensor<4x5xf32>')}}
+  // expected-error @+2 {{'relax.matmul' op contracted dimensions differ: 3 vs 4 ('tensor<2x3xf32>' @ 'tensor<4x5xf32>')}}
+  // expected-error @+1 {{'relax.matmul' op failed to infer returned types}}
   %0 = relax.matmul %a, %b : tensor<2x3xf32>, tensor<4x5xf32> -> tensor<2x5xf32>
   return
 }
@@ -164,7 +171,8 @@ func.func @matmul_k(%a: tensor<2x3xf32>, %b: tensor<4x5xf32>) {
 // -----
 
 func.func @matmul_batch(%a: tensor<2x2x3xf32>, %b: tensor<5x3x4xf32>) {
-  // expected-error @+1 {{'relax.matmul' op batch dimensions of 'tensor<2x2x3xf32>' and 'tensor<5x3x4xf32>' are not broadcast-compatible}}
+  // expected-error @+2 {{'relax.matmul' op batch dimensions of 'tensor<2x2x3xf32>' and 'tensor<5x3x4xf32>' are not broadcast-compatible}}
+  // expected-error @+1 {{'relax.matmul' op failed to infer returned types}}
   %0 = relax.matmul %a, %b : tensor<2x2x3xf32>, tensor<5x3x4xf32> -> tensor<2x2x4xf32>
   return
 }
@@ -172,7 +180,8 @@ func.func @matmul_batch(%a: tensor<2x2x3xf32>, %b: tensor<5x3x4xf32>) {
 // -----
 
 func.func @dense_weight_rank(%x: tensor<1x4xf32>, %w: tensor<4xf32>) {
-  // expected-error @+1 {{'relax.dense' op weight must have rank 2 (N x K), but has type 'tensor<4xf32>'}}
+  // expected-error @+2 {{'relax.dense' op weight must have rank 2 (N x K), but has type 'tensor<4xf32>'}}
+  // expected-error @+1 {{'relax.dense' op failed to infer returned types}}
   %0 = relax.dense %x, %w : tensor<1x4xf32>, tensor<4xf32> -> tensor<1xf32>
   return
 }
@@ -180,7 +189,8 @@ func.func @dense_weight_rank(%x: tensor<1x4xf32>, %w: tensor<4xf32>) {
 // -----
 
 func.func @dense_data_rank(%x: tensor<f32>, %w: tensor<3x4xf32>) {
-  // expected-error @+1 {{'relax.dense' op data must have rank >= 1}}
+  // expected-error @+2 {{'relax.dense' op data must have rank >= 1}}
+  // expected-error @+1 {{'relax.dense' op failed to infer returned types}}
   %0 = relax.dense %x, %w : tensor<f32>, tensor<3x4xf32> -> tensor<3xf32>
   return
 }
@@ -188,7 +198,8 @@ func.func @dense_data_rank(%x: tensor<f32>, %w: tensor<3x4xf32>) {
 // -----
 
 func.func @dense_k(%x: tensor<1x784xf32>, %w: tensor<128x785xf32>) {
-  // expected-error @+1 {{'relax.dense' op reduces data's last dimension (784) against weight dimension 1 (785)}}
+  // expected-error @+2 {{'relax.dense' op reduces data's last dimension (784) against weight dimension 1 (785)}}
+  // expected-error @+1 {{'relax.dense' op failed to infer returned types}}
   %0 = relax.dense %x, %w : tensor<1x784xf32>, tensor<128x785xf32> -> tensor<1x128xf32>
   return
 }
@@ -196,7 +207,8 @@ func.func @dense_k(%x: tensor<1x784xf32>, %w: tensor<128x785xf32>) {
 // -----
 
 func.func @relu_element(%x: tensor<4xindex>) {
-  // expected-error @+1 {{'relax.relu' op needs a tensor of integers or floats, but got 'tensor<4xindex>'}}
+  // expected-error @+2 {{'relax.relu' op needs a tensor of integers or floats, but got 'tensor<4xindex>'}}
+  // expected-error @+1 {{'relax.relu' op failed to infer returned types}}
   %0 = relax.relu %x : tensor<4xindex> -> tensor<4xindex>
   return
 }
@@ -353,4 +365,39 @@ func.func @structure_dict(%x: tensor<4xf32>) -> tensor<4xf32>
 func.func @structure_namedtuple(%x: tensor<4xf32>) -> tensor<4xf32>
     attributes {relax.result_structure = "{\"namedtuple\": [\"max\", [\"values\", \"indices\"], [{\"tensor\": 0}]]}"} {
   return %x : tensor<4xf32>
+}
+
+// -----
+
+func.func @softmax_element(%x: tensor<4xi32>) {
+  // expected-error @+2 {{'relax.softmax' op needs a tensor of floats, but got 'tensor<4xi32>'}}
+  // expected-error @+1 {{'relax.softmax' op failed to infer returned types}}
+  %0 = relax.softmax %x axis(0) : tensor<4xi32> -> tensor<4xi32>
+  return
+}
+
+// -----
+
+func.func @softmax_axis(%x: tensor<2x4xf32>) {
+  // expected-error @+2 {{'relax.log_softmax' op axis 2 is out of range for 'tensor<2x4xf32>' (expected [-2, 1])}}
+  // expected-error @+1 {{'relax.log_softmax' op failed to infer returned types}}
+  %0 = relax.log_softmax %x axis(2) : tensor<2x4xf32> -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_no_axis(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'relax.softmax' op requires attribute 'axis'}}
+  %0 = "relax.softmax"(%x) : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_type(%x: tensor<4xf32>) {
+  // expected-error @+2 {{'relax.softmax' op inferred type(s) 'tensor<4xf32>' are incompatible with return type(s) of operation 'tensor<4xf64>'}}
+  // expected-error @+1 {{'relax.softmax' op failed to infer returned types}}
+  %0 = relax.softmax %x axis(0) : tensor<4xf32> -> tensor<4xf64>
+  return
 }

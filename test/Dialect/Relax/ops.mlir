@@ -81,6 +81,17 @@ func.func @products(%x: tensor<1x128xf32>, %w: tensor<128x64xf32>,
   return
 }
 
+// CHECK-LABEL: func.func @softmax(
+// CHECK:         relax.softmax %{{.*}} axis(-1) : tensor<2x10xf32> -> tensor<2x10xf32>
+// CHECK:         relax.log_softmax %{{.*}} axis(0) : tensor<2x10xf32> -> tensor<2x10xf32>
+// CHECK:         relax.softmax %{{.*}} axis(0) : tensor<f16> -> tensor<f16>
+func.func @softmax(%x: tensor<2x10xf32>, %s: tensor<f16>) {
+  %0 = relax.softmax %x axis(-1) : tensor<2x10xf32> -> tensor<2x10xf32>
+  %1 = relax.log_softmax %x axis(0) : tensor<2x10xf32> -> tensor<2x10xf32>
+  %2 = relax.softmax %s axis(0) : tensor<f16> -> tensor<f16>
+  return
+}
+
 {-#
   dialect_resources: {
     builtin: {

@@ -108,80 +108,9 @@ OpFoldResult ConstOp::fold(FoldAdaptor) { return getValue(); }
 // High-level operators
 //===----------------------------------------------------------------------===//
 
-namespace {
-/// Checks the declared result type of `op` against the one its shape rule
-/// gives; `inferred` has already emitted the reason if the rule failed.
-LogicalResult verifyResultType(Operation *op,
-                               FailureOr<RankedTensorType> inferred) {
-  if (failed(inferred))
-    return failure();
-  Type declared = op->getResult(0).getType();
-  if (declared != *inferred)
-    return op->emitOpError() << "result type " << declared
-                             << " does not match the inferred type "
-                             << *inferred;
-  return success();
-}
-
-/// The inferred type, or `fallback` when the operands do not fit (the
-/// verifier then reports why).
-Type inferredOr(FailureOr<RankedTensorType> inferred, Type fallback) {
-  return succeeded(inferred) ? Type(*inferred) : fallback;
-}
-} // namespace
-
-#define MLC_RELAX_BROADCAST_OP(OP)                                             \
-  void OP::build(OpBuilder &builder, OperationState &state, Value lhs,         \
-                 Value rhs) {                                                  \
-    Type type = inferredOr(inferBroadcastType(lhs.getType(), rhs.getType()),   \
-                           lhs.getType());                                     \
-    build(builder, state, type, lhs, rhs);                                     \
-  }                                                                            \
-  LogicalResult OP::verify() {                                                 \
-    return verifyResultType(                                                   \
-        *this, inferBroadcastType(getLhs().getType(), getRhs().getType(),      \
-                                  [&] { return emitOpError(); }));             \
-  }
-MLC_RELAX_BROADCAST_OP(AddOp)
-MLC_RELAX_BROADCAST_OP(SubtractOp)
-MLC_RELAX_BROADCAST_OP(MultiplyOp)
-MLC_RELAX_BROADCAST_OP(DivideOp)
-#undef MLC_RELAX_BROADCAST_OP
-
-void MatmulOp::build(OpBuilder &builder, OperationState &state, Value lhs,
-                     Value rhs) {
-  build(builder, state,
-        inferredOr(inferMatmulType(lhs.getType(), rhs.getType()),
-                   lhs.getType()),
-        lhs, rhs);
-}
-
-LogicalResult MatmulOp::verify() {
-  return verifyResultType(*this,
-                          inferMatmulType(getLhs().getType(),
-                                          getRhs().getType(),
-                                          [&] { return emitOpError(); }));
-}
-
-void DenseOp::build(OpBuilder &builder, OperationState &state, Value data,
-                    Value weight) {
-  build(builder, state,
-        inferredOr(inferDenseType(data.getType(), weight.getType()),
-                   data.getType()),
-        data, weight);
-}
-
-LogicalResult DenseOp::verify() {
-  return verifyResultType(*this,
-                          inferDenseType(getData().getType(),
-                                         getWeight().getType(),
-                                         [&] { return emitOpError(); }));
-}
-
-LogicalResult ReluOp::verify() {
-  return verifyResultType(
-      *this, inferReluType(getInput().getType(), [&] { return emitOpError(); }));
-}
+// Reshape's result type is given, not inferred; the other high-level ops'
+// verifiers and builders come from their shape rules
+// (RelaxShapeInference.cpp) through InferTypeOpInterface.
 
 std::optional<SmallVector<ReassociationIndices>>
 ReshapeOp::getReassociation() {

@@ -1,7 +1,11 @@
 //===- RelaxShapeInference.cpp - Result types of high-level relax ops -----===//
 //
-// numpy/torch shape rules, shared by the ops' verifiers and builders and by
-// anyone who needs a result type before creating an op (the importer).
+// The shape rule of each high-level op: its `inferReturnTypes`
+// (InferTypeOpInterface), which the verifier, the builders without a result
+// type and the BlockBuilder's creation by name all use. A rule reports why
+// the operands do not fit at the op's location, as the op's error. It reads
+// attributes with dyn_cast: the BlockBuilder runs it before the op exists,
+// so before ODS has checked the attributes' kinds.
 //
 //===----------------------------------------------------------------------===//
 
@@ -41,6 +45,28 @@ LogicalResult checkOperands(Type lhs, Type rhs, ErrorEmitter emitError,
 /// different.
 bool contractedSizesAgree(int64_t a, int64_t b) {
   return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b;
+}
+
+/// Reports at `location` (when there is one) as an error of op `name`;
+/// must outlive the emitters it gives.
+struct OpError {
+  std::optional<Location> location;
+  StringRef name;
+  InFlightDiagnostic operator()() const {
+    return emitError(*location) << "'" << name << "' op ";
+  }
+  ErrorEmitter emitter() const {
+    return location ? ErrorEmitter(*this) : ErrorEmitter();
+  }
+};
+
+/// The rule's type as the op's only result.
+LogicalResult resultOf(FailureOr<RankedTensorType> type,
+                       SmallVectorImpl<Type> &results) {
+  if (failed(type))
+    return failure();
+  results.push_back(*type);
+  return success();
 }
 
 } // namespace
@@ -121,3 +147,64 @@ FailureOr<RankedTensorType> mlc::relax::inferReluType(Type input,
                 input);
   return type;
 }
+
+FailureOr<RankedTensorType>
+mlc::relax::inferSoftmaxType(Type data, int64_t axis, ErrorEmitter emitError) {
+  auto type = dyn_cast<RankedTensorType>(data);
+  if (!type || !isa<FloatType>(type.getElementType()))
+    return fail(emitError, "needs a tensor of floats, but got ", data);
+  int64_t rank = std::max<int64_t>(type.getRank(), 1); // 0-d: one axis
+  if (axis < -rank || axis >= rank)
+    return fail(emitError, "axis ", axis, " is out of range for ", data,
+                " (expected [", -rank, ", ", rank - 1, "])");
+  return type;
+}
+
+//===----------------------------------------------------------------------===//
+// inferReturnTypes of each op
+//===----------------------------------------------------------------------===//
+
+#define MLC_RELAX_BINARY_RULE(OP, RULE)                                        \
+  LogicalResult OP::inferReturnTypes(MLIRContext *, std::optional<Location> l, \
+                                     Adaptor adaptor,                          \
+                                     SmallVectorImpl<Type> &results) {         \
+    OpError error{l, getOperationName()};                                      \
+    return resultOf(RULE(adaptor.getOperands()[0].getType(),                   \
+                         adaptor.getOperands()[1].getType(), error.emitter()), \
+                    results);                                                  \
+  }
+MLC_RELAX_BINARY_RULE(AddOp, inferBroadcastType)
+MLC_RELAX_BINARY_RULE(SubtractOp, inferBroadcastType)
+MLC_RELAX_BINARY_RULE(MultiplyOp, inferBroadcastType)
+MLC_RELAX_BINARY_RULE(DivideOp, inferBroadcastType)
+MLC_RELAX_BINARY_RULE(MatmulOp, inferMatmulType)
+MLC_RELAX_BINARY_RULE(DenseOp, inferDenseType)
+#undef MLC_RELAX_BINARY_RULE
+
+LogicalResult ReluOp::inferReturnTypes(MLIRContext *,
+                                       std::optional<Location> location,
+                                       Adaptor adaptor,
+                                       SmallVectorImpl<Type> &results) {
+  OpError error{location, getOperationName()};
+  return resultOf(inferReluType(adaptor.getInput().getType(), error.emitter()),
+                  results);
+}
+
+#define MLC_RELAX_SOFTMAX_RULE(OP)                                             \
+  LogicalResult OP::inferReturnTypes(MLIRContext *,                            \
+                                     std::optional<Location> location,         \
+                                     Adaptor adaptor,                          \
+                                     SmallVectorImpl<Type> &results) {         \
+    OpError error{location, getOperationName()};                               \
+    ErrorEmitter emitError = error.emitter();                                  \
+    auto axis =                                                                \
+        dyn_cast_or_null<IntegerAttr>(adaptor.getAttributes().get("axis"));    \
+    if (!axis)                                                                 \
+      return fail(emitError, "needs an integer attribute 'axis'");             \
+    return resultOf(inferSoftmaxType(adaptor.getData().getType(),              \
+                                     axis.getInt(), emitError),                \
+                    results);                                                  \
+  }
+MLC_RELAX_SOFTMAX_RULE(SoftmaxOp)
+MLC_RELAX_SOFTMAX_RULE(LogSoftmaxOp)
+#undef MLC_RELAX_SOFTMAX_RULE

@@ -7,7 +7,7 @@
 #include "mlc/Topi/Topi.h"
 
 #include "mlir/IR/PatternMatch.h"
-#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/ADT/StringMap.h"
 
 #include <map>
 
@@ -22,35 +22,51 @@ using namespace mlc::relax;
 
 namespace {
 
-/// The topi definition of a high-level op, or null for other ops.
-using Definition = std::function<te::Tensor(ArrayRef<te::Tensor>)>;
-Definition definitionOf(Operation *op) {
-  auto binary = [](auto fn) -> Definition {
-    return [fn](ArrayRef<te::Tensor> t) { return fn(t[0], t[1]); };
+/// The te definition of an op, on placeholders for its operands.
+using Definition =
+    std::function<te::Tensor(Operation *, ArrayRef<te::Tensor>)>;
+
+template <typename Fn> Definition unary(Fn fn) {
+  return [fn](Operation *, ArrayRef<te::Tensor> t) { return fn(t[0]); };
+}
+template <typename Fn> Definition binary(Fn fn) {
+  return [fn](Operation *, ArrayRef<te::Tensor> t) { return fn(t[0], t[1]); };
+}
+/// An op with an integer attribute `axis`.
+template <typename Fn> Definition alongAxis(Fn fn) {
+  return [fn](Operation *op, ArrayRef<te::Tensor> t) {
+    return fn(t[0], cast<IntegerAttr>(op->getAttr("axis")).getInt());
   };
-  return llvm::TypeSwitch<Operation *, Definition>(op)
-      .Case([&](AddOp) {
-        return binary([](auto a, auto b) { return topi::add(a, b); });
-      })
-      .Case([&](SubtractOp) {
-        return binary([](auto a, auto b) { return topi::subtract(a, b); });
-      })
-      .Case([&](MultiplyOp) {
-        return binary([](auto a, auto b) { return topi::multiply(a, b); });
-      })
-      .Case([&](DivideOp) {
-        return binary([](auto a, auto b) { return topi::divide(a, b); });
-      })
-      .Case([&](MatmulOp) {
-        return binary([](auto a, auto b) { return topi::matmul(a, b); });
-      })
-      .Case([&](DenseOp) {
-        return binary([](auto a, auto b) { return topi::dense(a, b); });
-      })
-      .Case([&](ReluOp) -> Definition {
-        return [](ArrayRef<te::Tensor> t) { return topi::relu(t[0]); };
-      })
-      .Default([](Operation *) { return Definition(); });
+}
+
+/// One row per high-level op: the op and its topi definition (the op's
+/// verifier has checked its operands and attributes).
+template <typename Op> std::pair<StringRef, Definition> row(Definition d) {
+  return {Op::getOperationName(), std::move(d)};
+}
+const llvm::StringMap<Definition> &definitions() {
+  static const llvm::StringMap<Definition> table = {
+      row<AddOp>(binary([](auto a, auto b) { return topi::add(a, b); })),
+      row<SubtractOp>(
+          binary([](auto a, auto b) { return topi::subtract(a, b); })),
+      row<MultiplyOp>(
+          binary([](auto a, auto b) { return topi::multiply(a, b); })),
+      row<DivideOp>(binary([](auto a, auto b) { return topi::divide(a, b); })),
+      row<MatmulOp>(binary([](auto a, auto b) { return topi::matmul(a, b); })),
+      row<DenseOp>(binary([](auto a, auto b) { return topi::dense(a, b); })),
+      row<ReluOp>(unary([](auto x) { return topi::relu(x); })),
+      row<SoftmaxOp>(
+          alongAxis([](auto x, int64_t a) { return topi::softmax(x, a); })),
+      row<LogSoftmaxOp>(
+          alongAxis([](auto x, int64_t a) { return topi::logSoftmax(x, a); })),
+  };
+  return table;
+}
+
+/// The definition of `op`, or null for ops that are not legalized here.
+const Definition *definitionOf(Operation *op) {
+  auto it = definitions().find(op->getName().getStringRef());
+  return it == definitions().end() ? nullptr : &it->second;
 }
 
 struct RelaxLegalizePass
@@ -72,6 +88,7 @@ struct RelaxLegalizePass
       std::string key;
       llvm::raw_string_ostream os(key);
       llvm::interleaveComma(op->getOperandTypes(), os);
+      os << op->getAttrDictionary();
       mlc::tir::FuncOp &callee = cache[{opName, key}];
       if (!callee) {
         FailureOr<mlc::tir::FuncOp> made = makeFunction(op, opName, symbols);
@@ -104,7 +121,7 @@ struct RelaxLegalizePass
         inputs.push_back(te::placeholder(shape, type.getElementType(),
                                          "x" + std::to_string(i)));
       }
-      te::Tensor output = definitionOf(op)(inputs);
+      te::Tensor output = (*definitionOf(op))(op, inputs);
       if (output.getType() != op->getResult(0).getType())
         throw mlc::Error("topi computes " +
                          te::dtypeName(output.getElementType()) +

@@ -7,7 +7,7 @@ import math
 
 import torch
 
-from ... import te, topi
+from ... import relax, te, topi
 from ..promotion import is_float
 from ...topi.nn import pool_output_size
 from .common import cast, literal, norm_dim, read
@@ -551,6 +551,11 @@ def _group_norm(ctx, input, weight, bias, N, C, HxW, group, eps):  # pylint: dis
 
 def softmax(ctx, x, dim, log, out_dtype):
     dtype = ctx.dtype(x)
+    if out_dtype == dtype and dtype in (torch.float16, torch.float32,
+                                        torch.float64):
+        # The relax op, which graph passes see (same computation as below).
+        op = relax.op.log_softmax if log else relax.op.softmax
+        return ctx.emit(op(ctx.expr(x), dim))
     acc = torch.float32 if dtype in (torch.float16, torch.bfloat16) else dtype
     rank = len(x.shape)
     axis = norm_dim(dim, rank)

@@ -48,6 +48,11 @@ inferDenseType(mlir::Type data, mlir::Type weight,
 mlir::FailureOr<mlir::RankedTensorType>
 inferReluType(mlir::Type input, ErrorEmitter emitError = {});
 
+/// Result type of softmax / log_softmax of `data` along `axis`: the data's,
+/// for floats and an axis in range.
+mlir::FailureOr<mlir::RankedTensorType>
+inferSoftmaxType(mlir::Type data, int64_t axis, ErrorEmitter emitError = {});
+
 } // namespace mlc::relax
 
 #endif // MLC_DIALECT_RELAX_IR_RELAX_H

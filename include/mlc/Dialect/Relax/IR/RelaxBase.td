@@ -28,6 +28,11 @@ def Relax_Dialect : Dialect {
   // relax.result_structure on a func.func: how its results form the
   // Python value it returns (numbers, None, nested tuples and lists).
   let hasOperationAttrVerify = 1;
+  // Attributes stay in the attribute dictionary (no properties): the
+  // BlockBuilder creates ops by name from Python's attribute values, and
+  // infers their result types before the op exists (InferTypeOpInterface's
+  // generic entry point then needs no typed property storage).
+  let usePropertiesForAttributes = 0;
   let extraClassDeclaration = [{
     /// The attribute naming how a function's results form the value it
     /// returns to Python (docs/frontend.md, "Outputs").

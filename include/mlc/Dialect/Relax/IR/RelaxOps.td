@@ -97,12 +97,20 @@ def Relax_ConstOp : Relax_Op<"const", [ConstantLike, Pure,
 // High-level operators
 //===----------------------------------------------------------------------===//
 //
-// Each verifier runs the op's shape rule (RelaxShapeInference.cpp) on the
-// operands and checks the declared result type against it; the builders
-// without a result type take it from the same rule.
+// An operator that graph passes and the code generator see by name. Adding
+// one takes: its definition here (operands, attributes, assembly), its shape
+// rule (`inferReturnTypes`, in RelaxShapeInference.cpp: InferTypeOpInterface
+// then gives the verifier and the builders without a result type), and one
+// line naming its te definition in Legalize.cpp. The BlockBuilder and Python's
+// `relax.op` create any of them by name (docs/frontend.md, "Adding an op").
+
+class Relax_TensorOp<string mnemonic, list<Trait> traits = []>
+    : Relax_Op<mnemonic, traits # [Pure, InferTypeOpAdaptor]> {
+  let results = (outs AnyRankedTensor:$result);
+}
 
 class Relax_BroadcastBinaryOp<string mnemonic, string what>
-    : Relax_Op<mnemonic, [Pure]> {
+    : Relax_TensorOp<mnemonic> {
   let summary = "element-wise " # what # " with numpy/torch broadcasting";
   let description = [{
     Element-wise }] # what # [{ of two tensors of the same element type. The
@@ -116,15 +124,9 @@ class Relax_BroadcastBinaryOp<string mnemonic, string what>
     ```
   }];
   let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
-  let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
   }];
-  let builders = [
-    /// Infers the result type from the operands' shapes.
-    OpBuilder<(ins "::mlir::Value":$lhs, "::mlir::Value":$rhs)>
-  ];
-  let hasVerifier = 1;
 }
 
 def Relax_AddOp : Relax_BroadcastBinaryOp<"add", "addition">;
@@ -132,7 +134,7 @@ def Relax_SubtractOp : Relax_BroadcastBinaryOp<"subtract", "subtraction">;
 def Relax_MultiplyOp : Relax_BroadcastBinaryOp<"multiply", "multiplication">;
 def Relax_DivideOp : Relax_BroadcastBinaryOp<"divide", "division">;
 
-def Relax_MatmulOp : Relax_Op<"matmul", [Pure]> {
+def Relax_MatmulOp : Relax_TensorOp<"matmul"> {
   let summary = "matrix product with numpy/torch matmul semantics";
   let description = [{
     `torch.matmul` / `numpy.matmul`: 1-D operands are promoted to a matrix
@@ -145,18 +147,12 @@ def Relax_MatmulOp : Relax_Op<"matmul", [Pure]> {
     ```
   }];
   let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
-  let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
   }];
-  let builders = [
-    /// Infers the result type from the operands' shapes.
-    OpBuilder<(ins "::mlir::Value":$lhs, "::mlir::Value":$rhs)>
-  ];
-  let hasVerifier = 1;
 }
 
-def Relax_DenseOp : Relax_Op<"dense", [Pure]> {
+def Relax_DenseOp : Relax_TensorOp<"dense"> {
   let summary = "x · wᵀ, the product of nn.Linear (TVM's nn.dense)";
   let description = [{
     `dense(x, w) = x @ w.T` for `x` of shape `(..., K)` and a weight `w` of
@@ -169,19 +165,13 @@ def Relax_DenseOp : Relax_Op<"dense", [Pure]> {
     ```
   }];
   let arguments = (ins AnyRankedTensor:$data, AnyRankedTensor:$weight);
-  let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
     $data `,` $weight attr-dict `:` type($data) `,` type($weight) `->`
     type($result)
   }];
-  let builders = [
-    /// Infers the result type from the operands' shapes.
-    OpBuilder<(ins "::mlir::Value":$data, "::mlir::Value":$weight)>
-  ];
-  let hasVerifier = 1;
 }
 
-def Relax_ReluOp : Relax_Op<"relu", [Pure]> {
+def Relax_ReluOp : Relax_TensorOp<"relu"> {
   let summary = "element-wise max(x, 0)";
   let description = [{
     The rectified linear unit of a tensor of integers or floats; the result
@@ -192,16 +182,33 @@ def Relax_ReluOp : Relax_Op<"relu", [Pure]> {
     ```
   }];
   let arguments = (ins AnyRankedTensor:$input);
-  let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
-  let builders = [
-    /// The result has the operand's type.
-    OpBuilder<(ins "::mlir::Value":$input), [{
-      build($_builder, $_state, input.getType(), input);
-    }]>
-  ];
-  let hasVerifier = 1;
 }
+
+class Relax_SoftmaxBase<string mnemonic, string formula>
+    : Relax_TensorOp<mnemonic> {
+  let summary = formula # " along `axis`";
+  let description = [{
+    `torch.}] # mnemonic # [{(x, axis)` of a float tensor: }] # formula #
+    [{ with `m` the maximum along `axis` (so that `exp` cannot overflow),
+    summed in float32 for float16 and bfloat16 operands, as torch's CPU
+    kernel does. `axis` may be negative (counted from the end); a rank-0
+    tensor has the one axis 0 (or -1). The result has the operand's type.
+
+    ```mlir
+    %y = relax.}] # mnemonic # [{ %x axis(-1) : tensor<1x10xf32> -> tensor<1x10xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$data, I64Attr:$axis);
+  let assemblyFormat = [{
+    $data `axis` `(` $axis `)` attr-dict `:` type($data) `->` type($result)
+  }];
+}
+
+def Relax_SoftmaxOp
+    : Relax_SoftmaxBase<"softmax", "exp(x - m) / sum(exp(x - m))">;
+def Relax_LogSoftmaxOp
+    : Relax_SoftmaxBase<"log_softmax", "x - m - log(sum(exp(x - m)))">;
 
 def Relax_ReshapeOp : Relax_Op<"reshape", [Pure]> {
   let summary = "merges or splits adjacent dimensions (a view, no copy)";
