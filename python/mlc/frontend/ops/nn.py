@@ -11,7 +11,7 @@ from ... import relax, te, topi
 from ..promotion import is_float
 from ...topi.nn import pool_output_size
 from .common import cast, literal, norm_dim, read
-from .registry import rule
+from .registry import decomposition, rule
 
 
 def _tuple(value, n):
@@ -44,8 +44,9 @@ def _convolution(ctx, input, weight, bias, stride, padding, dilation,  # pylint:
                  deterministic=None, cudnn_enabled=None, allow_tf32=None):
     nd = len(weight.shape) - 2
     dtype = ctx.dtype(input)
-    if not is_float(dtype):
-        raise ctx.fail(f"convolution of {dtype} tensors")
+    if dtype == torch.bool or dtype != ctx.dtype(weight):
+        raise ctx.fail(f"convolution of {dtype} and {ctx.dtype(weight)} "
+                       "tensors")
     if isinstance(padding, str):
         raise ctx.refuse("padding", padding)
     stride, padding, dilation = (_tuple(v, nd) for v in
@@ -92,8 +93,9 @@ def _convolution(ctx, input, weight, bias, stride, padding, dilation,  # pylint:
                            pos[i] < xs[2 + i])]
                 value = read(x, [n, g * icg + rc] + pos) * \
                     read(w, [g * icg + rc, o - g * ocg] + rk)
+            zero = literal(0.0 if is_float(dtype) else 0, dtype)
             guarded = te.if_then_else(te.all(*inside), value,
-                                      literal(0.0, dtype)) if inside else value
+                                      zero) if inside else value
             return te.sum(guarded, axis=[rc] + rk)
         y = te.compute(shape, element, name="convolution")
         if b:
@@ -821,6 +823,19 @@ def _renorm(ctx, self, p, dim, maxnorm):
 def _mean_or_sum(ctx, loss, reduction):
     from .reduction import _loss_reduction
     return _loss_reduction(ctx, loss, reduction)
+
+
+@decomposition("nll_loss2d_forward.default")
+def _nll_loss2d_forward(self, target, weight, reduction, ignore_index):
+    """nll_loss over (N, C, d1, d2) as nll_loss over (N*d1*d2, C), which
+    torch decomposes."""
+    classes = self.shape[1]
+    flat = self.movedim(1, -1).reshape(-1, classes)
+    out, total = torch.ops.aten.nll_loss_forward(
+        flat, target.reshape(-1), weight, reduction, ignore_index)
+    if reduction == 0:  # Reduction::None
+        out = out.reshape(target.shape)
+    return out, total
 
 
 @rule("multi_margin_loss")

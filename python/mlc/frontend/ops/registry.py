@@ -79,11 +79,31 @@ def has_rule(op):
     return lookup(op) is not None
 
 
+_OWN_DECOMPOSITIONS = {}
+
+
+def decomposition(name):
+    """Registers a decomposition of aten op `name` (an overload) for a torch
+    that has none: a function of the op's arguments in other ATen ops,
+    traced like torch's own (make_fx), so it needs no te."""
+    def register(fn):
+        op = _resolve(name)
+        if op is not None:
+            if op in torch._decomp.decomposition_table:
+                raise RuntimeError(f"torch decomposes aten.{name} itself")
+            _OWN_DECOMPOSITIONS[op] = fn
+        return fn
+    return register
+
+
 def decompositions():
-    """torch's decompositions of the ATen ops that have no rule: tracing
-    applies them, so what reaches the importer is ops with rules (or ops
-    torch cannot decompose, which the importer reports)."""
-    return {op: fn for op, fn in torch._decomp.decomposition_table.items()
+    """torch's decompositions of the ATen ops that have no rule, and mlc's
+    for ops torch does not decompose: tracing applies them, so what reaches
+    the importer is ops with rules (or ops nothing decomposes, which the
+    importer reports)."""
+    table = dict(torch._decomp.decomposition_table)
+    table.update(_OWN_DECOMPOSITIONS)
+    return {op: fn for op, fn in table.items()
             if isinstance(op, torch._ops.OpOverload) and not has_rule(op)}
 
 
