@@ -295,3 +295,92 @@ Tensor topi::softmax(const Tensor &x, int64_t axis, llvm::StringRef name) {
 Tensor topi::logSoftmax(const Tensor &x, int64_t axis, llvm::StringRef name) {
   return softmaxOf(x, axis, /*log=*/true, name);
 }
+
+int64_t topi::windowOutputSize(int64_t size, int64_t kernel, int64_t stride,
+                               int64_t pad, int64_t dilation) {
+  return (size + 2 * pad - dilation * (kernel - 1) - 1) / stride + 1;
+}
+
+Tensor topi::conv2dNCHW(const Tensor &data, const Tensor &weight,
+                        llvm::ArrayRef<int64_t> stride,
+                        llvm::ArrayRef<int64_t> padding,
+                        llvm::ArrayRef<int64_t> dilation, int64_t groups,
+                        llvm::StringRef name) {
+  if (data.getRank() != 4 || weight.getRank() != 4)
+    fail("topi conv2d: needs NCHW data and OIHW weight (rank 4), got ranks " +
+         llvm::Twine(data.getRank()) + " and " +
+         llvm::Twine(weight.getRank()));
+  if (stride.size() != 2 || padding.size() != 2 || dilation.size() != 2)
+    fail("topi conv2d: stride, padding and dilation take two values each");
+  if (data.getElementType() != weight.getElementType())
+    fail("topi conv2d: dtypes of data and weight differ");
+  auto need = [](const Expr &e, const char *what) {
+    std::optional<int64_t> v = staticSize(e);
+    if (!v)
+      fail(llvm::Twine("topi conv2d: needs a static ") + what);
+    return *v;
+  };
+  llvm::ArrayRef<Expr> ds = data.getShape(), ws = weight.getShape();
+  int64_t c = need(ds[1], "channel count"), h = need(ds[2], "height"),
+          w = need(ds[3], "width");
+  int64_t oc = need(ws[0], "output channel count"),
+          icg = need(ws[1], "weight channel count"),
+          kh = need(ws[2], "kernel height"), kw = need(ws[3], "kernel width");
+  if (groups < 1 || c != icg * groups || oc % groups)
+    fail("topi conv2d: " + llvm::Twine(c) + " input channels and " +
+         llvm::Twine(oc) + " output channels do not fit groups=" +
+         llvm::Twine(groups) + " with a weight of " + llvm::Twine(icg) +
+         " channels per group");
+  int64_t sh = stride[0], sw = stride[1], ph = padding[0], pw = padding[1],
+          dh = dilation[0], dw = dilation[1];
+  if (sh < 1 || sw < 1 || dh < 1 || dw < 1 || ph < 0 || pw < 0)
+    fail("topi conv2d: strides and dilations must be >= 1, padding >= 0");
+  int64_t oh = windowOutputSize(h, kh, sh, ph, dh);
+  int64_t ow = windowOutputSize(w, kw, sw, pw, dw);
+  if (oh < 1 || ow < 1)
+    fail("topi conv2d: the kernel does not fit the padded input");
+
+  // Zero padding as its own stage (guarded reads), which the code
+  // generator's convolution strategy expects before the product.
+  Tensor padded = data;
+  if (ph || pw) {
+    Expr zero = mlir::isa<mlir::FloatType>(data.getElementType()) ? Expr(0.0)
+                                                                   : Expr(0);
+    padded = te::compute(
+        {ds[0], ds[1], Expr(h + 2 * ph), Expr(w + 2 * pw)},
+        [&](llvm::ArrayRef<Expr> i) {
+          Expr y = i[2], x = i[3];
+          Expr inside = te::all({y >= Expr(ph), y < Expr(h + ph),
+                                 x >= Expr(pw), x < Expr(w + pw)});
+          // One statement per step: C++ leaves the order of operands'
+          // evaluation open, and each step emits IR.
+          Expr row = y - Expr(ph);
+          Expr column = x - Expr(pw);
+          return te::ifThenElse(inside, data(i[0], i[1], row, column), zero);
+        },
+        "pad");
+  }
+  te::IterVar rc = te::reduceAxis(0, Expr(icg), "rc");
+  te::IterVar ry = te::reduceAxis(0, Expr(kh), "ry");
+  te::IterVar rx = te::reduceAxis(0, Expr(kw), "rx");
+  int64_t ocg = oc / groups;
+  return te::compute(
+      {ds[0], Expr(oc), Expr(oh), Expr(ow)},
+      [&](llvm::ArrayRef<Expr> i) {
+        Expr o = i[1];
+        Expr channel = rc;
+        if (groups != 1) {
+          Expr group = te::floordiv(o, Expr(ocg));
+          Expr first = group * Expr(icg);
+          channel = first + Expr(rc);
+        }
+        Expr rowBase = i[2] * Expr(sh);
+        Expr row = rowBase + Expr(ry) * Expr(dh);
+        Expr columnBase = i[3] * Expr(sw);
+        Expr column = columnBase + Expr(rx) * Expr(dw);
+        Expr x = padded(i[0], channel, row, column);
+        Expr k = weight(o, Expr(rc), Expr(ry), Expr(rx));
+        return te::sum(x * k, {rc, ry, rx});
+      },
+      name);
+}

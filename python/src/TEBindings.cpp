@@ -341,6 +341,19 @@ void mlc::python::registerTE(py::module_ &m) {
       },
       py::arg("x"), py::arg("name") = "T_relu");
   topi.def(
+      "conv2d_nchw",
+      [](const te::Tensor &data, const te::Tensor &weight,
+         const std::vector<int64_t> &stride,
+         const std::vector<int64_t> &padding,
+         const std::vector<int64_t> &dilation, int64_t groups,
+         const std::string &name) {
+        return topi::conv2dNCHW(data, weight, stride, padding, dilation,
+                                groups, name);
+      },
+      py::arg("data"), py::arg("weight"), py::arg("stride"),
+      py::arg("padding"), py::arg("dilation"), py::arg("groups"),
+      py::arg("name") = "conv2d");
+  topi.def(
       "softmax",
       [](const te::Tensor &x, int64_t axis, const std::string &name) {
         return topi::softmax(x, axis, name);

@@ -88,3 +88,23 @@ func.func @softmax(%x: tensor<2x10xf32>, %h: tensor<?x3xf16>) -> (tensor<2x10xf3
   %3 = relax.softmax %x axis(-1) : tensor<2x10xf32> -> tensor<2x10xf32>
   return %0, %1, %2, %3 : tensor<2x10xf32>, tensor<2x10xf32>, tensor<?x3xf16>, tensor<2x10xf32>
 }
+
+// -----
+
+// conv2d: a zero-padding stage (guarded reads), then the product summed
+// over input channels of the group and the kernel window.
+// (The function is conv2d_0: the graph function holds the name conv2d.)
+// CHECK-LABEL: tir.func @conv2d_0(
+// CHECK-SAME:    %{{.*}}: tensor<?x4x9x7xf32>, %{{.*}}: tensor<6x2x3x2xf32>, %{{.*}}: tensor<?x6x5x5xf32> {tir.output})
+// CHECK:         %[[PAD:.*]] = tir.compute "pad" (%i, %j, %l, %m) sizes(%{{.*}}) : tensor<?x4x11x7xf32>
+// CHECK:           scf.if
+// CHECK:         tir.compute "conv2d" (%i, %j, %l, %m) sizes(%{{.*}}) reduce sum (%k : 2, %k1 : 3, %k2 : 2) : tensor<?x6x5x5xf32>
+// CHECK:           arith.floordivsi %j, %c3
+// CHECK:           tir.read %[[PAD]]
+// CHECK:           arith.mulf
+// CHECK-LABEL: func.func @conv2d(
+// CHECK:         relax.call_tir @conv2d_0(
+func.func @conv2d(%x: tensor<?x4x9x7xf32>, %w: tensor<6x2x3x2xf32>) -> tensor<?x6x5x5xf32> {
+  %0 = relax.conv2d %x, %w strides [2, 1] padding [1, 0] dilation [1, 2] groups 2 : tensor<?x4x9x7xf32>, tensor<6x2x3x2xf32> -> tensor<?x6x5x5xf32>
+  return %0 : tensor<?x6x5x5xf32>
+}

@@ -507,3 +507,42 @@ def test_op_attribute_of_the_wrong_kind():
                                                "constraint: 64-bit signless"):
             bb.emit(relax.op.Call("softmax", [x], {"axis": True}))
         bb.emit_func_output(x)
+
+
+@pytest.mark.parametrize("stride,padding,dilation,groups,dtype", [
+    (1, 1, 1, 1, "float32"),
+    ((2, 1), (1, 0), (1, 2), 2, "float32"),
+    (1, 0, 1, 4, "float64"),  # depthwise
+    (2, 1, 1, 1, "int64"),
+])
+def test_conv2d_op_matches_torch(stride, padding, dilation, groups, dtype):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    data = rng.integers(-4, 5, (2, 4, 9, 7)).astype(dtype)
+    weight = rng.integers(-3, 4, (8, 4 // groups, 3, 2)).astype(dtype)
+    x = relax.Var("x", (None, 4, 9, 7), relax.DynTensorType(4, dtype))
+    w = var("w", weight.shape, dtype)
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x, w]):
+        y = bb.emit(relax.op.conv2d(x, w, stride, padding, dilation, groups))
+        bb.emit_func_output(y)
+    vm = relax.VirtualMachine(relax.vm.build(bb.get()), mlc.cpu())
+    got = vm["main"](data, weight).numpy()
+    want = torch.nn.functional.conv2d(
+        torch.from_numpy(data), torch.from_numpy(weight), stride=stride,
+        padding=padding, dilation=dilation, groups=groups).numpy()
+    assert got.dtype == want.dtype and got.shape == want.shape
+    np.testing.assert_array_equal(got, want)  # small integers: exact
+
+
+def test_conv2d_op_argument_errors():
+    x, w = var("x", (1, 4, 8, 8)), var("w", (6, 4, 3, 3))
+    with pytest.raises(TypeError, match="strides takes one int or two"):
+        relax.op.conv2d(x, w, strides=(1, 1, 1))
+    with pytest.raises(TypeError, match="groups must be an int"):
+        relax.op.conv2d(x, w, groups=1.0)
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x, w]):
+        with pytest.raises(mlc.MLCError, match="do not fit groups = 2"):
+            bb.emit(relax.op.conv2d(x, w, groups=2))
+        bb.emit_func_output(x)

@@ -52,21 +52,44 @@ def relu(data):
     return Call("relu", [data])
 
 
+def conv2d(data, weight, strides=(1, 1), padding=(0, 0), dilation=(1, 1),
+           groups=1):
+    """``F.conv2d(data, weight, stride=strides, padding=padding,
+    dilation=dilation, groups=groups)`` without bias: NCHW data, OIHW
+    weight; each of strides, padding and dilation one int or two (H, W)."""
+    return Call("conv2d", [data, weight], {
+        "strides": _pair(strides, "conv2d", "strides"),
+        "padding": _pair(padding, "conv2d", "padding"),
+        "dilation": _pair(dilation, "conv2d", "dilation"),
+        "groups": _int(groups, "conv2d", "groups")})
+
+
+def _int(value, op, name):
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"relax.op.{op}: {name} must be an int, got "
+                        f"{value!r}")
+    return value
+
+
+def _pair(value, op, name):
+    values = list(value) if isinstance(value, (tuple, list)) else \
+        [value, value]
+    if len(values) != 2:
+        raise TypeError(f"relax.op.{op}: {name} takes one int or two, got "
+                        f"{value!r}")
+    return [_int(v, op, name) for v in values]
+
+
 def softmax(data, axis=-1):
     """``torch.softmax(data, axis)`` of a float tensor (summed in float32
     for float16), as torch's CPU kernel computes it."""
-    return Call("softmax", [data], {"axis": _axis(axis, "softmax")})
+    return Call("softmax", [data], {"axis": _int(axis, "softmax", "axis")})
 
 
 def log_softmax(data, axis=-1):
     """``torch.log_softmax(data, axis)`` of a float tensor."""
-    return Call("log_softmax", [data], {"axis": _axis(axis, "log_softmax")})
-
-
-def _axis(axis, op):
-    if not isinstance(axis, int) or isinstance(axis, bool):
-        raise TypeError(f"relax.op.{op}: axis must be an int, got {axis!r}")
-    return axis
+    return Call("log_softmax", [data],
+                {"axis": _int(axis, "log_softmax", "axis")})
 
 
 def reshape(data, shape):

@@ -1,8 +1,8 @@
 """Neural-network operators of topi: te definitions.
 
-``dense``, ``relu``, ``softmax`` and ``log_softmax`` are the C++
-definitions (shared with ``--relax-legalize``); the others are written here
-in te.
+``dense``, ``relu``, ``conv2d_nchw``, ``softmax`` and ``log_softmax`` are
+the C++ definitions (shared with ``--relax-legalize``); the others are
+written here in te.
 """
 
 import math as _math
@@ -14,20 +14,6 @@ from .reduction import _reduce
 
 dense = lib.te.topi.dense
 relu = lib.te.topi.relu
-
-
-def _pad(data, ph, pw, value, name):
-    """Pads the last two axes of NCHW data with `value` (guarded reads)."""
-    if ph == 0 and pw == 0:
-        return data
-    n, c, h, w = data.shape
-    h, w = static(h, "padding"), static(w, "padding")
-    return te.compute(
-        (n, c, h + 2 * ph, w + 2 * pw),
-        lambda b, ch, y, x: te.if_then_else(
-            te.all(y >= ph, y < h + ph, x >= pw, x < w + pw),
-            data[b, ch, y - ph, x - pw], value),
-        name=name)
 
 
 def pool_output_size(size, kernel, stride, pad, dilation=1, ceil_mode=False):
@@ -45,31 +31,11 @@ def pool_output_size(size, kernel, stride, pad, dilation=1, ceil_mode=False):
 
 def conv2d_nchw(data, weight, stride=1, padding=0, dilation=1, groups=1,
                 name="conv2d"):
-    """2-D convolution, NCHW data and OIHW weight, as torch.nn.Conv2d."""
-    n, c, h, w = data.shape
-    oc, icg, kh, kw = weight.shape
-    c, h, w = (static(v, "conv2d") for v in (c, h, w))
-    sh, sw = pair(stride)
-    ph, pw = pair(padding)
-    dh, dw = pair(dilation)
-    if c != icg * groups or oc % groups:
-        raise ValueError(f"conv2d: {c} input channels and {oc} output "
-                         f"channels do not fit groups={groups} with a weight "
-                         f"of {icg} channels per group")
-    oh = pool_output_size(h, kh, sh, ph, dh)
-    ow = pool_output_size(w, kw, sw, pw, dw)
-    padded = _pad(data, ph, pw, 0.0, "pad")
-    rc = te.reduce_axis((0, icg), name="rc")
-    ry = te.reduce_axis((0, kh), name="ry")
-    rx = te.reduce_axis((0, kw), name="rx")
-    ocg = oc // groups
-
-    def fcompute(b, o, y, x):
-        channel = rc if groups == 1 else (o // ocg) * icg + rc
-        return te.sum(padded[b, channel, y * sh + ry * dh, x * sw + rx * dw]
-                      * weight[o, rc, ry, rx], axis=[rc, ry, rx])
-
-    return te.compute((n, oc, oh, ow), fcompute, name=name)
+    """2-D convolution, NCHW data and OIHW weight, as torch.nn.Conv2d (the
+    C++ definition --relax-legalize gives relax.conv2d)."""
+    return lib.te.topi.conv2d_nchw(data, weight, list(pair(stride)),
+                                   list(pair(padding)), list(pair(dilation)),
+                                   int(groups), name)
 
 
 def _pool(data, kernel, stride, padding, dilation, ceil_mode, kind, name,

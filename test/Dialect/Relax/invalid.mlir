@@ -401,3 +401,66 @@ func.func @softmax_type(%x: tensor<4xf32>) {
   %0 = relax.softmax %x axis(0) : tensor<4xf32> -> tensor<4xf64>
   return
 }
+
+// -----
+
+func.func @conv2d_rank(%x: tensor<3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+2 {{'relax.conv2d' op needs NCHW data and an OIHW weight (rank 4), got 'tensor<3x8x8xf32>' and 'tensor<4x3x3x3xf32>'}}
+  // expected-error @+1 {{'relax.conv2d' op failed to infer returned types}}
+  %0 = relax.conv2d %x, %w strides [1, 1] padding [0, 0] dilation [1, 1] groups 1 : tensor<3x8x8xf32>, tensor<4x3x3x3xf32> -> tensor<4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv2d_groups(%x: tensor<1x4x8x8xf32>, %w: tensor<6x4x3x3xf32>) {
+  // expected-error @+2 {{'relax.conv2d' op 4 input channels and 6 output channels do not fit groups = 2 with a weight of 4 channels per group}}
+  // expected-error @+1 {{'relax.conv2d' op failed to infer returned types}}
+  %0 = relax.conv2d %x, %w strides [1, 1] padding [0, 0] dilation [1, 1] groups 2 : tensor<1x4x8x8xf32>, tensor<6x4x3x3xf32> -> tensor<1x6x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv2d_kernel(%x: tensor<1x3x2x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+2 {{'relax.conv2d' op the kernel 3 (dilation 1) does not fit the padded size 2}}
+  // expected-error @+1 {{'relax.conv2d' op failed to infer returned types}}
+  %0 = relax.conv2d %x, %w strides [1, 1] padding [0, 0] dilation [1, 1] groups 1 : tensor<1x3x2x8xf32>, tensor<4x3x3x3xf32> -> tensor<1x4x0x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv2d_strides(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+2 {{'relax.conv2d' op strides, padding and dilation take two values (H, W) each}}
+  // expected-error @+1 {{'relax.conv2d' op failed to infer returned types}}
+  %0 = relax.conv2d %x, %w strides [1] padding [0, 0] dilation [1, 1] groups 1 : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32> -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv2d_stride_zero(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+2 {{'relax.conv2d' op strides and dilation must be >= 1 and padding >= 0}}
+  // expected-error @+1 {{'relax.conv2d' op failed to infer returned types}}
+  %0 = relax.conv2d %x, %w strides [0, 1] padding [0, 0] dilation [1, 1] groups 1 : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32> -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv2d_dynamic_channels(%x: tensor<1x?x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+2 {{'relax.conv2d' op needs static channels and weight sizes, got 'tensor<1x?x8x8xf32>' and 'tensor<4x3x3x3xf32>'}}
+  // expected-error @+1 {{'relax.conv2d' op failed to infer returned types}}
+  %0 = relax.conv2d %x, %w strides [1, 1] padding [0, 0] dilation [1, 1] groups 1 : tensor<1x?x8x8xf32>, tensor<4x3x3x3xf32> -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv2d_types(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf64>) {
+  // expected-error @+2 {{'relax.conv2d' op operand element types differ: 'f32' vs 'f64'}}
+  // expected-error @+1 {{'relax.conv2d' op failed to infer returned types}}
+  %0 = relax.conv2d %x, %w strides [1, 1] padding [0, 0] dilation [1, 1] groups 1 : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf64> -> tensor<1x4x6x6xf32>
+  return
+}

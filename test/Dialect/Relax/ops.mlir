@@ -81,6 +81,19 @@ func.func @products(%x: tensor<1x128xf32>, %w: tensor<128x64xf32>,
   return
 }
 
+// CHECK-LABEL: func.func @conv2d(
+// CHECK:         relax.conv2d %{{.*}}, %{{.*}} strides [1, 1] padding [1, 1] dilation [1, 1] groups 1 : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32> -> tensor<1x4x8x8xf32>
+// CHECK:         relax.conv2d %{{.*}}, %{{.*}} strides [2, 1] padding [1, 0] dilation [1, 2] groups 2 : tensor<?x4x9x7xf32>, tensor<6x2x3x2xf32> -> tensor<?x6x5x5xf32>
+// CHECK:         relax.conv2d %{{.*}}, %{{.*}} strides [1, 1] padding [0, 0] dilation [1, 1] groups 1 : tensor<2x3x?x8xi64>, tensor<4x3x3x3xi64> -> tensor<2x4x?x6xi64>
+func.func @conv2d(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>,
+                  %g: tensor<?x4x9x7xf32>, %gw: tensor<6x2x3x2xf32>,
+                  %i: tensor<2x3x?x8xi64>, %iw: tensor<4x3x3x3xi64>) {
+  %0 = relax.conv2d %x, %w strides [1, 1] padding [1, 1] dilation [1, 1] groups 1 : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32> -> tensor<1x4x8x8xf32>
+  %1 = relax.conv2d %g, %gw strides [2, 1] padding [1, 0] dilation [1, 2] groups 2 : tensor<?x4x9x7xf32>, tensor<6x2x3x2xf32> -> tensor<?x6x5x5xf32>
+  %2 = relax.conv2d %i, %iw strides [1, 1] padding [0, 0] dilation [1, 1] groups 1 : tensor<2x3x?x8xi64>, tensor<4x3x3x3xi64> -> tensor<2x4x?x6xi64>
+  return
+}
+
 // CHECK-LABEL: func.func @softmax(
 // CHECK:         relax.softmax %{{.*}} axis(-1) : tensor<2x10xf32> -> tensor<2x10xf32>
 // CHECK:         relax.log_softmax %{{.*}} axis(0) : tensor<2x10xf32> -> tensor<2x10xf32>

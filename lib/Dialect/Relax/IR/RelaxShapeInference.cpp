@@ -160,6 +160,49 @@ mlc::relax::inferSoftmaxType(Type data, int64_t axis, ErrorEmitter emitError) {
   return type;
 }
 
+FailureOr<RankedTensorType> mlc::relax::inferConv2dType(
+    Type data, Type weight, ArrayRef<int64_t> strides,
+    ArrayRef<int64_t> padding, ArrayRef<int64_t> dilation, int64_t groups,
+    ErrorEmitter emitError) {
+  RankedTensorType dataType, weightType;
+  if (failed(checkOperands(data, weight, emitError, dataType, weightType)))
+    return failure();
+  if (dataType.getRank() != 4 || weightType.getRank() != 4)
+    return fail(emitError, "needs NCHW data and an OIHW weight (rank 4), got ",
+                data, " and ", weight);
+  if (strides.size() != 2 || padding.size() != 2 || dilation.size() != 2)
+    return fail(emitError,
+                "strides, padding and dilation take two values (H, W) each");
+  for (int k = 0; k < 2; ++k)
+    if (strides[k] < 1 || dilation[k] < 1 || padding[k] < 0)
+      return fail(emitError, "strides and dilation must be >= 1 and padding "
+                             ">= 0");
+  ArrayRef<int64_t> ws = weightType.getShape();
+  if (!weightType.hasStaticShape() || dataType.isDynamicDim(1))
+    return fail(emitError, "needs static channels and weight sizes, got ",
+                data, " and ", weight);
+  int64_t channels = dataType.getDimSize(1);
+  if (groups < 1 || channels != ws[1] * groups || ws[0] % groups)
+    return fail(emitError, channels, " input channels and ", ws[0],
+                " output channels do not fit groups = ", groups,
+                " with a weight of ", ws[1], " channels per group");
+  SmallVector<int64_t> shape = {dataType.getDimSize(0), ws[0]};
+  for (int k = 0; k < 2; ++k) {
+    int64_t size = dataType.getDimSize(2 + k);
+    if (ShapedType::isDynamic(size)) {
+      shape.push_back(ShapedType::kDynamic);
+      continue;
+    }
+    int64_t span = size + 2 * padding[k] - dilation[k] * (ws[2 + k] - 1) - 1;
+    if (span < 0)
+      return fail(emitError, "the kernel ", ws[2 + k], " (dilation ",
+                  dilation[k], ") does not fit the padded size ",
+                  size + 2 * padding[k]);
+    shape.push_back(span / strides[k] + 1);
+  }
+  return RankedTensorType::get(shape, dataType.getElementType());
+}
+
 //===----------------------------------------------------------------------===//
 // inferReturnTypes of each op
 //===----------------------------------------------------------------------===//
@@ -208,3 +251,27 @@ LogicalResult ReluOp::inferReturnTypes(MLIRContext *,
 MLC_RELAX_SOFTMAX_RULE(SoftmaxOp)
 MLC_RELAX_SOFTMAX_RULE(LogSoftmaxOp)
 #undef MLC_RELAX_SOFTMAX_RULE
+
+LogicalResult Conv2dOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> location,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &results) {
+  OpError error{location, getOperationName()};
+  ErrorEmitter emitError = error.emitter();
+  DictionaryAttr attrs = adaptor.getAttributes();
+  auto array = [&](StringRef name) {
+    return dyn_cast_or_null<DenseI64ArrayAttr>(attrs.get(name));
+  };
+  DenseI64ArrayAttr strides = array("strides"), padding = array("padding"),
+                    dilation = array("dilation");
+  auto groups = dyn_cast_or_null<IntegerAttr>(attrs.get("groups"));
+  if (!strides || !padding || !dilation || !groups)
+    return fail(emitError, "needs i64 array attributes 'strides', 'padding', "
+                           "'dilation' and an integer attribute 'groups'");
+  return resultOf(inferConv2dType(adaptor.getData().getType(),
+                                  adaptor.getWeight().getType(),
+                                  strides.asArrayRef(), padding.asArrayRef(),
+                                  dilation.asArrayRef(), groups.getInt(),
+                                  emitError),
+                  results);
+}

@@ -55,6 +55,12 @@ const llvm::StringMap<Definition> &definitions() {
       row<MatmulOp>(binary([](auto a, auto b) { return topi::matmul(a, b); })),
       row<DenseOp>(binary([](auto a, auto b) { return topi::dense(a, b); })),
       row<ReluOp>(unary([](auto x) { return topi::relu(x); })),
+      row<Conv2dOp>([](Operation *op, ArrayRef<te::Tensor> t) {
+        auto conv = cast<Conv2dOp>(op);
+        return topi::conv2dNCHW(t[0], t[1], conv.getStrides(),
+                                conv.getPadding(), conv.getDilation(),
+                                static_cast<int64_t>(conv.getGroups()));
+      }),
       row<SoftmaxOp>(
           alongAxis([](auto x, int64_t a) { return topi::softmax(x, a); })),
       row<LogSoftmaxOp>(

@@ -55,8 +55,8 @@ def _convolution(ctx, input, weight, bias, stride, padding, dilation,  # pylint:
     _static_dims(ctx, input, range(1, nd + 2), "convolution")
     if not transposed and nd == 2 and dtype == torch.float32 and \
             ctx.dtype(weight) == torch.float32:
-        y = ctx.te(topi.nn.conv2d_nchw, input, weight, stride, padding,
-                   dilation, groups, name="conv2d")
+        y = ctx.emit(relax.op.conv2d(ctx.expr(input), ctx.expr(weight),
+                                     stride, padding, dilation, groups))
         return y if bias is None else _bias_add(ctx, y, bias)
     out_shape = list(ctx.out_meta()[0])
 

@@ -48,6 +48,15 @@ inferDenseType(mlir::Type data, mlir::Type weight,
 mlir::FailureOr<mlir::RankedTensorType>
 inferReluType(mlir::Type input, ErrorEmitter emitError = {});
 
+/// Result type of conv2d(data, weight) (NCHW, OIHW) with torch's output
+/// sizes.
+mlir::FailureOr<mlir::RankedTensorType>
+inferConv2dType(mlir::Type data, mlir::Type weight,
+                llvm::ArrayRef<int64_t> strides,
+                llvm::ArrayRef<int64_t> padding,
+                llvm::ArrayRef<int64_t> dilation, int64_t groups,
+                ErrorEmitter emitError = {});
+
 /// Result type of softmax / log_softmax of `data` along `axis`: the data's,
 /// for floats and an axis in range.
 mlir::FailureOr<mlir::RankedTensorType>

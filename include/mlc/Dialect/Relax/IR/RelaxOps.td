@@ -185,6 +185,33 @@ def Relax_ReluOp : Relax_TensorOp<"relu"> {
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }
 
+def Relax_Conv2dOp : Relax_TensorOp<"conv2d"> {
+  let summary = "2-D convolution of NCHW data with an OIHW weight";
+  let description = [{
+    `torch.nn.functional.conv2d(data, weight, stride=strides,
+    padding=padding, dilation=dilation, groups=groups)` without bias:
+    `data` is `(N, C, H, W)`, `weight` `(O, C / groups, KH, KW)` with `O` a
+    multiple of `groups`, both of one element type; `padding` pads both
+    sides of H and W with zeros. C and the weight's sizes must be static;
+    the result is `(N, O, OH, OW)` with torch's output sizes (dynamic when H
+    or W is).
+
+    ```mlir
+    %y = relax.conv2d %x, %w strides [1, 1] padding [1, 1] dilation [1, 1]
+        groups 1 : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>
+        -> tensor<1x4x8x8xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$data, AnyRankedTensor:$weight,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$padding,
+                       DenseI64ArrayAttr:$dilation, I64Attr:$groups);
+  let assemblyFormat = [{
+    $data `,` $weight `strides` $strides `padding` $padding `dilation`
+    $dilation `groups` $groups attr-dict `:` type($data) `,` type($weight)
+    `->` type($result)
+  }];
+}
+
 class Relax_SoftmaxBase<string mnemonic, string formula>
     : Relax_TensorOp<mnemonic> {
   let summary = formula # " along `axis`";
