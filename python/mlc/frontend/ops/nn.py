@@ -604,6 +604,33 @@ def _log_softmax(ctx, self, dim, half_to_float):
     return softmax(ctx, self, dim, True, out)
 
 
+@decomposition("_scaled_dot_product_attention_forward.default")
+def _attention(query, key, value, attn_mask=None, dropout_p=0.0,
+               need_attn_weights=False, is_causal=False):
+    """torch 1.13's _scaled_dot_product_attention_math: softmax(q / sqrt(E)
+    @ kᵀ + mask) @ v and the attention weights (returned whether or not
+    need_attn_weights asks); a bool mask (or is_causal's lower triangle)
+    masks out with -inf."""
+    del need_attn_weights  # torch's math kernel returns the weights anyway
+    if dropout_p != 0:
+        raise NotImplementedError(
+            "_scaled_dot_product_attention with dropout_p != 0 is random")
+    query = query * (1.0 / math.sqrt(query.shape[-1]))
+    if is_causal:
+        if attn_mask is not None:
+            raise NotImplementedError("is_causal with an attn_mask")
+        attn_mask = torch.ones(query.shape[-2], key.shape[-2],
+                               dtype=torch.bool).tril()
+    if attn_mask is not None and attn_mask.dtype == torch.bool:
+        attn_mask = torch.zeros_like(attn_mask, dtype=query.dtype).masked_fill(
+            attn_mask.logical_not(), float("-inf"))
+    attn = torch.matmul(query, key.transpose(-2, -1))
+    if attn_mask is not None:
+        attn = attn + attn_mask
+    attn = attn.softmax(-1)
+    return torch.matmul(attn, value), attn
+
+
 # --- resampling ------------------------------------------------------------------
 
 def _scales(sizes, outs, scales):
