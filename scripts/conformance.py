@@ -227,6 +227,10 @@ def _compare(got, expected, values=True, overrides=None, where="output",
     import numpy as np
     from mlc.nd import NDArray
     e = expected
+    if isinstance(e, torch.Size) and type(got) is tuple:
+        # fx keeps a torch.Size computed at trace time as a plain tuple
+        # constant (its GraphModule returns the tuple too).
+        e = tuple(e)
     if isinstance(e, (tuple, list)):
         if type(got) is not type(e) and not (
                 isinstance(got, tuple) and isinstance(e, tuple) and

@@ -369,8 +369,9 @@ void BlockBuilder::emitFuncOutput(ArrayRef<Var> outputs,
   if (impl->dataflow)
     fail("emit_func_output called inside a dataflow block of function '" +
          fn.name + "'; call it after the block");
-  if (outputs.empty())
-    fail("emit_func_output needs at least one output");
+  if (outputs.empty() && resultStructure.empty())
+    fail("emit_func_output needs at least one output (or a result "
+         "structure of constants only)");
   if (params && fn.params)
     fail("the parameters of function '" + fn.name +
          "' were already given to BlockBuilder.function");

@@ -86,3 +86,10 @@ def test_structure_dtype_and_shape_are_compared(runner):
     assert runner._compare(
         (mlc.nd.array(np.ones(2, np.float32)),
          mlc.nd.array(np.zeros(2, np.int64))), returned) is not None
+
+
+def test_a_tuple_stands_for_a_torch_size(runner):
+    # fx records a torch.Size computed at trace time as a tuple constant.
+    assert runner._compare((2, 3), torch.Size([2, 3])) is None
+    assert runner._compare((2, 4), torch.Size([2, 3])) is not None
+    assert runner._compare([2, 3], torch.Size([2, 3])) is not None

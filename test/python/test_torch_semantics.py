@@ -320,9 +320,23 @@ def test_dict_outputs_keep_their_keys_in_order():
     np.testing.assert_allclose(got["a"][0].numpy(), (x * 2).numpy())
 
 
-def test_outputs_without_a_tensor_or_of_other_types_are_refused():
-    with pytest.raises(UnsupportedError, match="returns no tensor"):
-        compile_and_run(Fn(lambda a: (None, 3)), torch.rand(3))
+def test_outputs_without_a_tensor(tmp_path):
+    # Constants and sizes only: a function without tensor results, run by
+    # the VM and by an exported library alike; sizes are torch.Size.
+    x = torch.rand(5, 3)
+    gm = fx.symbolic_trace(Fn(lambda a: (None, 3, a.shape, a.size(0))))
+    mod = from_fx(gm, input_info=[((None, 3), torch.float32)])
+    exe = relax.vm.build(mod)
+    got = relax.VirtualMachine(exe, mlc.cpu())["main"](x.numpy())
+    assert got == (None, 3, torch.Size([5, 3]), 5)
+    assert type(got[2]) is torch.Size and type(got[3]) is int
+    from mlc.runtime.loader import load
+    exe.export_library(tmp_path / "m.so")
+    assert load(tmp_path / "m.so")["main"](x.numpy()) == \
+        (None, 3, torch.Size([5, 3]), 5)
+
+
+def test_outputs_of_other_types_are_refused():
     with pytest.raises(UnsupportedError, match="returns a str"):
         compile_and_run(Fn(lambda a: (a + 1, "label")), torch.rand(3))
     with pytest.raises(UnsupportedError, match="keys that are not str"):

@@ -111,6 +111,20 @@ def _tuple_fields(value):
     return None
 
 
+def _shape_read(node):
+    """The tensor node when `node` reads a tensor's whole shape:
+    ``t.shape``, ``t.size()``."""
+    if not isinstance(node, fx.Node):
+        return None
+    if node.op == "call_function" and node.target is getattr and \
+            node.args[1] == "shape":
+        return node.args[0]
+    if node.op == "call_method" and node.target == "size" and \
+            len(node.args) == 1 and not node.kwargs:
+        return node.args[0]
+    return None
+
+
 def _dimension_read(node):
     """(tensor node, dim) when `node` reads one dimension of a tensor:
     ``t.size(d)``, ``t.shape[d]``, ``torch.ops.aten.sym_size(t, d)``."""
@@ -119,12 +133,8 @@ def _dimension_read(node):
         return node.args[0], node.args[1]
     if node.op == "call_function" and node.target is operator.getitem:
         shape, dim = node.args
-        if isinstance(shape, fx.Node) and shape.op == "call_function" and \
-                shape.target is getattr and shape.args[1] == "shape":
-            return shape.args[0], dim
-        if isinstance(shape, fx.Node) and shape.op == "call_method" and \
-                shape.target == "size" and len(shape.args) == 1:
-            return shape.args[0], dim
+        if _shape_read(shape) is not None:
+            return _shape_read(shape), dim
     return None
 
 
@@ -381,9 +391,13 @@ class FxImporter:
             outputs.append(self.bb.emit_output(expr))
             return {key: len(outputs) - 1}
 
-        def build(value, eager=None):
+        def build(value, eager=None, source=None, item=None):
             # `eager`: torch's value of the same place, whose container
-            # types (tuple or list) the result keeps.
+            # types (tuple or list) the result keeps; `source`: the fx node
+            # whose value (or whose item `item`) this is.
+            if isinstance(value, DynSize) and source is not None:
+                return leaf("int", self._size_output(
+                    node, source, value, node_map, params, item))
             if isinstance(value, fx.Node):
                 source, value = value, node_map[value]
                 eager = self.values.get(source)
@@ -402,9 +416,11 @@ class FxImporter:
             if isinstance(value, (tuple, list)):  # torch.Size included
                 like = eager if isinstance(eager, (tuple, list)) and \
                     len(eager) == len(value) else value
-                kind = "list" if isinstance(like, list) else "tuple"
+                kind = "list" if isinstance(like, list) else \
+                    "size" if isinstance(like, torch.Size) else "tuple"
                 inner = like if like is not value else [None] * len(value)
-                items = [build(v, e) for v, e in zip(value, inner)]
+                items = [build(v, e, source, k) for k, (v, e) in
+                         enumerate(zip(value, inner))]
                 fields = _tuple_fields(like)
                 if kind == "tuple" and fields is not None:
                     # torch.return_types.max and the like: a named tuple of
@@ -426,27 +442,24 @@ class FxImporter:
                 "numbers, bools, None and tuples, lists and dicts of them")
 
         structure = build(node.args[0])
-        if not outputs:
-            raise UnsupportedError(
-                f"{self.where(node)}: the graph returns no tensor; a "
-                "compiled function returns at least one")
         if "tensor" in structure:
             structure = None  # one tensor: returned as an NDArray
         return outputs, structure
 
-    def _size_output(self, node, source, size, node_map, params):
+    def _size_output(self, node, source, size, node_map, params, item=None):
         """A 0-d int64 tensor of the dynamic size `size`, the value of fx
-        node `source`: a dimension of a tensor (``t.size(d)``,
-        ``t.shape[d]``), or else the one input dimension whose stand-ins it
-        took."""
+        node `source` (or its item `item`): a dimension of a tensor
+        (``t.size(d)``, ``t.shape[d]``, item d of ``t.shape``), or else the
+        one input dimension whose stand-ins it took."""
         def emit(tensor, dim):
             def size(t):
                 return te.compute((), lambda: t.shape[dim].astype("int64"),
                                   name="size")
             return self.bb.emit_te(size, tensor)
 
-        dimension = _dimension_read(source)
-        if dimension is not None:
+        dimension = _dimension_read(source) if item is None else \
+            (_shape_read(source), item)
+        if dimension is not None and dimension[0] is not None:
             tensor, dim = node_map.get(dimension[0]), dimension[1]
             if isinstance(tensor, relax.Expr) and isinstance(dim, int):
                 return emit(tensor, dim)

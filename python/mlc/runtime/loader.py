@@ -28,6 +28,7 @@ import ctypes
 import functools
 import json
 import os
+import sys
 
 import numpy as np
 
@@ -154,8 +155,9 @@ def restructure(structure, results, tensor, integer):
     relax.result_structure (JSON text) describes it: `tensor(results[k])`
     for {"tensor": k}, `integer(results[k])` for {"int": k} (a 0-d int64
     result), constants for {"value": v}, tuples and lists of those, dicts
-    for {"dict": [[key, node], ...]}, and named tuples (torch.return_types)
-    for {"namedtuple": [name, fields, items]}."""
+    for {"dict": [[key, node], ...]}, named tuples (torch.return_types)
+    for {"namedtuple": [name, fields, items]}, and torch.Size for {"size":
+    [...]} (a tuple when torch is not imported)."""
     def build(node):
         (key, value), = node.items()
         if key == "tensor":
@@ -172,6 +174,11 @@ def restructure(structure, results, tensor, integer):
             return _named_tuple(name, tuple(fields))(
                 *[build(item) for item in items])
         items = [build(item) for item in value]
+        if key == "size":
+            # torch.Size when the caller uses torch (the loader itself
+            # never imports it), else a tuple.
+            torch = sys.modules.get("torch")
+            return torch.Size(items) if torch is not None else tuple(items)
         return tuple(items) if key == "tuple" else items
     return build(json.loads(structure))
 

@@ -369,6 +369,22 @@ func.func @structure_namedtuple(%x: tensor<4xf32>) -> tensor<4xf32>
 
 // -----
 
+// expected-error @+1 {{'func.func' op attribute 'relax.result_structure' has a size with an item that is not an integer}}
+func.func @structure_size(%x: tensor<4xf32>) -> tensor<4xf32>
+    attributes {relax.result_structure = "{\"tuple\": [{\"tensor\": 0}, {\"size\": [{\"value\": 2.5}]}]}"} {
+  return %x : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'func.func' op attribute 'relax.result_structure' has a size with an item that is not an integer}}
+func.func @structure_size_tensor(%x: tensor<4xf32>) -> tensor<4xf32>
+    attributes {relax.result_structure = "{\"size\": [{\"tensor\": 0}]}"} {
+  return %x : tensor<4xf32>
+}
+
+// -----
+
 func.func @softmax_element(%x: tensor<4xi32>) {
   // expected-error @+2 {{'relax.softmax' op needs a tensor of floats, but got 'tensor<4xi32>'}}
   // expected-error @+1 {{'relax.softmax' op failed to infer returned types}}

@@ -131,3 +131,18 @@ func.func @structured(%x: tensor<4xf32>, %n: tensor<i64>) -> (tensor<4xf32>, ten
     attributes {relax.result_structure = "{\"tuple\": [{\"tensor\": 0}, {\"value\": null}, {\"int\": 1}]}"} {
   return %x, %n : tensor<4xf32>, tensor<i64>
 }
+
+// A torch.Size of a constant and a run-time size; a function of constants
+// only has no results.
+// CHECK-LABEL: func.func @sizes(
+// CHECK-SAME:    attributes {relax.result_structure = "{\22size\22: [{\22value\22: 2}, {\22int\22: 0}]}"}
+// CHECK-LABEL: func.func @constants_only()
+// CHECK-SAME:    attributes {relax.result_structure = "{\22tuple\22: [{\22value\22: 3}, {\22value\22: null}]}"}
+func.func @sizes(%n: tensor<i64>) -> tensor<i64>
+    attributes {relax.result_structure = "{\"size\": [{\"value\": 2}, {\"int\": 0}]}"} {
+  return %n : tensor<i64>
+}
+func.func @constants_only()
+    attributes {relax.result_structure = "{\"tuple\": [{\"value\": 3}, {\"value\": null}]}"} {
+  return
+}

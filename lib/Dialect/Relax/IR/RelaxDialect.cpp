@@ -33,8 +33,8 @@ namespace {
 /// result {"tensor": k}, an integer {"int": k} (result k a 0-d i64
 /// tensor), a constant {"value": v} (a number, bool or null, or {"float":
 /// "nan"/"inf"/"-inf"}), {"tuple": [...]} / {"list": [...]}, {"dict":
-/// [[key, node], ...]} (str keys, in order), or {"namedtuple": [name,
-/// [fields], [items]]}.
+/// [[key, node], ...]} (str keys, in order), {"namedtuple": [name,
+/// [fields], [items]]}, or {"size": [...]} (a torch.Size: integers only).
 LogicalResult verifyStructure(const llvm::json::Value &node,
                               func::FuncOp func, llvm::SmallBitVector &seen,
                               llvm::function_ref<InFlightDiagnostic()> error) {
@@ -42,6 +42,23 @@ LogicalResult verifyStructure(const llvm::json::Value &node,
   if (!object || object->size() != 1)
     return error() << "has a node that is not an object with one key";
   auto [key, value] = *object->begin();
+  if (key == "size") {
+    const llvm::json::Array *items = value.getAsArray();
+    if (!items)
+      return error() << "has a size that is not an array";
+    for (const llvm::json::Value &item : *items) {
+      const llvm::json::Object *entry = item.getAsObject();
+      bool integer = entry && entry->size() == 1 &&
+                     (entry->get("int") ||
+                      (entry->get("value") &&
+                       entry->get("value")->getAsInteger()));
+      if (!integer)
+        return error() << "has a size with an item that is not an integer";
+      if (failed(verifyStructure(item, func, seen, error)))
+        return failure();
+    }
+    return success();
+  }
   if (key == "tuple" || key == "list") {
     const llvm::json::Array *items = value.getAsArray();
     if (!items)
