@@ -3,6 +3,9 @@
 #include "mlc/Topi/Topi.h"
 
 #include "mlc/Support/Error.h"
+#include "mlc/Support/Windows.h"
+
+#include <limits>
 
 using namespace mlc;
 using te::Expr;
@@ -296,11 +299,6 @@ Tensor topi::logSoftmax(const Tensor &x, int64_t axis, llvm::StringRef name) {
   return softmaxOf(x, axis, /*log=*/true, name);
 }
 
-int64_t topi::windowOutputSize(int64_t size, int64_t kernel, int64_t stride,
-                               int64_t pad, int64_t dilation) {
-  return (size + 2 * pad - dilation * (kernel - 1) - 1) / stride + 1;
-}
-
 Tensor topi::conv2dNCHW(const Tensor &data, const Tensor &weight,
                         llvm::ArrayRef<int64_t> stride,
                         llvm::ArrayRef<int64_t> padding,
@@ -381,6 +379,69 @@ Tensor topi::conv2dNCHW(const Tensor &data, const Tensor &weight,
         Expr x = padded(i[0], channel, row, column);
         Expr k = weight(o, Expr(rc), Expr(ry), Expr(rx));
         return te::sum(x * k, {rc, ry, rx});
+      },
+      name);
+}
+
+Tensor topi::maxPool2d(const Tensor &data, llvm::ArrayRef<int64_t> kernel,
+                       llvm::ArrayRef<int64_t> stride,
+                       llvm::ArrayRef<int64_t> padding,
+                       llvm::ArrayRef<int64_t> dilation, bool ceilMode,
+                       llvm::StringRef name) {
+  if (data.getRank() != 4)
+    fail("topi max_pool2d: needs NCHW data (rank 4), got rank " +
+         llvm::Twine(data.getRank()));
+  if (kernel.size() != 2 || stride.size() != 2 || padding.size() != 2 ||
+      dilation.size() != 2)
+    fail("topi max_pool2d: kernel, stride, padding and dilation take two "
+         "values each");
+  llvm::ArrayRef<Expr> ds = data.getShape();
+  std::optional<int64_t> hs = staticSize(ds[2]), ws = staticSize(ds[3]);
+  if (!hs || !ws)
+    fail("topi max_pool2d: needs a static height and width");
+  int64_t h = *hs, w = *ws, kh = kernel[0], kw = kernel[1], sh = stride[0],
+          sw = stride[1], ph = padding[0], pw = padding[1], dh = dilation[0],
+          dw = dilation[1];
+  if (kh < 1 || kw < 1 || sh < 1 || sw < 1 || dh < 1 || dw < 1 || ph < 0 ||
+      pw < 0)
+    fail("topi max_pool2d: kernel, strides and dilations must be >= 1, "
+         "padding >= 0");
+  int64_t oh = windowOutputSize(h, kh, sh, ph, dh, ceilMode);
+  int64_t ow = windowOutputSize(w, kw, sw, pw, dw, ceilMode);
+  if (oh < 1 || ow < 1)
+    fail("topi max_pool2d: the window does not fit the padded input");
+  mlir::Type type = data.getElementType();
+  // Outside the input: the lowest value, so it never wins.
+  Expr lowest =
+      mlir::isa<mlir::FloatType>(type)
+          ? Expr(-std::numeric_limits<double>::infinity())
+          : Expr(-(int64_t(1) << (type.getIntOrFloatBitWidth() - 1)));
+  bool exact = ph == 0 && pw == 0 && (oh - 1) * sh + (kh - 1) * dh < h &&
+               (ow - 1) * sw + (kw - 1) * dw < w;
+  te::IterVar ry = te::reduceAxis(0, Expr(kh), "ry");
+  te::IterVar rx = te::reduceAxis(0, Expr(kw), "rx");
+  return te::compute(
+      {ds[0], ds[1], Expr(oh), Expr(ow)},
+      [&](llvm::ArrayRef<Expr> i) {
+        // One statement per step (C++ leaves operand order open).
+        Expr rowBase = i[2] * Expr(sh);
+        Expr rowStep = Expr(ry) * Expr(dh);
+        Expr rowSum = rowBase + rowStep;
+        Expr row = rowSum - Expr(ph);
+        Expr columnBase = i[3] * Expr(sw);
+        Expr columnStep = Expr(rx) * Expr(dw);
+        Expr columnSum = columnBase + columnStep;
+        Expr column = columnSum - Expr(pw);
+        Expr value;
+        if (exact) {
+          value = data(i[0], i[1], row, column);
+        } else {
+          Expr inside = te::all({row >= Expr(0), row < Expr(h),
+                                 column >= Expr(0), column < Expr(w)});
+          Expr read = data(i[0], i[1], row, column);
+          value = te::ifThenElse(inside, read, lowest);
+        }
+        return te::max(value, {ry, rx});
       },
       name);
 }

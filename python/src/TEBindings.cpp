@@ -354,6 +354,19 @@ void mlc::python::registerTE(py::module_ &m) {
       py::arg("padding"), py::arg("dilation"), py::arg("groups"),
       py::arg("name") = "conv2d");
   topi.def(
+      "max_pool2d",
+      [](const te::Tensor &data, const std::vector<int64_t> &kernel,
+         const std::vector<int64_t> &stride,
+         const std::vector<int64_t> &padding,
+         const std::vector<int64_t> &dilation, bool ceilMode,
+         const std::string &name) {
+        return topi::maxPool2d(data, kernel, stride, padding, dilation,
+                               ceilMode, name);
+      },
+      py::arg("data"), py::arg("kernel"), py::arg("stride"),
+      py::arg("padding"), py::arg("dilation"), py::arg("ceil_mode"),
+      py::arg("name") = "max_pool2d");
+  topi.def(
       "softmax",
       [](const te::Tensor &x, int64_t axis, const std::string &name) {
         return topi::softmax(x, axis, name);

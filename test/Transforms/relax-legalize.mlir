@@ -108,3 +108,22 @@ func.func @conv2d(%x: tensor<?x4x9x7xf32>, %w: tensor<6x2x3x2xf32>) -> tensor<?x
   %0 = relax.conv2d %x, %w strides [2, 1] padding [1, 0] dilation [1, 2] groups 2 : tensor<?x4x9x7xf32>, tensor<6x2x3x2xf32> -> tensor<?x6x5x5xf32>
   return %0 : tensor<?x6x5x5xf32>
 }
+
+// -----
+
+// max_pool2d: the maximum over the window; with padding, reads outside the
+// input give -inf (never the maximum).
+// CHECK-LABEL: tir.func @max_pool2d_0(
+// CHECK:         tir.compute "max_pool2d" (%i, %j, %l, %m) reduce max (%k : 3, %k1 : 3) : tensor<1x2x5x5xf32>
+// CHECK:           scf.if
+// CHECK:           arith.constant 0xFF800000 : f32
+// CHECK-LABEL: tir.func @max_pool2d(
+// CHECK:         tir.compute "max_pool2d" (%i, %j, %l, %m) sizes(%{{.*}}) reduce max (%k : 2, %k1 : 2) : tensor<?x32x13x13xf32>
+// CHECK-NOT:       scf.if
+// CHECK:         tir.return
+// CHECK-LABEL: func.func @pools(
+func.func @pools(%x: tensor<?x32x26x26xf32>, %p: tensor<1x2x8x8xf32>) -> (tensor<?x32x13x13xf32>, tensor<1x2x5x5xf32>) {
+  %0 = relax.max_pool2d %x kernel [2, 2] strides [2, 2] padding [0, 0] dilation [1, 1] ceil_mode false : tensor<?x32x26x26xf32> -> tensor<?x32x13x13xf32>
+  %1 = relax.max_pool2d %p kernel [3, 3] strides [2, 2] padding [1, 1] dilation [1, 1] ceil_mode true : tensor<1x2x8x8xf32> -> tensor<1x2x5x5xf32>
+  return %0, %1 : tensor<?x32x13x13xf32>, tensor<1x2x5x5xf32>
+}

@@ -546,3 +546,45 @@ def test_conv2d_op_argument_errors():
         with pytest.raises(mlc.MLCError, match="do not fit groups = 2"):
             bb.emit(relax.op.conv2d(x, w, groups=2))
         bb.emit_func_output(x)
+
+
+@pytest.mark.parametrize("kernel,strides,padding,dilation,ceil_mode,dtype", [
+    (2, None, 0, 1, False, "float32"),
+    (3, 2, 1, 1, True, "float32"),
+    ((3, 2), (2, 1), (1, 0), (1, 2), False, "float64"),
+    (3, 2, 1, 1, True, "int32"),
+])
+def test_max_pool2d_op_matches_torch(kernel, strides, padding, dilation,
+                                     ceil_mode, dtype):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(1)
+    data = rng.integers(-50, 50, (2, 3, 9, 8)).astype(dtype)
+    x = relax.Var("x", (None, 3, 9, 8), relax.DynTensorType(4, dtype))
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x]):
+        y = bb.emit(relax.op.max_pool2d(x, kernel, strides, padding,
+                                        dilation, ceil_mode))
+        bb.emit_func_output(y)
+    vm = relax.VirtualMachine(relax.vm.build(bb.get()), mlc.cpu())
+    got = vm["main"](data).numpy()
+    source = torch.from_numpy(data)
+    if dtype == "int32":  # torch pools floats only; these ints are exact
+        source = source.double()
+    want = torch.nn.functional.max_pool2d(
+        source, kernel, strides, padding, dilation,
+        ceil_mode=ceil_mode).numpy().astype(dtype)
+    assert got.dtype == np.dtype(dtype) and got.shape == want.shape
+    np.testing.assert_array_equal(got, want)
+
+
+def test_max_pool2d_op_argument_errors():
+    x = var("x", (1, 2, 8, 8))
+    with pytest.raises(TypeError, match="ceil_mode must be a bool"):
+        relax.op.max_pool2d(x, 2, ceil_mode=1)
+    with pytest.raises(TypeError, match="kernel takes one int or two"):
+        relax.op.max_pool2d(x, (2, 2, 2))
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x]):
+        with pytest.raises(mlc.MLCError, match="more than half the dilated"):
+            bb.emit(relax.op.max_pool2d(x, 3, 1, 2))
+        bb.emit_func_output(x)

@@ -45,11 +45,6 @@ te::Tensor softmax(const te::Tensor &x, int64_t axis,
 te::Tensor logSoftmax(const te::Tensor &x, int64_t axis,
                       llvm::StringRef name = "T_log_softmax");
 
-/// torch's output size of a window (convolution, pooling) along one
-/// dimension, without ceil_mode.
-int64_t windowOutputSize(int64_t size, int64_t kernel, int64_t stride,
-                         int64_t pad, int64_t dilation);
-
 /// 2-D convolution as torch.nn.Conv2d: NCHW data, OIHW weight (I = C /
 /// groups), symmetric zero padding (ph, pw), strides and dilations (h, w).
 /// C, H, W and the weight's sizes must be static; N may be dynamic.
@@ -58,6 +53,14 @@ te::Tensor conv2dNCHW(const te::Tensor &data, const te::Tensor &weight,
                       llvm::ArrayRef<int64_t> padding,
                       llvm::ArrayRef<int64_t> dilation, int64_t groups,
                       llvm::StringRef name = "conv2d");
+
+/// torch.nn.MaxPool2d over NCHW data (H and W static): the maximum of each
+/// window, positions outside the input never chosen.
+te::Tensor maxPool2d(const te::Tensor &data, llvm::ArrayRef<int64_t> kernel,
+                     llvm::ArrayRef<int64_t> stride,
+                     llvm::ArrayRef<int64_t> padding,
+                     llvm::ArrayRef<int64_t> dilation, bool ceilMode,
+                     llvm::StringRef name = "max_pool2d");
 
 /// The broadcast shape of two te shapes; throws mlc::Error when they do
 /// not broadcast. A dynamic size is not stretched: where it meets another

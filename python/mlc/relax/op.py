@@ -64,6 +64,24 @@ def conv2d(data, weight, strides=(1, 1), padding=(0, 0), dilation=(1, 1),
         "groups": _int(groups, "conv2d", "groups")})
 
 
+def max_pool2d(data, kernel, strides=None, padding=(0, 0), dilation=(1, 1),
+               ceil_mode=False):
+    """``F.max_pool2d(data, kernel, stride=strides, padding=padding,
+    dilation=dilation, ceil_mode=ceil_mode)`` of NCHW data; strides default
+    to the kernel."""
+    kernel = _pair(kernel, "max_pool2d", "kernel")
+    if not isinstance(ceil_mode, bool):
+        raise TypeError("relax.op.max_pool2d: ceil_mode must be a bool, got "
+                        f"{ceil_mode!r}")
+    return Call("max_pool2d", [data], {
+        "kernel": kernel,
+        "strides": kernel if strides is None else
+        _pair(strides, "max_pool2d", "strides"),
+        "padding": _pair(padding, "max_pool2d", "padding"),
+        "dilation": _pair(dilation, "max_pool2d", "dilation"),
+        "ceil_mode": ceil_mode})
+
+
 def _int(value, op, name):
     if not isinstance(value, int) or isinstance(value, bool):
         raise TypeError(f"relax.op.{op}: {name} must be an int, got "

@@ -1,8 +1,8 @@
 """Neural-network operators of topi: te definitions.
 
-``dense``, ``relu``, ``conv2d_nchw``, ``softmax`` and ``log_softmax`` are
-the C++ definitions (shared with ``--relax-legalize``); the others are
-written here in te.
+``dense``, ``relu``, ``conv2d_nchw``, ``max_pool2d``, ``softmax`` and
+``log_softmax`` are the C++ definitions (shared with ``--relax-legalize``);
+the others are written here in te.
 """
 
 import math as _math
@@ -38,32 +38,39 @@ def conv2d_nchw(data, weight, stride=1, padding=0, dilation=1, groups=1,
                                    int(groups), name)
 
 
-def _pool(data, kernel, stride, padding, dilation, ceil_mode, kind, name,
-          count_include_pad=True):
+def max_pool2d(data, kernel, stride=None, padding=0, dilation=1,
+               ceil_mode=False, name="max_pool2d"):
+    """torch.nn.MaxPool2d over NCHW data (the C++ definition
+    --relax-legalize gives relax.max_pool2d); `stride` defaults to the
+    kernel."""
+    stride = kernel if stride is None or stride == [] else stride
+    return lib.te.topi.max_pool2d(data, list(pair(kernel)), list(pair(stride)),
+                                  list(pair(padding)), list(pair(dilation)),
+                                  bool(ceil_mode), name)
+
+
+def avg_pool2d(data, kernel, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True, name="avg_pool2d"):
+    """torch.nn.AvgPool2d over NCHW data (H, W static)."""
     n, c, h, w = data.shape
     h, w = static(h, "pooling"), static(w, "pooling")
     kh, kw = pair(kernel)
     sh, sw = pair(kernel if stride is None or stride == [] else stride)
     ph, pw = pair(padding)
-    dh, dw = pair(dilation)
-    oh = pool_output_size(h, kh, sh, ph, dh, ceil_mode)
-    ow = pool_output_size(w, kw, sw, pw, dw, ceil_mode)
+    oh = pool_output_size(h, kh, sh, ph, 1, ceil_mode)
+    ow = pool_output_size(w, kw, sw, pw, 1, ceil_mode)
     ry = te.reduce_axis((0, kh), name="ry")
     rx = te.reduce_axis((0, kw), name="rx")
-    fill = -_math.inf if kind == "max" else 0.0
     exact = ph == 0 and pw == 0 and \
-        (oh - 1) * sh + (kh - 1) * dh < h and (ow - 1) * sw + (kw - 1) * dw < w
+        (oh - 1) * sh + (kh - 1) < h and (ow - 1) * sw + (kw - 1) < w
 
     def read(b, ch, y, x):
-        yy, xx = y * sh + ry * dh - ph, x * sw + rx * dw - pw
+        yy, xx = y * sh + ry * 1 - ph, x * sw + rx * 1 - pw  # dilation 1
         if exact:
             return data[b, ch, yy, xx]
         return te.if_then_else(te.all(yy >= 0, yy < h, xx >= 0, xx < w),
-                               data[b, ch, yy, xx], fill)
+                               data[b, ch, yy, xx], 0.0)
 
-    if kind == "max":
-        return te.compute((n, c, oh, ow), lambda b, ch, y, x: te.max(
-            read(b, ch, y, x), axis=[ry, rx]), name=name)
     total = te.compute((n, c, oh, ow), lambda b, ch, y, x: te.sum(
         read(b, ch, y, x), axis=[ry, rx]), name=name + "_sum")
     if count_include_pad or exact:
@@ -79,18 +86,6 @@ def _pool(data, kernel, stride, padding, dilation, ceil_mode, kind, name,
 
     return te.compute(total.shape, lambda b, ch, y, x: total[b, ch, y, x] /
                       count(y, x), name=name)
-
-
-def max_pool2d(data, kernel, stride=None, padding=0, dilation=1,
-               ceil_mode=False, name="max_pool2d"):
-    return _pool(data, kernel, stride, padding, dilation, ceil_mode, "max",
-                 name)
-
-
-def avg_pool2d(data, kernel, stride=None, padding=0, ceil_mode=False,
-               count_include_pad=True, name="avg_pool2d"):
-    return _pool(data, kernel, stride, padding, 1, ceil_mode, "avg", name,
-                 count_include_pad)
 
 
 def adaptive_avg_pool2d(data, output_size, name="adaptive_avg_pool2d"):

@@ -480,3 +480,48 @@ func.func @conv2d_types(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf64>) {
   %0 = relax.conv2d %x, %w strides [1, 1] padding [0, 0] dilation [1, 1] groups 1 : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf64> -> tensor<1x4x6x6xf32>
   return
 }
+
+// -----
+
+func.func @max_pool2d_padding(%x: tensor<1x2x8x8xf32>) {
+  // expected-error @+2 {{'relax.max_pool2d' op padding 2 is more than half the dilated kernel 3}}
+  // expected-error @+1 {{'relax.max_pool2d' op failed to infer returned types}}
+  %0 = relax.max_pool2d %x kernel [3, 3] strides [1, 1] padding [2, 2] dilation [1, 1] ceil_mode false : tensor<1x2x8x8xf32> -> tensor<1x2x10x10xf32>
+  return
+}
+
+// -----
+
+func.func @max_pool2d_dynamic(%x: tensor<1x2x?x8xf32>) {
+  // expected-error @+2 {{'relax.max_pool2d' op needs a static height and width, got 'tensor<1x2x?x8xf32>'}}
+  // expected-error @+1 {{'relax.max_pool2d' op failed to infer returned types}}
+  %0 = relax.max_pool2d %x kernel [2, 2] strides [2, 2] padding [0, 0] dilation [1, 1] ceil_mode false : tensor<1x2x?x8xf32> -> tensor<1x2x?x4xf32>
+  return
+}
+
+// -----
+
+func.func @max_pool2d_window(%x: tensor<1x2x2x8xf32>) {
+  // expected-error @+2 {{'relax.max_pool2d' op the window 3 (dilation 1) does not fit the padded size 2}}
+  // expected-error @+1 {{'relax.max_pool2d' op failed to infer returned types}}
+  %0 = relax.max_pool2d %x kernel [3, 3] strides [1, 1] padding [0, 0] dilation [1, 1] ceil_mode false : tensor<1x2x2x8xf32> -> tensor<1x2x1x6xf32>
+  return
+}
+
+// -----
+
+func.func @max_pool2d_rank(%x: tensor<2x8x8xf32>) {
+  // expected-error @+2 {{'relax.max_pool2d' op needs NCHW data (rank 4) of integers or floats, got 'tensor<2x8x8xf32>'}}
+  // expected-error @+1 {{'relax.max_pool2d' op failed to infer returned types}}
+  %0 = relax.max_pool2d %x kernel [2, 2] strides [2, 2] padding [0, 0] dilation [1, 1] ceil_mode false : tensor<2x8x8xf32> -> tensor<2x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @max_pool2d_kernel(%x: tensor<1x2x8x8xf32>) {
+  // expected-error @+2 {{'relax.max_pool2d' op kernel, strides, padding and dilation take two values (H, W) each}}
+  // expected-error @+1 {{'relax.max_pool2d' op failed to infer returned types}}
+  %0 = relax.max_pool2d %x kernel [2] strides [2, 2] padding [0, 0] dilation [1, 1] ceil_mode false : tensor<1x2x8x8xf32> -> tensor<1x2x4x4xf32>
+  return
+}

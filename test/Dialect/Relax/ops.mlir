@@ -94,6 +94,15 @@ func.func @conv2d(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>,
   return
 }
 
+// CHECK-LABEL: func.func @max_pool2d(
+// CHECK:         relax.max_pool2d %{{.*}} kernel [2, 2] strides [2, 2] padding [0, 0] dilation [1, 1] ceil_mode false : tensor<?x32x26x26xf32> -> tensor<?x32x13x13xf32>
+// CHECK:         relax.max_pool2d %{{.*}} kernel [3, 3] strides [2, 2] padding [1, 1] dilation [1, 1] ceil_mode true : tensor<1x2x8x8xi32> -> tensor<1x2x5x5xi32>
+func.func @max_pool2d(%x: tensor<?x32x26x26xf32>, %i: tensor<1x2x8x8xi32>) {
+  %0 = relax.max_pool2d %x kernel [2, 2] strides [2, 2] padding [0, 0] dilation [1, 1] ceil_mode false : tensor<?x32x26x26xf32> -> tensor<?x32x13x13xf32>
+  %1 = relax.max_pool2d %i kernel [3, 3] strides [2, 2] padding [1, 1] dilation [1, 1] ceil_mode true : tensor<1x2x8x8xi32> -> tensor<1x2x5x5xi32>
+  return
+}
+
 // CHECK-LABEL: func.func @softmax(
 // CHECK:         relax.softmax %{{.*}} axis(-1) : tensor<2x10xf32> -> tensor<2x10xf32>
 // CHECK:         relax.log_softmax %{{.*}} axis(0) : tensor<2x10xf32> -> tensor<2x10xf32>

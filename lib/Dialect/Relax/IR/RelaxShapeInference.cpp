@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "mlc/Dialect/Relax/IR/Relax.h"
+#include "mlc/Support/Windows.h"
 
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/Diagnostics.h"
@@ -193,14 +194,51 @@ FailureOr<RankedTensorType> mlc::relax::inferConv2dType(
       shape.push_back(ShapedType::kDynamic);
       continue;
     }
-    int64_t span = size + 2 * padding[k] - dilation[k] * (ws[2 + k] - 1) - 1;
-    if (span < 0)
+    int64_t out = mlc::windowOutputSize(size, ws[2 + k], strides[k],
+                                        padding[k], dilation[k]);
+    if (out < 1)
       return fail(emitError, "the kernel ", ws[2 + k], " (dilation ",
                   dilation[k], ") does not fit the padded size ",
                   size + 2 * padding[k]);
-    shape.push_back(span / strides[k] + 1);
+    shape.push_back(out);
   }
   return RankedTensorType::get(shape, dataType.getElementType());
+}
+
+FailureOr<RankedTensorType> mlc::relax::inferMaxPool2dType(
+    Type data, ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+    ArrayRef<int64_t> padding, ArrayRef<int64_t> dilation, bool ceilMode,
+    ErrorEmitter emitError) {
+  auto type = dyn_cast<RankedTensorType>(data);
+  if (!type || type.getRank() != 4 ||
+      !isa<FloatType, IntegerType>(type.getElementType()))
+    return fail(emitError, "needs NCHW data (rank 4) of integers or floats, "
+                           "got ", data);
+  if (kernel.size() != 2 || strides.size() != 2 || padding.size() != 2 ||
+      dilation.size() != 2)
+    return fail(emitError, "kernel, strides, padding and dilation take two "
+                           "values (H, W) each");
+  SmallVector<int64_t> shape(type.getShape().take_front(2));
+  for (int k = 0; k < 2; ++k) {
+    if (kernel[k] < 1 || strides[k] < 1 || dilation[k] < 1 || padding[k] < 0)
+      return fail(emitError, "kernel, strides and dilation must be >= 1 and "
+                             "padding >= 0");
+    // torch: pad <= ((kernel - 1) * dilation + 1) / 2.
+    if (padding[k] > ((kernel[k] - 1) * dilation[k] + 1) / 2)
+      return fail(emitError, "padding ", padding[k],
+                  " is more than half the dilated kernel ", kernel[k]);
+    int64_t size = type.getDimSize(2 + k);
+    if (ShapedType::isDynamic(size))
+      return fail(emitError, "needs a static height and width, got ", data);
+    int64_t out = mlc::windowOutputSize(size, kernel[k], strides[k],
+                                        padding[k], dilation[k], ceilMode);
+    if (out < 1)
+      return fail(emitError, "the window ", kernel[k], " (dilation ",
+                  dilation[k], ") does not fit the padded size ",
+                  size + 2 * padding[k]);
+    shape.push_back(out);
+  }
+  return RankedTensorType::get(shape, type.getElementType());
 }
 
 //===----------------------------------------------------------------------===//
@@ -273,5 +311,29 @@ LogicalResult Conv2dOp::inferReturnTypes(MLIRContext *,
                                   strides.asArrayRef(), padding.asArrayRef(),
                                   dilation.asArrayRef(), groups.getInt(),
                                   emitError),
+                  results);
+}
+
+LogicalResult MaxPool2dOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> location,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &results) {
+  OpError error{location, getOperationName()};
+  ErrorEmitter emitError = error.emitter();
+  DictionaryAttr attrs = adaptor.getAttributes();
+  auto array = [&](StringRef name) {
+    return dyn_cast_or_null<DenseI64ArrayAttr>(attrs.get(name));
+  };
+  DenseI64ArrayAttr kernel = array("kernel"), strides = array("strides"),
+                    padding = array("padding"), dilation = array("dilation");
+  auto ceilMode = dyn_cast_or_null<BoolAttr>(attrs.get("ceil_mode"));
+  if (!kernel || !strides || !padding || !dilation || !ceilMode)
+    return fail(emitError, "needs i64 array attributes 'kernel', 'strides', "
+                           "'padding', 'dilation' and a bool 'ceil_mode'");
+  return resultOf(inferMaxPool2dType(adaptor.getData().getType(),
+                                     kernel.asArrayRef(), strides.asArrayRef(),
+                                     padding.asArrayRef(),
+                                     dilation.asArrayRef(), ceilMode.getValue(),
+                                     emitError),
                   results);
 }

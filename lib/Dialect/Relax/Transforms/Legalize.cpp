@@ -61,6 +61,12 @@ const llvm::StringMap<Definition> &definitions() {
                                 conv.getPadding(), conv.getDilation(),
                                 static_cast<int64_t>(conv.getGroups()));
       }),
+      row<MaxPool2dOp>([](Operation *op, ArrayRef<te::Tensor> t) {
+        auto pool = cast<MaxPool2dOp>(op);
+        return topi::maxPool2d(t[0], pool.getKernel(), pool.getStrides(),
+                               pool.getPadding(), pool.getDilation(),
+                               pool.getCeilMode());
+      }),
       row<SoftmaxOp>(
           alongAxis([](auto x, int64_t a) { return topi::softmax(x, a); })),
       row<LogSoftmaxOp>(

@@ -7,7 +7,7 @@ import math
 
 import torch
 
-from ... import relax, te, topi
+from ... import relax, te
 from ..promotion import is_float
 from ...topi.nn import pool_output_size
 from .common import cast, literal, norm_dim, read
@@ -164,9 +164,11 @@ def _max_pool(ctx, x, nd, kernel_size, stride, padding, dilation, ceil_mode):
                           name="max_pool_indices")
 
     if nd == 2 and dtype == torch.float32 and rank == 4:
-        # topi's max pool: the definition the code generator is tuned for.
-        values = ctx.te(topi.nn.max_pool2d, x, kernel, stride, padding,
-                        dilation, ceil_mode, name="max_pool2d")
+        # relax.max_pool2d, legalized to topi's max pool: the definition
+        # the code generator is tuned for.
+        values = ctx.emit(relax.op.max_pool2d(
+            ctx.expr(x), list(kernel), list(stride), list(padding),
+            list(dilation), bool(ceil_mode)))
     else:
         values = ctx.te(build_values, x, name="max_pool")
     return values, ctx.lazy(lambda: ctx.te(build_indices, x, values,

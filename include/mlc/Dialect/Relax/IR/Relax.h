@@ -57,6 +57,14 @@ inferConv2dType(mlir::Type data, mlir::Type weight,
                 llvm::ArrayRef<int64_t> dilation, int64_t groups,
                 ErrorEmitter emitError = {});
 
+/// Result type of max_pool2d(data) (NCHW) with torch's output sizes.
+mlir::FailureOr<mlir::RankedTensorType>
+inferMaxPool2dType(mlir::Type data, llvm::ArrayRef<int64_t> kernel,
+                   llvm::ArrayRef<int64_t> strides,
+                   llvm::ArrayRef<int64_t> padding,
+                   llvm::ArrayRef<int64_t> dilation, bool ceilMode,
+                   ErrorEmitter emitError = {});
+
 /// Result type of softmax / log_softmax of `data` along `axis`: the data's,
 /// for floats and an axis in range.
 mlir::FailureOr<mlir::RankedTensorType>

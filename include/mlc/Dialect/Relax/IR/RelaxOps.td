@@ -212,6 +212,31 @@ def Relax_Conv2dOp : Relax_TensorOp<"conv2d"> {
   }];
 }
 
+def Relax_MaxPool2dOp : Relax_TensorOp<"max_pool2d"> {
+  let summary = "2-D max pooling of NCHW data";
+  let description = [{
+    `torch.nn.functional.max_pool2d(data, kernel, stride=strides,
+    padding=padding, dilation=dilation, ceil_mode=ceil_mode)`: the maximum of
+    each window (a NaN wins, as in torch); padded positions never do. H and W
+    must be static; padding is at most half the dilated kernel, as torch
+    requires. The result is `(N, C, OH, OW)` with torch's output sizes.
+
+    ```mlir
+    %y = relax.max_pool2d %x kernel [2, 2] strides [2, 2] padding [0, 0]
+        dilation [1, 1] ceil_mode false : tensor<1x32x26x26xf32>
+        -> tensor<1x32x13x13xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$data, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$padding,
+                       DenseI64ArrayAttr:$dilation, BoolAttr:$ceil_mode);
+  let assemblyFormat = [{
+    $data `kernel` $kernel `strides` $strides `padding` $padding `dilation`
+    $dilation `ceil_mode` $ceil_mode attr-dict `:` type($data) `->`
+    type($result)
+  }];
+}
+
 class Relax_SoftmaxBase<string mnemonic, string formula>
     : Relax_TensorOp<mnemonic> {
   let summary = formula # " along `axis`";
