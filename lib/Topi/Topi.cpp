@@ -445,3 +445,40 @@ Tensor topi::maxPool2d(const Tensor &data, llvm::ArrayRef<int64_t> kernel,
       },
       name);
 }
+
+Tensor topi::batchNormInference(const Tensor &data, const Tensor &mean,
+                                const Tensor &var, const Tensor &weight,
+                                const Tensor &bias, double epsilon,
+                                llvm::StringRef name) {
+  if (data.getRank() < 2)
+    fail("topi batch_norm: data must have a channel dimension (rank >= 2)");
+  for (const Tensor *t : {&mean, &var, &weight, &bias})
+    if (t->getRank() != 1)
+      fail("topi batch_norm: mean, var, weight and bias must have rank 1");
+  mlir::Type type = data.getElementType();
+  if (!mlir::isa<mlir::FloatType>(type))
+    fail("topi batch_norm: needs float data, got " + te::dtypeName(type));
+  // float16 and bfloat16 compute in float32, as torch's kernel does.
+  mlir::Type acc = type.getIntOrFloatBitWidth() < 32
+                       ? mlir::Float32Type::get(type.getContext())
+                       : type;
+  auto widen = [&](Expr e, const Tensor &of) {
+    return of.getElementType() == acc ? e : te::cast(acc, e);
+  };
+  return te::compute(
+      data.getShape(),
+      [&](llvm::ArrayRef<Expr> i) {
+        // (x - mean) / sqrt(var + eps) * weight + bias, one step per
+        // statement (C++ leaves operand order open).
+        Expr c = i[1];
+        Expr x = widen(data(i), data);
+        Expr centered = x - widen(mean(c), mean);
+        Expr eps = te::cast(acc, Expr(epsilon));
+        Expr variance = widen(var(c), var) + eps;
+        Expr normalized = centered / te::sqrt(variance);
+        Expr scaled = normalized * widen(weight(c), weight);
+        Expr shifted = scaled + widen(bias(c), bias);
+        return acc == type ? shifted : te::cast(type, shifted);
+      },
+      name);
+}

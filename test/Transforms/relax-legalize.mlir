@@ -127,3 +127,24 @@ func.func @pools(%x: tensor<?x32x26x26xf32>, %p: tensor<1x2x8x8xf32>) -> (tensor
   %1 = relax.max_pool2d %p kernel [3, 3] strides [2, 2] padding [1, 1] dilation [1, 1] ceil_mode true : tensor<1x2x8x8xf32> -> tensor<1x2x5x5xf32>
   return %0, %1 : tensor<?x32x13x13xf32>, tensor<1x2x5x5xf32>
 }
+
+// -----
+
+// batch_norm: one element-wise stage reading the channel's statistics;
+// float16 is widened to float32 and narrowed back.
+// CHECK-LABEL: tir.func @batch_norm(
+// CHECK:         tir.compute "batch_norm" (%i, %j, %l, %m) : tensor<2x3x4x4xf16>
+// CHECK:           tir.read %{{.*}}[%j] : tensor<3xf16>
+// CHECK:           arith.extf %{{.*}} : f16 to f32
+// CHECK:           arith.subf
+// CHECK:           math.sqrt
+// CHECK:           arith.divf
+// CHECK:           arith.mulf
+// CHECK:           arith.addf
+// CHECK:           arith.truncf %{{.*}} : f32 to f16
+// CHECK-LABEL: func.func @norm(
+// CHECK:         relax.call_tir @batch_norm(
+func.func @norm(%x: tensor<2x3x4x4xf16>, %c: tensor<3xf16>) -> tensor<2x3x4x4xf16> {
+  %0 = relax.batch_norm %x, %c, %c, %c, %c epsilon 1.0e-03 : tensor<2x3x4x4xf16>, tensor<3xf16>, tensor<3xf16>, tensor<3xf16>, tensor<3xf16> -> tensor<2x3x4x4xf16>
+  return %0 : tensor<2x3x4x4xf16>
+}

@@ -588,3 +588,35 @@ def test_max_pool2d_op_argument_errors():
         with pytest.raises(mlc.MLCError, match="more than half the dilated"):
             bb.emit(relax.op.max_pool2d(x, 3, 1, 2))
         bb.emit_func_output(x)
+
+
+@pytest.mark.parametrize("dtype,shape", [("float32", (2, 3, 4, 5)),
+                                         ("float64", (4, 3)),
+                                         ("float16", (1, 3, 6))])
+def test_batch_norm_op_matches_torch(dtype, shape):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(2)
+    data = rng.standard_normal(shape).astype(dtype)
+    mean, weight, bias = (rng.standard_normal(3).astype(dtype)
+                          for _ in range(3))
+    var_ = rng.uniform(0.5, 2.0, 3).astype(dtype)
+    x = var("x", shape, dtype)
+    params = [var(n, (3,), dtype) for n in ("m", "v", "w", "b")]
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x] + params):
+        y = bb.emit(relax.op.batch_norm(x, *params, epsilon=1e-3))
+        bb.emit_func_output(y)
+    vm = relax.VirtualMachine(relax.vm.build(bb.get()), mlc.cpu())
+    got = vm["main"](data, mean, var_, weight, bias).numpy()
+    if dtype == "float16":  # torch's CPU kernel widens float16 likewise
+        t = [torch.from_numpy(a).float() for a in (data, mean, var_,
+                                                   weight, bias)]
+    else:
+        t = [torch.from_numpy(a) for a in (data, mean, var_, weight, bias)]
+    want = torch.nn.functional.batch_norm(t[0], t[1], t[2], t[3], t[4],
+                                          training=False, eps=1e-3)
+    want = want.numpy().astype(dtype)
+    assert got.dtype == np.dtype(dtype) and got.shape == shape
+    np.testing.assert_allclose(got, want, rtol=1e-3 if dtype == "float16"
+                               else 1e-6, atol=1e-3 if dtype == "float16"
+                               else 1e-6)

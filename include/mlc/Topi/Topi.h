@@ -62,6 +62,14 @@ te::Tensor maxPool2d(const te::Tensor &data, llvm::ArrayRef<int64_t> kernel,
                      llvm::ArrayRef<int64_t> dilation, bool ceilMode,
                      llvm::StringRef name = "max_pool2d");
 
+/// Inference batch norm over channel dimension 1: (x - mean) / sqrt(var +
+/// eps) * weight + bias, the statistics and affine parameters of rank 1
+/// (float16 computed in float32).
+te::Tensor batchNormInference(const te::Tensor &data, const te::Tensor &mean,
+                              const te::Tensor &var, const te::Tensor &weight,
+                              const te::Tensor &bias, double epsilon,
+                              llvm::StringRef name = "batch_norm");
+
 /// The broadcast shape of two te shapes; throws mlc::Error when they do
 /// not broadcast. A dynamic size is not stretched: where it meets another
 /// size that is not a static 1, the two must be equal, which the next

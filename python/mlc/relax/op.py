@@ -64,6 +64,16 @@ def conv2d(data, weight, strides=(1, 1), padding=(0, 0), dilation=(1, 1),
         "groups": _int(groups, "conv2d", "groups")})
 
 
+def batch_norm(data, mean, var, weight, bias, epsilon=1e-5):
+    """Inference ``F.batch_norm(data, mean, var, weight, bias,
+    training=False, eps=epsilon)`` over channel dimension 1."""
+    if not isinstance(epsilon, (int, float)) or isinstance(epsilon, bool):
+        raise TypeError("relax.op.batch_norm: epsilon must be a number, got "
+                        f"{epsilon!r}")
+    return Call("batch_norm", [data, mean, var, weight, bias],
+                {"epsilon": float(epsilon)})
+
+
 def max_pool2d(data, kernel, strides=None, padding=(0, 0), dilation=(1, 1),
                ceil_mode=False):
     """``F.max_pool2d(data, kernel, stride=strides, padding=padding,

@@ -525,3 +525,39 @@ func.func @max_pool2d_kernel(%x: tensor<1x2x8x8xf32>) {
   %0 = relax.max_pool2d %x kernel [2] strides [2, 2] padding [0, 0] dilation [1, 1] ceil_mode false : tensor<1x2x8x8xf32> -> tensor<1x2x4x4xf32>
   return
 }
+
+// -----
+
+func.func @batch_norm_channels(%x: tensor<1x8x4x4xf32>, %c: tensor<8xf32>, %v: tensor<7xf32>) {
+  // expected-error @+2 {{'relax.batch_norm' op var has 7 values but the data has 8 channels}}
+  // expected-error @+1 {{'relax.batch_norm' op failed to infer returned types}}
+  %0 = relax.batch_norm %x, %c, %v, %c, %c epsilon 1.0e-05 : tensor<1x8x4x4xf32>, tensor<8xf32>, tensor<7xf32>, tensor<8xf32>, tensor<8xf32> -> tensor<1x8x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @batch_norm_types(%x: tensor<1x8x4x4xf16>, %c: tensor<8xf32>) {
+  // expected-error @+2 {{'relax.batch_norm' op mean must be a rank-1 tensor of 'f16', got 'tensor<8xf32>'}}
+  // expected-error @+1 {{'relax.batch_norm' op failed to infer returned types}}
+  %0 = relax.batch_norm %x, %c, %c, %c, %c epsilon 1.0e-05 : tensor<1x8x4x4xf16>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32> -> tensor<1x8x4x4xf16>
+  return
+}
+
+// -----
+
+func.func @batch_norm_rank(%x: tensor<8xf32>, %c: tensor<8xf32>) {
+  // expected-error @+2 {{'relax.batch_norm' op needs float data with a channel dimension (rank >= 2), got 'tensor<8xf32>'}}
+  // expected-error @+1 {{'relax.batch_norm' op failed to infer returned types}}
+  %0 = relax.batch_norm %x, %c, %c, %c, %c epsilon 1.0e-05 : tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32> -> tensor<8xf32>
+  return
+}
+
+// -----
+
+func.func @batch_norm_epsilon(%x: tensor<1x8xf32>, %c: tensor<8xf32>) {
+  // expected-error @+2 {{'relax.batch_norm' op epsilon must be >= 0, got -1.000000e+00}}
+  // expected-error @+1 {{'relax.batch_norm' op failed to infer returned types}}
+  %0 = relax.batch_norm %x, %c, %c, %c, %c epsilon -1.0 : tensor<1x8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32> -> tensor<1x8xf32>
+  return
+}

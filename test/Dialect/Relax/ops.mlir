@@ -103,6 +103,13 @@ func.func @max_pool2d(%x: tensor<?x32x26x26xf32>, %i: tensor<1x2x8x8xi32>) {
   return
 }
 
+// CHECK-LABEL: func.func @batch_norm(
+// CHECK:         relax.batch_norm %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} epsilon 1.000000e-05 : tensor<?x8x4x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32> -> tensor<?x8x4x4xf32>
+func.func @batch_norm(%x: tensor<?x8x4x4xf32>, %c: tensor<8xf32>) {
+  %0 = relax.batch_norm %x, %c, %c, %c, %c epsilon 1.0e-05 : tensor<?x8x4x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32> -> tensor<?x8x4x4xf32>
+  return
+}
+
 // CHECK-LABEL: func.func @softmax(
 // CHECK:         relax.softmax %{{.*}} axis(-1) : tensor<2x10xf32> -> tensor<2x10xf32>
 // CHECK:         relax.log_softmax %{{.*}} axis(0) : tensor<2x10xf32> -> tensor<2x10xf32>

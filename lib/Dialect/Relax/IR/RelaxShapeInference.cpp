@@ -241,6 +241,30 @@ FailureOr<RankedTensorType> mlc::relax::inferMaxPool2dType(
   return RankedTensorType::get(shape, type.getElementType());
 }
 
+FailureOr<RankedTensorType>
+mlc::relax::inferBatchNormType(Type data, ArrayRef<Type> parameters,
+                               double epsilon, ErrorEmitter emitError) {
+  auto type = dyn_cast<RankedTensorType>(data);
+  if (!type || type.getRank() < 2 || !isa<FloatType>(type.getElementType()))
+    return fail(emitError, "needs float data with a channel dimension (rank "
+                           ">= 2), got ", data);
+  static constexpr const char *names[] = {"mean", "var", "weight", "bias"};
+  int64_t channels = type.getDimSize(1);
+  for (auto [k, parameter] : llvm::enumerate(parameters)) {
+    auto p = dyn_cast<RankedTensorType>(parameter);
+    if (!p || p.getRank() != 1 ||
+        p.getElementType() != type.getElementType())
+      return fail(emitError, names[k], " must be a rank-1 tensor of ",
+                  type.getElementType(), ", got ", parameter);
+    if (!contractedSizesAgree(p.getDimSize(0), channels))
+      return fail(emitError, names[k], " has ", p.getDimSize(0),
+                  " values but the data has ", channels, " channels");
+  }
+  if (!(epsilon >= 0))
+    return fail(emitError, "epsilon must be >= 0, got ", epsilon);
+  return type;
+}
+
 //===----------------------------------------------------------------------===//
 // inferReturnTypes of each op
 //===----------------------------------------------------------------------===//
@@ -335,5 +359,23 @@ LogicalResult MaxPool2dOp::inferReturnTypes(MLIRContext *,
                                      padding.asArrayRef(),
                                      dilation.asArrayRef(), ceilMode.getValue(),
                                      emitError),
+                  results);
+}
+
+LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> location,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &results) {
+  OpError error{location, getOperationName()};
+  ErrorEmitter emitError = error.emitter();
+  auto epsilon =
+      dyn_cast_or_null<FloatAttr>(adaptor.getAttributes().get("epsilon"));
+  if (!epsilon)
+    return fail(emitError, "needs a float attribute 'epsilon'");
+  Type parameters[] = {adaptor.getMean().getType(), adaptor.getVar().getType(),
+                       adaptor.getWeight().getType(),
+                       adaptor.getBias().getType()};
+  return resultOf(inferBatchNormType(adaptor.getData().getType(), parameters,
+                                     epsilon.getValueAsDouble(), emitError),
                   results);
 }

@@ -67,6 +67,10 @@ const llvm::StringMap<Definition> &definitions() {
                                pool.getPadding(), pool.getDilation(),
                                pool.getCeilMode());
       }),
+      row<BatchNormOp>([](Operation *op, ArrayRef<te::Tensor> t) {
+        double epsilon = cast<BatchNormOp>(op).getEpsilon().convertToDouble();
+        return topi::batchNormInference(t[0], t[1], t[2], t[3], t[4], epsilon);
+      }),
       row<SoftmaxOp>(
           alongAxis([](auto x, int64_t a) { return topi::softmax(x, a); })),
       row<LogSoftmaxOp>(

@@ -445,6 +445,12 @@ def _batch_norm(ctx, input, weight, bias, running_mean=None,  # pylint: disable=
                 ctx, input, axes, eps, "mean", per_channel)), \
                 ctx.lazy(lambda: _statistic(ctx, input, axes, eps, "rstd",
                                             per_channel))
+    elif weight is not None and bias is not None and rank >= 2 and \
+            is_float(ctx.dtype(input)) and len({ctx.dtype(t) for t in (
+                input, weight, bias, running_mean, running_var)}) == 1:
+        # The relax op, which graph passes see (the computation below).
+        out = ctx.emit(relax.op.batch_norm(*[ctx.expr(t) for t in (
+            input, running_mean, running_var, weight, bias)], float(eps)))
     else:
         out = _normalize(ctx, input, [], weight, bias, eps, 1,
                          mean=running_mean, var=running_var)

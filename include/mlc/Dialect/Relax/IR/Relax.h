@@ -65,6 +65,11 @@ inferMaxPool2dType(mlir::Type data, llvm::ArrayRef<int64_t> kernel,
                    llvm::ArrayRef<int64_t> dilation, bool ceilMode,
                    ErrorEmitter emitError = {});
 
+/// Result type of batch_norm(data, mean, var, weight, bias): the data's.
+mlir::FailureOr<mlir::RankedTensorType>
+inferBatchNormType(mlir::Type data, llvm::ArrayRef<mlir::Type> parameters,
+                   double epsilon, ErrorEmitter emitError = {});
+
 /// Result type of softmax / log_softmax of `data` along `axis`: the data's,
 /// for floats and an axis in range.
 mlir::FailureOr<mlir::RankedTensorType>

@@ -237,6 +237,32 @@ def Relax_MaxPool2dOp : Relax_TensorOp<"max_pool2d"> {
   }];
 }
 
+def Relax_BatchNormOp : Relax_TensorOp<"batch_norm"> {
+  let summary = "inference batch normalization over channel dimension 1";
+  let description = [{
+    `torch.nn.functional.batch_norm(data, mean, var, weight, bias,
+    training=False, eps=epsilon)`: `(x - mean[c]) / sqrt(var[c] + epsilon)
+    * weight[c] + bias[c]` for `c` the index in dimension 1, computed in
+    float32 for float16 data, as torch's kernel does. `mean`, `var`,
+    `weight` and `bias` have rank 1 and the data's channel count; all share
+    one float element type. The result has the data's type.
+
+    ```mlir
+    %y = relax.batch_norm %x, %mean, %var, %w, %b epsilon 1.0e-05
+        : tensor<1x8x4x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>,
+          tensor<8xf32> -> tensor<1x8x4x4xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$data, AnyRankedTensor:$mean,
+                       AnyRankedTensor:$var, AnyRankedTensor:$weight,
+                       AnyRankedTensor:$bias, F64Attr:$epsilon);
+  let assemblyFormat = [{
+    $data `,` $mean `,` $var `,` $weight `,` $bias `epsilon` $epsilon attr-dict
+    `:` type($data) `,` type($mean) `,` type($var) `,` type($weight) `,`
+    type($bias) `->` type($result)
+  }];
+}
+
 class Relax_SoftmaxBase<string mnemonic, string formula>
     : Relax_TensorOp<mnemonic> {
   let summary = formula # " along `axis`";
