@@ -135,8 +135,8 @@ def _scatter(ctx, self, dim, index, src, reduce_kind, include_self=True):
         shape = list(p.shape)
         ishape = list(idx.shape)
         if not ndim:
-            return te.compute([], lambda: read(rest[0], []) if rest else
-                              literal(src, dtype), name="scatter")
+            return _scatter_scalar(p, idx, rest, src, dtype, reduce_kind,
+                                   include_self)
         r = te.reduce_axis((0, ishape[axis]), name="r")
 
         def lands(i):
@@ -213,6 +213,40 @@ def _scatter(ctx, self, dim, index, src, reduce_kind, include_self=True):
                         dtype)
         return te.compute(shape, element, name="scatter")
     return ctx.te(build, *operands, name="scatter")
+
+
+def _scatter_scalar(p, idx, rest, src, dtype, reduce_kind, include_self):
+    """_scatter of a 0-d self: its one element, combined with the one src
+    element when the index has one (a 0-d index, or 1-d of size 1)."""
+    count = 1
+    for size in idx.shape:
+        count *= size
+    if count == 0:
+        return te.compute([], lambda: read(p, []), name="scatter")
+    acc = torch.int8 if dtype == torch.bool else dtype
+
+    def element():
+        if rest:
+            v = cast(read(rest[0], [0] * len(rest[0].shape)), acc)
+        else:
+            v = literal(src, acc)
+        old = cast(read(p, []), acc)
+        if reduce_kind is None or not include_self:
+            return cast(v, dtype)
+        if reduce_kind == "sum":
+            out = te.max(old, v) if dtype == torch.bool else old + v
+        elif reduce_kind == "prod":
+            out = te.min(old, v) if dtype == torch.bool else old * v
+        elif reduce_kind == "amax":
+            out = te.max(old, v)
+        elif reduce_kind == "amin":
+            out = te.min(old, v)
+        else:  # mean of self and the one src element
+            total = old + v
+            two = literal(2, acc)
+            out = total / two if acc.is_floating_point else total // two
+        return cast(out, dtype)
+    return te.compute([], element, name="scatter")
 
 
 @rule("scatter.src", "scatter.value")
