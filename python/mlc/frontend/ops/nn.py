@@ -767,6 +767,89 @@ rule("upsample_trilinear3d.vec", "upsample_trilinear3d.default")(
     _linear_interp(3, "upsample_trilinear"))
 
 
+def _cubic_coefficients(t, acc):
+    """torch's get_cubic_upsample_coefficients (A = -0.75) at offset t."""
+    a = literal(-0.75, acc)
+    one = literal(1.0, acc)
+
+    def near(x):  # cubic_convolution1: |x| <= 1
+        return ((a + literal(2.0, acc)) * x - (a + literal(3.0, acc))) * \
+            x * x + one
+
+    def far(x):  # cubic_convolution2: 1 < |x| < 2
+        return ((a * x - literal(5.0, acc) * a) * x +
+                literal(8.0, acc) * a) * x - literal(4.0, acc) * a
+    u = one - t
+    return [far(t + one), near(t), near(u), far(u + one)]
+
+
+@rule("upsample_bicubic2d.vec", "upsample_bicubic2d.default")
+def _bicubic(ctx, self=None, output_size=None, align_corners=False,
+             scale_factors=None, input=None, scales_h=None, scales_w=None):  # pylint: disable=redefined-builtin
+    """torch's CPU kernel (upsample_bicubic2d_out_frame): per output cell,
+    4 cubic interpolations along x (rows y-1 .. y+2, reads clamped into the
+    input), then one along y, in float64 for float64 and float32
+    otherwise (torch's decomposition computes the offsets in float32)."""
+    self = input if self is None else self
+    rank = len(self.shape)
+    dtype = ctx.dtype(self)
+    if not is_float(dtype):
+        raise ctx.fail(f"bicubic upsampling of {dtype} tensors")
+    sizes, outs, factors = _resample_params(
+        ctx, self, 2, output_size, scale_factors, [scales_h, scales_w])
+    if align_corners:
+        ratio = [(n - 1) / (o - 1) if o > 1 else 0.0
+                 for n, o in zip(sizes, outs)]
+    else:
+        ratio = _scales(sizes, outs, factors)
+    acc = torch.float64 if dtype == torch.float64 else torch.float32
+
+    def build(p):
+        shape = list(p.shape)
+
+        def element(*i):
+            lead = list(i[:rank - 2])
+            taps = []
+            for k in range(2):
+                o = te.cast(i[rank - 2 + k], _name(acc))
+                if align_corners:
+                    real = o * literal(ratio[k], acc)
+                else:
+                    real = (o + literal(0.5, acc)) * literal(ratio[k], acc) \
+                        - literal(0.5, acc)
+                # guard_index_and_lambda: the index at most size - 1, the
+                # offset within [0, 1]; floorf rounds to float first.
+                index = te.min(te.cast(te.floor(te.cast(real, "float32")),
+                                       "int64"),
+                               te.cast(sizes[k] - 1, "int64"))
+                t = te.min(te.max(real - te.cast(index, _name(acc)),
+                                  literal(0.0, acc)), literal(1.0, acc))
+                taps.append((index, _cubic_coefficients(t, acc)))
+
+            def at(axis, index, d):
+                q = index + te.cast(d - 1, "int64")
+                return te.min(te.max(q, te.cast(0, "int64")),
+                              te.cast(sizes[axis] - 1, "int64"))
+            (iy, cy), (ix, cx) = taps
+            rows = []
+            for dy in range(4):
+                y = at(0, iy, dy)
+                row = None
+                for dx in range(4):
+                    term = cast(read(p, lead + [y, at(1, ix, dx)]), acc) * \
+                        cx[dx]
+                    row = term if row is None else row + term
+                rows.append(row)
+            total = None
+            for dy in range(4):
+                term = rows[dy] * cy[dy]
+                total = term if total is None else total + term
+            return cast(total, dtype)
+        return te.compute(shape[:rank - 2] + outs, element,
+                          name="upsample_bicubic")
+    return ctx.te(build, self, name="upsample_bicubic")
+
+
 # --- shuffles and embedding ----------------------------------------------------------
 
 @rule("pixel_shuffle")
