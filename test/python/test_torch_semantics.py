@@ -187,14 +187,28 @@ def test_a_wrong_rule_is_caught_at_import():
 # --- arguments refused with node, argument and line ---------------------------
 
 def test_an_unimplemented_argument_is_refused_with_its_line():
-    def fn(a):
-        return a.to(memory_format=torch.channels_last) * 2
+    def fn(a):  # a tensor whose size is the dynamic batch
+        return a.new_full((a.shape[0], 2), 1.0) * 2
     with pytest.raises(UnsupportedError) as info:
-        from_fx(fx.symbolic_trace(Fn(fn)), input_shapes=[(1, 2, 3, 4)])
+        from_fx(fx.symbolic_trace(Fn(fn)),
+                input_info=[((None, 3), torch.float32)])
     message = str(info.value)
-    for piece in ("method .to()", "line", "aten._to_copy",
-                  "'memory_format'=torch.channels_last"):
+    for piece in ("method .new_full()", "line", "aten.new_full",
+                  "'size'=", "a new tensor of dynamic size"):
         assert piece in message, message
+
+
+def test_memory_format_changes_strides_not_values():
+    # mlc's results are contiguous arrays: a memory format chooses torch's
+    # strides only, so the values, shape and dtype are torch's.
+    x = torch.rand(2, 3, 4, 5)
+    def fn(a):
+        return a.to(memory_format=torch.channels_last) * 2, \
+            a.contiguous(memory_format=torch.channels_last).sum(1)
+    got = compile_and_run(Fn(fn), x)
+    for g, e in zip(got, fn(x)):
+        assert g.numpy().shape == tuple(e.shape)
+        np.testing.assert_allclose(g.numpy(), e.numpy(), rtol=1e-6)
 
 
 def test_writes_into_graph_inputs_are_refused():

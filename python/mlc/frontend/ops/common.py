@@ -36,7 +36,10 @@ def norm_dims(dims, ndim):
 def check_tensor_options(ctx, layout=None, device=None, pin_memory=None,
                          memory_format=None):
     """Refuses tensor options mlc does not implement: devices other than the
-    CPU, non-strided layouts, pinned memory, non-contiguous formats."""
+    CPU, non-strided layouts, pinned memory. Every memory format is
+    implemented: it chooses torch's strides, and mlc's results are
+    contiguous arrays with torch's values, shape and dtype (mlc chooses its
+    own layouts)."""
     if device is not None and torch.device(device).type != "cpu":
         raise ctx.refuse("device", device, "mlc compiles for the CPU")
     if layout not in (None, torch.strided):
@@ -44,9 +47,9 @@ def check_tensor_options(ctx, layout=None, device=None, pin_memory=None,
     if pin_memory:
         raise ctx.refuse("pin_memory", pin_memory)
     if memory_format not in (None, torch.contiguous_format,
-                             torch.preserve_format):
-        raise ctx.refuse("memory_format", memory_format,
-                         "mlc tensors are contiguous")
+                             torch.preserve_format, torch.channels_last,
+                             torch.channels_last_3d):
+        raise ctx.refuse("memory_format", memory_format)
 
 
 def cast(value, dtype):
