@@ -26,6 +26,26 @@ from .ops.common import is_tensor
 from .trace import DynSize
 
 
+
+_ALLOCATIONS = {torch.ops.aten.empty.memory_format,
+                torch.ops.aten.empty_like.default,
+                torch.ops.aten.empty_strided.default,
+                torch.ops.prims.empty_strided.default}
+
+
+def _writes_fresh(node, target):
+    """Whether the op writes only into tensors the trace just allocated
+    (empty, empty_strided) and uses nowhere else (torch's refs' clone:
+    ``prims.copy_to(empty_strided(...), a)``): its result is then the
+    written value, which a functional rule computes."""
+    written = [v for argument, v in zip(target._schema.arguments, node.args)
+               if argument.alias_info is not None and
+               argument.alias_info.is_write]
+    return bool(written) and all(
+        isinstance(v, fx.Node) and v.op == "call_function" and
+        v.target in _ALLOCATIONS and len(v.users) == 1 for v in written)
+
+
 class UnsupportedError(MLCError):
     """A torch operation or argument value mlc does not implement."""
 
@@ -278,9 +298,10 @@ class AtenGraphImporter:
                 return target(*args, **kwargs)
         rule = registry.lookup(target)
         ctx = RuleContext(self.importer, self.where, node)
-        if target._schema.is_mutable:
+        if target._schema.is_mutable and not _writes_fresh(node, target):
             # Functionalization leaves only writes to tensors the node does
-            # not own: parameters and buffers (a module in training mode).
+            # not own: parameters and buffers (a module in training mode),
+            # and the prims torch's refs write into a fresh allocation.
             raise ctx.fail("writes into a parameter or buffer in place (a "
                            "module in training mode? import the model after "
                            "model.eval())")

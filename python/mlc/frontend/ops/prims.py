@@ -81,3 +81,12 @@ def _broadcast_in_dim(ctx, a, shape, broadcast_dimensions):
         return [0 if in_shape[k] == 1 and shape[d] != 1 else index[d]
                 for k, d in enumerate(dims)]
     return remap(ctx, a, lambda _: shape, source)
+
+
+@rule("prims.copy_to")
+def _copy_to(ctx, a, b):
+    """b copied into a, which is returned: torch's refs write into a fresh
+    allocation used nowhere else (the importer checks), so the result is
+    aten.copy's."""
+    from .registry import lookup
+    return lookup(torch.ops.aten.copy.default)(ctx, self=a, src=b)
