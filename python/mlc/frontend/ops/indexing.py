@@ -63,9 +63,10 @@ def _gather(ctx, self, dim, index, sparse_grad=False):
         shape = list(p.shape)
 
         def element(*i):
+            if not ndim:  # a 0-d self: every index (0 or -1) reads it
+                return read(p, [])
             src = list(i)
-            if ndim:
-                src[axis] = _wrap(read(idx, i), shape[axis])
+            src[axis] = _wrap(read(idx, i), shape[axis])
             return read(p, src)
         return te.compute(list(idx.shape), element, name="gather")
     return ctx.te(build, self, index)
