@@ -154,6 +154,28 @@ def i0_64(x):
     return _where(x != x, x, value)
 
 
+def trigamma(x, dtype):
+    """torch's calc_trigamma in `dtype` (torch computes float32 in float32:
+    near the poles sin(pi x) is not 0 and the quotient overflows to inf
+    there only in float32): reflection below 0.5 (pi^2 / sin^2), six
+    recurrence steps, then the asymptotic series."""
+    def c(value):
+        return literal(float(value), dtype)
+    reflect = x < c(0.5)
+    sin_pi_x = te.sin(c(math.pi) * x)
+    result = _where(reflect, c(0.0) - c(math.pi * math.pi) /
+                    (sin_pi_x * sin_pi_x), c(0.0))
+    y = _where(reflect, c(1.0) - x, x)
+    for _ in range(6):
+        result = result + c(1.0) / (y * y)
+        y = y + c(1.0)
+    ixx = c(1.0) / (y * y)
+    series = (c(1.0) + c(1.0) / (c(2.0) * y) + ixx * (
+        c(1.0 / 6) - ixx * (c(1.0 / 30) - ixx * c(1.0 / 42)))) / y
+    result = result + series
+    return _where(reflect, c(0.0) - result, result)
+
+
 def _special(fn):
     def apply(ctx, self):
         return elementwise(ctx, lambda dt, v: cast(fn(cast(v, F64)), dt),
@@ -165,6 +187,21 @@ rule("lgamma")(_special(lgamma64))
 rule("digamma")(_special(digamma64))
 rule("erfinv")(_special(erfinv64))
 rule("i0")(_special(i0_64))
+
+
+@rule("polygamma")
+def _polygamma(ctx, n, self):
+    """polygamma(0, x) = digamma, polygamma(1, x) = trigamma, as torch's
+    kernels; higher orders (torch's Hurwitz zeta) have no rule yet."""
+    if n == 0:
+        return _special(digamma64)(ctx, self)
+    if n == 1:
+        return elementwise(ctx, lambda dt, v: trigamma(v, dt), self,
+                           kind=INT_TO_FLOAT)
+    raise ctx.refuse("n", n, "polygamma of order 2 or more (Hurwitz zeta) "
+                     "is not implemented")
+
+
 delegate("prims.lgamma", "lgamma")
 delegate("prims.digamma", "digamma")
 delegate("prims.erf_inv", "erfinv")
