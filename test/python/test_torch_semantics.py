@@ -456,3 +456,47 @@ def test_frexp_and_margin_losses():
         got = compile_and_run(Fn(fn), scores, args).numpy()
         assert got.shape == tuple(expected.shape)
         np.testing.assert_allclose(got, expected.numpy(), rtol=1e-6)
+
+
+# --- rules added for the full op_db run ---------------------------------------
+
+_IDX = torch.tensor([2, 0, 2])
+
+
+@pytest.mark.parametrize("name,fn,inputs", [
+    ("index_fill", lambda a: a.index_fill(1, _IDX, -1.5),
+     [torch.rand(3, 4)]),
+    ("index_copy", lambda a, s: a.index_copy(0, torch.tensor([1, 0]), s),
+     [torch.rand(3, 2), torch.rand(2, 2)]),
+    ("scatter_add_0d", lambda a, s: torch.scatter_add(
+        a, 0, torch.tensor(0), s), [torch.tensor(3.0), torch.tensor(5.0)]),
+    ("scatter_mean_0d", lambda a, s: torch.scatter_reduce(
+        a, 0, torch.tensor(0), s, "mean"), [torch.tensor(3.0),
+                                            torch.tensor(6.0)]),
+    ("gather_0d", lambda a: torch.gather(a, 0, torch.tensor([0, 0])),
+     [torch.tensor(7.0)]),
+    ("pdist", lambda a: F.pdist(a, 3.0), [torch.rand(5, 3)]),
+    ("trigamma", lambda a: torch.polygamma(1, a),
+     [torch.tensor([-2.5, -0.3, 0.2, 1.0, 7.5])]),
+    ("bicubic_f64", lambda a: F.interpolate(a, scale_factor=1.7,
+                                            mode="bicubic"),
+     [torch.rand(1, 2, 4, 5, dtype=torch.float64)]),
+    ("rot90_full_turn", lambda a: torch.rot90(a, 4), [torch.rand(2, 3)]),
+    ("attention", lambda q, k, v: F._scaled_dot_product_attention(
+        q, k, v, is_causal=True, need_attn_weights=True),
+     [torch.rand(2, 3, 4), torch.rand(2, 3, 4), torch.rand(2, 3, 5)]),
+    ("cross_entropy_2d", lambda a: F.cross_entropy(
+        a, torch.tensor([[[0, 2], [1, 1]]])), [torch.rand(1, 3, 2, 2)]),
+])
+def test_rules_match_torch(name, fn, inputs):
+    got = compile_and_run(Fn(fn), *inputs)
+    want = fn(*inputs)
+    got = got if isinstance(got, tuple) else (got,)
+    want = want if isinstance(want, tuple) else (want,)
+    assert len(got) == len(want), name
+    for g, w in zip(got, want):
+        value = g.numpy()
+        assert value.dtype == w.numpy().dtype and value.shape == tuple(
+            w.shape), name
+        np.testing.assert_allclose(value, w.numpy(), rtol=1e-5, atol=1e-6,
+                                   err_msg=name)

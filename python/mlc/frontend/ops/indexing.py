@@ -250,6 +250,69 @@ def _scatter_scalar(p, idx, rest, src, dtype, reduce_kind, include_self):
     return te.compute([], element, name="scatter")
 
 
+def _index_along(ctx, self, dim, index, fill=None, source=None):
+    """index_fill (every slice of `self` along `dim` that `index` names
+    becomes `fill`) or index_copy (slice index[k] becomes slice k of
+    `source`; of duplicate indices the last wins, as torch's CPU loop).
+    Each output element looks for the index entries naming it."""
+    ndim = len(self.shape)
+    axis = norm_dim(dim, ndim) if ndim else 0
+    dtype = ctx.dtype(self)
+    operands = [self, index] + [t for t in (fill, source) if is_tensor(t)]
+
+    def build(p, idx, *rest):
+        shape = list(p.shape)
+        count = 1
+        for size in idx.shape:
+            count *= size
+        flat = [0] * len(idx.shape)
+
+        def entry(k):  # index entry k of a 0-d or 1-d index
+            return read(idx, [k] if idx.shape else flat)
+
+        def new_value(i, k):
+            if source is None:
+                return read(rest[0], []) if rest else literal(fill, dtype)
+            j = list(i)
+            if ndim:
+                j[axis] = k
+            return cast(read(rest[0], j if rest[0].shape else []), dtype)
+
+        if count == 0:
+            return te.compute(shape, lambda *i: read(p, list(i)),
+                              name="index_along")
+        r = te.reduce_axis((0, count), name="r")
+        size = shape[axis] if ndim else 1
+
+        def last(*i):
+            position = te.cast(i[axis], "int64") if ndim else \
+                te.cast(0, "int64")
+            hit = _wrap(entry(r), size) == position
+            return te.max(te.if_then_else(hit, te.cast(r, "int64"),
+                                          te.cast(-1, "int64")), axis=[r])
+        where = te.compute(shape, last, name="index_along_last")
+
+        def element(*i):
+            w = where(*i)
+            k = te.max(w, te.cast(0, "int64"))
+            return te.if_then_else(w >= te.cast(0, "int64"),
+                                   cast(new_value(list(i), k), dtype),
+                                   read(p, list(i)))
+        return te.compute(shape, element, name="index_along")
+    return ctx.te(build, *operands, name="index_fill" if source is None
+                  else "index_copy")
+
+
+@rule("index_fill.int_Scalar", "index_fill.int_Tensor")
+def _index_fill(ctx, self, dim, index, value):
+    return _index_along(ctx, self, dim, index, fill=value)
+
+
+@rule("index_copy.default")
+def _index_copy(ctx, self, dim, index, source):
+    return _index_along(ctx, self, dim, index, source=source)
+
+
 @rule("scatter.src", "scatter.value")
 def _scatter_rule(ctx, self, dim, index, src=None, value=None):
     return _scatter(ctx, self, dim, index, src if src is not None else value,

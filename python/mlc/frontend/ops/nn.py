@@ -956,6 +956,16 @@ def _nll_loss2d_forward(self, target, weight, reduction, ignore_index):
     return out, total
 
 
+@decomposition("_pdist_forward.default")
+def _pdist_forward(self, p=2.0):
+    """The p-norm distances of the rows i < j (row-major), as vector norms
+    of row differences picked by constant index pairs."""
+    n = self.shape[0]
+    pairs = torch.triu_indices(n, n, 1)
+    return torch.linalg.vector_norm(self[pairs[0]] - self[pairs[1]], p,
+                                    dim=-1)
+
+
 @rule("multi_margin_loss")
 def _multi_margin_loss(ctx, self, target, p=1, margin=1, weight=None,
                        reduction=1):
