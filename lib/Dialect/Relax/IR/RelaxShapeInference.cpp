@@ -70,10 +70,8 @@ LogicalResult resultOf(FailureOr<RankedTensorType> type,
   return success();
 }
 
-} // namespace
 
-FailureOr<RankedTensorType>
-mlc::relax::inferBroadcastType(Type lhs, Type rhs, ErrorEmitter emitError) {
+FailureOr<RankedTensorType> inferBroadcastType(Type lhs, Type rhs, ErrorEmitter emitError) {
   RankedTensorType lhsType, rhsType;
   if (failed(checkOperands(lhs, rhs, emitError, lhsType, rhsType)))
     return failure();
@@ -85,8 +83,7 @@ mlc::relax::inferBroadcastType(Type lhs, Type rhs, ErrorEmitter emitError) {
   return RankedTensorType::get(shape, lhsType.getElementType());
 }
 
-FailureOr<RankedTensorType>
-mlc::relax::inferMatmulType(Type lhs, Type rhs, ErrorEmitter emitError) {
+FailureOr<RankedTensorType> inferMatmulType(Type lhs, Type rhs, ErrorEmitter emitError) {
   RankedTensorType lhsType, rhsType;
   if (failed(checkOperands(lhs, rhs, emitError, lhsType, rhsType)))
     return failure();
@@ -121,8 +118,7 @@ mlc::relax::inferMatmulType(Type lhs, Type rhs, ErrorEmitter emitError) {
   return RankedTensorType::get(shape, lhsType.getElementType());
 }
 
-FailureOr<RankedTensorType>
-mlc::relax::inferDenseType(Type data, Type weight, ErrorEmitter emitError) {
+FailureOr<RankedTensorType> inferDenseType(Type data, Type weight, ErrorEmitter emitError) {
   RankedTensorType dataType, weightType;
   if (failed(checkOperands(data, weight, emitError, dataType, weightType)))
     return failure();
@@ -140,7 +136,7 @@ mlc::relax::inferDenseType(Type data, Type weight, ErrorEmitter emitError) {
   return RankedTensorType::get(shape, dataType.getElementType());
 }
 
-FailureOr<RankedTensorType> mlc::relax::inferReluType(Type input,
+FailureOr<RankedTensorType> inferReluType(Type input,
                                                       ErrorEmitter emitError) {
   auto type = dyn_cast<RankedTensorType>(input);
   if (!type || !isa<FloatType, IntegerType>(type.getElementType()))
@@ -149,8 +145,7 @@ FailureOr<RankedTensorType> mlc::relax::inferReluType(Type input,
   return type;
 }
 
-FailureOr<RankedTensorType>
-mlc::relax::inferSoftmaxType(Type data, int64_t axis, ErrorEmitter emitError) {
+FailureOr<RankedTensorType> inferSoftmaxType(Type data, int64_t axis, ErrorEmitter emitError) {
   auto type = dyn_cast<RankedTensorType>(data);
   if (!type || !isa<FloatType>(type.getElementType()))
     return fail(emitError, "needs a tensor of floats, but got ", data);
@@ -161,7 +156,7 @@ mlc::relax::inferSoftmaxType(Type data, int64_t axis, ErrorEmitter emitError) {
   return type;
 }
 
-FailureOr<RankedTensorType> mlc::relax::inferConv2dType(
+FailureOr<RankedTensorType> inferConv2dType(
     Type data, Type weight, ArrayRef<int64_t> strides,
     ArrayRef<int64_t> padding, ArrayRef<int64_t> dilation, int64_t groups,
     ErrorEmitter emitError) {
@@ -205,7 +200,7 @@ FailureOr<RankedTensorType> mlc::relax::inferConv2dType(
   return RankedTensorType::get(shape, dataType.getElementType());
 }
 
-FailureOr<RankedTensorType> mlc::relax::inferMaxPool2dType(
+FailureOr<RankedTensorType> inferMaxPool2dType(
     Type data, ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
     ArrayRef<int64_t> padding, ArrayRef<int64_t> dilation, bool ceilMode,
     ErrorEmitter emitError) {
@@ -241,8 +236,7 @@ FailureOr<RankedTensorType> mlc::relax::inferMaxPool2dType(
   return RankedTensorType::get(shape, type.getElementType());
 }
 
-FailureOr<RankedTensorType>
-mlc::relax::inferBatchNormType(Type data, ArrayRef<Type> parameters,
+FailureOr<RankedTensorType> inferBatchNormType(Type data, ArrayRef<Type> parameters,
                                double epsilon, ErrorEmitter emitError) {
   auto type = dyn_cast<RankedTensorType>(data);
   if (!type || type.getRank() < 2 || !isa<FloatType>(type.getElementType()))
@@ -264,6 +258,8 @@ mlc::relax::inferBatchNormType(Type data, ArrayRef<Type> parameters,
     return fail(emitError, "epsilon must be >= 0, got ", epsilon);
   return type;
 }
+
+} // namespace
 
 //===----------------------------------------------------------------------===//
 // inferReturnTypes of each op
