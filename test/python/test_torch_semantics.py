@@ -468,6 +468,11 @@ _IDX = torch.tensor([2, 0, 2])
      [torch.rand(3, 4)]),
     ("index_copy", lambda a, s: a.index_copy(0, torch.tensor([1, 0]), s),
      [torch.rand(3, 2), torch.rand(2, 2)]),
+    ("index_add", lambda a, s: a.index_add(0, torch.tensor([1, 1, 0]), s,
+                                           alpha=-2),
+     [torch.rand(2, 3), torch.rand(3, 3)]),
+    ("index_add_0d", lambda a, s: a.index_add(0, torch.tensor(0), s),
+     [torch.tensor(1.5), torch.tensor(2.0)]),
     ("scatter_add_0d", lambda a, s: torch.scatter_add(
         a, 0, torch.tensor(0), s), [torch.tensor(3.0), torch.tensor(5.0)]),
     ("scatter_mean_0d", lambda a, s: torch.scatter_reduce(

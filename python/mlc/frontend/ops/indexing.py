@@ -313,6 +313,55 @@ def _index_copy(ctx, self, dim, index, source):
     return _index_along(ctx, self, dim, index, source=source)
 
 
+@rule("index_add.default")
+def _index_add(ctx, self, dim, index, source, alpha=1):
+    """self with alpha * source[k] added to slice index[k] along dim, for
+    every k (torch's CPU loop adds them in index order; the sum here is
+    over the index entries naming each slice, then scaled). bool adds as
+    or (alpha True), or not at all (alpha False)."""
+    ndim = len(self.shape)
+    axis = norm_dim(dim, ndim) if ndim else 0
+    dtype = ctx.dtype(self)
+    if dtype == torch.bool and not alpha:
+        return self  # adds False * source: nothing
+    acc = torch.int8 if dtype == torch.bool else dtype
+
+    def build(p, idx, src):
+        shape = list(p.shape)
+        count = 1
+        for size in idx.shape:
+            count *= size
+        if count == 0:
+            return te.compute(shape, lambda *i: read(p, list(i)),
+                              name="index_add")
+        r = te.reduce_axis((0, count), name="r")
+        flat = [0] * len(idx.shape)
+        size = shape[axis] if ndim else 1
+
+        def total(*i):
+            position = te.cast(i[axis], "int64") if ndim else \
+                te.cast(0, "int64")
+            entry = read(idx, [r] if idx.shape else flat)
+            hit = _wrap(entry, size) == position
+            j = list(i)
+            if ndim:
+                j[axis] = r
+            value = cast(read(src, j if src.shape else []), acc)
+            term = te.if_then_else(hit, value, literal(0, acc))
+            return te.max(term, axis=[r]) if dtype == torch.bool else \
+                te.sum(term, axis=[r])
+        sums = te.compute(shape, total, name="index_add_sum")
+
+        def element(*i):
+            old = cast(read(p, list(i)), acc)
+            if dtype == torch.bool:
+                return cast(te.max(old, sums(*i)), dtype)
+            added = sums(*i) if alpha == 1 else sums(*i) * literal(alpha, acc)
+            return cast(old + added, dtype)
+        return te.compute(shape, element, name="index_add")
+    return ctx.te(build, self, index, source, name="index_add")
+
+
 @rule("scatter.src", "scatter.value")
 def _scatter_rule(ctx, self, dim, index, src=None, value=None):
     return _scatter(ctx, self, dim, index, src if src is not None else value,
