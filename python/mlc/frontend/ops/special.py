@@ -207,6 +207,54 @@ delegate("prims.digamma", "digamma")
 delegate("prims.erf_inv", "erfinv")
 
 
+def _frexp_exponent(a):
+    """e with a = m * 2 ** e, m in [0.5, 1), for finite a > 0 (float64)."""
+    e = te.floor(te.log2(a)) + _c(1.0)
+    # log2 may round across a power of two: correct by one.
+    m = a / te.exp2(e)
+    return _where(m >= _c(1.0), e + _c(1.0),
+                  _where(m < _c(0.5), e - _c(1.0), e))
+
+
+# (mantissa bits, frexp exponent of the smallest normal, largest finite).
+_FLOAT_FORMATS = {torch.float32: (24, -125, 3.4028234663852886e38),
+                  torch.float64: (53, -1021, 1.7976931348623157e308)}
+
+
+@rule("nextafter")
+def _nextafter(ctx, self, other):
+    """The float after self towards other, as C's nextafter: other when
+    they are equal, NaN with a NaN, the smallest subnormal from zero, the
+    largest finite from an infinity; else self plus the spacing of floats
+    at self (half of it moving towards zero from a power of two)."""
+    result = ctx.out_meta()[1]
+    if result not in _FLOAT_FORMATS:  # float16's neighbours are its own
+        raise ctx.fail(f"nextafter of {result} tensors")
+
+    def fn(dt, x, y):
+        bits, emin, largest = _FLOAT_FORMATS[result]
+        x, y = cast(x, F64), cast(y, F64)
+        a = te.abs(x)
+        finite = a < _c(math.inf)
+        e = te.max(_frexp_exponent(_where(finite & (a > _c(0.0)), a,
+                                          _c(1.0))), _c(float(emin)))
+        spacing = te.exp2(e - _c(float(bits)))
+        power_of_two = a == te.exp2(e - _c(1.0))
+        up = y > x
+        towards_zero = (up & (x < _c(0.0))) | ((y < x) & (x > _c(0.0)))
+        step = _where(towards_zero & power_of_two & (e > _c(float(emin))),
+                      spacing * _c(0.5), spacing)
+        moved = _where(up, x + step, x - step)
+        tiny = te.exp2(_c(float(emin - bits)))
+        from_zero = _where(up, tiny, _c(0.0) - tiny)
+        from_inf = _where(x > _c(0.0), _c(largest), _c(-largest))
+        value = _where(a == _c(0.0), from_zero,
+                       _where(finite, moved, from_inf))
+        value = _where(x == y, y, value)
+        return cast(_where((x != x) | (y != y), x + y, value), dt)
+    return elementwise(ctx, fn, self, other)
+
+
 @rule("frexp.Tensor")
 def _frexp(ctx, self):
     """(mantissa, exponent): x = mantissa * 2 ** exponent with |mantissa|
