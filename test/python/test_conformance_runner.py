@@ -2,26 +2,17 @@
 counts as equal to torch, and the float64-reference criterion for
 float32 results summed in another order."""
 
-import importlib.util
-import os
-
 import numpy as np
 import pytest
 import torch
 
 import mlc
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
+from scripts import load_script
 
 
 @pytest.fixture(scope="module")
 def runner():
-    spec = importlib.util.spec_from_file_location(
-        "conformance", os.path.join(ROOT, "scripts", "conformance.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("conformance")
 
 
 def _sums(order_seed):

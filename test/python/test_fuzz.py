@@ -1,24 +1,17 @@
 """scripts/fuzz.py: its crash detection and triage, on real runs of mlc-opt."""
 
-import importlib.util
 import os
 
 import pytest
+
+from scripts import load_script
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 BIN = os.path.join(os.environ.get("MLC_BUILD_DIR", os.path.join(ROOT, "build")),
                    "bin")
 
 
-def load_fuzz():
-    spec = importlib.util.spec_from_file_location(
-        "fuzz", os.path.join(ROOT, "scripts", "fuzz.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-fuzz = load_fuzz()
+fuzz = load_script("fuzz")
 OPT = [os.path.join(BIN, "mlc-opt")]
 
 

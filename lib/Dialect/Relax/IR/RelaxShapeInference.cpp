@@ -61,6 +61,12 @@ struct OpError {
   }
 };
 
+/// Attribute `name` of an op that may not exist yet, or null when it is
+/// missing or of another kind (ODS has not checked it yet).
+template <typename T> T attribute(DictionaryAttr attributes, StringRef name) {
+  return dyn_cast_or_null<T>(attributes.get(name));
+}
+
 /// The rule's type as the op's only result.
 LogicalResult resultOf(FailureOr<RankedTensorType> type,
                        SmallVectorImpl<Type> &results) {
@@ -298,8 +304,7 @@ LogicalResult ReluOp::inferReturnTypes(MLIRContext *,
                                      SmallVectorImpl<Type> &results) {         \
     OpError error{location, getOperationName()};                               \
     ErrorEmitter emitError = error.emitter();                                  \
-    auto axis =                                                                \
-        dyn_cast_or_null<IntegerAttr>(adaptor.getAttributes().get("axis"));    \
+    auto axis = attribute<IntegerAttr>(adaptor.getAttributes(), "axis");       \
     if (!axis)                                                                 \
       return fail(emitError, "needs an integer attribute 'axis'");             \
     return resultOf(inferSoftmaxType(adaptor.getData().getType(),              \
@@ -318,11 +323,11 @@ LogicalResult Conv2dOp::inferReturnTypes(MLIRContext *,
   ErrorEmitter emitError = error.emitter();
   DictionaryAttr attrs = adaptor.getAttributes();
   auto array = [&](StringRef name) {
-    return dyn_cast_or_null<DenseI64ArrayAttr>(attrs.get(name));
+    return attribute<DenseI64ArrayAttr>(attrs, name);
   };
   DenseI64ArrayAttr strides = array("strides"), padding = array("padding"),
                     dilation = array("dilation");
-  auto groups = dyn_cast_or_null<IntegerAttr>(attrs.get("groups"));
+  auto groups = attribute<IntegerAttr>(attrs, "groups");
   if (!strides || !padding || !dilation || !groups)
     return fail(emitError, "needs i64 array attributes 'strides', 'padding', "
                            "'dilation' and an integer attribute 'groups'");
@@ -342,11 +347,11 @@ LogicalResult MaxPool2dOp::inferReturnTypes(MLIRContext *,
   ErrorEmitter emitError = error.emitter();
   DictionaryAttr attrs = adaptor.getAttributes();
   auto array = [&](StringRef name) {
-    return dyn_cast_or_null<DenseI64ArrayAttr>(attrs.get(name));
+    return attribute<DenseI64ArrayAttr>(attrs, name);
   };
   DenseI64ArrayAttr kernel = array("kernel"), strides = array("strides"),
                     padding = array("padding"), dilation = array("dilation");
-  auto ceilMode = dyn_cast_or_null<BoolAttr>(attrs.get("ceil_mode"));
+  auto ceilMode = attribute<BoolAttr>(attrs, "ceil_mode");
   if (!kernel || !strides || !padding || !dilation || !ceilMode)
     return fail(emitError, "needs i64 array attributes 'kernel', 'strides', "
                            "'padding', 'dilation' and a bool 'ceil_mode'");
@@ -364,8 +369,7 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
                                             SmallVectorImpl<Type> &results) {
   OpError error{location, getOperationName()};
   ErrorEmitter emitError = error.emitter();
-  auto epsilon =
-      dyn_cast_or_null<FloatAttr>(adaptor.getAttributes().get("epsilon"));
+  auto epsilon = attribute<FloatAttr>(adaptor.getAttributes(), "epsilon");
   if (!epsilon)
     return fail(emitError, "needs a float attribute 'epsilon'");
   Type parameters[] = {adaptor.getMean().getType(), adaptor.getVar().getType(),
