@@ -63,6 +63,9 @@ from torch import fx, nn  # noqa: E402
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64,
           "int64": torch.int64, "int32": torch.int32, "bool": torch.bool}
+# Run when asked for (--dtypes): the pass rates count DTYPES.
+MORE_DTYPES = {"uint8": torch.uint8, "int8": torch.int8,
+               "int16": torch.int16, "float16": torch.float16}
 
 # Out of scope for the pass rates (their figures are still reported).
 OUT_OF_SCOPE_PREFIXES = ("linalg.", "fft.", "special.", "sparse.", "masked.",
@@ -490,7 +493,8 @@ def main(argv=None):
                         help="run module_db's ModuleInfos instead of op_db")
     parser.add_argument("--dtypes", default=None,
                         help="comma-separated (default: float32, float64, "
-                        "int64, int32, bool; float32, float64 for modules)")
+                        "int64, int32, bool; float32, float64 for modules; "
+                        "also uint8, int8, int16, float16)")
     parser.add_argument("--json", default=None, help="write cases here")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="cases run at once (default: every core)")
@@ -503,7 +507,12 @@ def main(argv=None):
     samples = args.samples or (2 if args.quick else 10 ** 9)
     names = args.dtypes or ("float32,float64" if args.modules
                             else ",".join(DTYPES))
-    dtypes = {k: DTYPES[k] for k in names.split(",")}
+    known = {**DTYPES, **MORE_DTYPES}
+    unknown = [k for k in names.split(",") if k not in known]
+    if unknown:
+        parser.error(f"unknown dtype {', '.join(unknown)} (known: "
+                     f"{', '.join(known)})")
+    dtypes = {k: known[k] for k in names.split(",")}
     wanted = set(args.ops.split(",")) if args.ops else None
     torch.manual_seed(0)
     cases = []

@@ -41,6 +41,8 @@ void mlc::buildLowerToFuncPipeline(OpPassManager &pm,
     pm.addPass(mlc::relax::createRelaxFusePass());
   // Reads proved in bounds, or checked at run time, or clamped.
   pm.addNestedPass<mlc::tir::FuncOp>(mlc::tir::createTIRCheckBoundsPass());
+  // uint8 tensors become i8 ones: their ops already read them as unsigned.
+  pm.addPass(mlc::createMLCSignlessIntegersPass());
   pm.addPass(mlc::createConvertTIRToLinalgPass());
   pm.addPass(mlc::createConvertRelaxToFuncPass());
   pm.addPass(createCanonicalizerPass());

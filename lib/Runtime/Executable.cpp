@@ -147,7 +147,7 @@ size_t descriptorWords(size_t rank) { return 3 + 2 * rank; }
 } // namespace
 
 size_t TensorInfo::elementSize() const {
-  if (dtype == "bool" || dtype == "int8")
+  if (dtype == "bool" || dtype == "int8" || dtype == "uint8")
     return 1;
   if (dtype == "int16" || dtype == "float16" || dtype == "bfloat16")
     return 2;

@@ -168,7 +168,8 @@ Expr Tensor::operator()(ArrayRef<Expr> indices) const {
   for (const Expr &index : indices)
     values.push_back(materializeIndex(ws, index));
   OpBuilder &b = ws.getBuilder();
-  return Value(ReadOp::create(b, b.getUnknownLoc(), getValue(), values));
+  return Expr(ReadOp::create(b, b.getUnknownLoc(), getValue(), values),
+              getElementType());
 }
 
 //===----------------------------------------------------------------------===//
@@ -263,7 +264,8 @@ Tensor computeImpl(ArrayRef<Expr> shape, const ComputeFn &fcompute,
   if (result.isNull())
     fail(what + ": fcompute returned no expression");
   Value element = materialize(ws, result);
-  Type elementType = element.getType();
+  // The dtype (uint8 for an unsigned value), not the signless value type.
+  Type elementType = result.getValue() ? result.getType() : element.getType();
   if (!isa<FloatType, IntegerType>(elementType))
     fail(what + " yields " + dtypeName(elementType) +
          "; cast it to an integer or float dtype with te.cast");
@@ -276,6 +278,11 @@ Tensor computeImpl(ArrayRef<Expr> shape, const ComputeFn &fcompute,
   SmallVector<Value> dynamicExtents;
   if (const Expr::Reduction *reduction = result.getReduction()) {
     kind = reduction->kind;
+    // Unsigned values order as unsigned.
+    if (elementType.isUnsignedInteger() && *kind == ReductionKind::Max)
+      kind = ReductionKind::UMax;
+    if (elementType.isUnsignedInteger() && *kind == ReductionKind::Min)
+      kind = ReductionKind::UMin;
     OpBuilder &b = ws.getBuilder();
     llvm::DenseSet<IterVarNode *> reduced;
     for (const IterVar &axis : reduction->axes) {

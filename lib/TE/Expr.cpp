@@ -29,9 +29,22 @@ Value Expr::getValue() const {
   return {};
 }
 
+Expr::Expr(Value value, Type dtype) : data(value) {
+  unsignedValue = dtype && dtype.isUnsignedInteger();
+  if (unsignedValue && mlc::tir::getSignlessType(dtype) != value.getType())
+    fail("a " + dtypeName(dtype) + " expression needs a value of its "
+         "signless type, got " + dtypeName(value.getType()));
+}
+
 Type Expr::getType() const {
   Value value = getValue();
-  return value ? value.getType() : Type();
+  if (value == nullptr)
+    return {};
+  if (unsignedValue)
+    return IntegerType::get(value.getContext(),
+                            value.getType().getIntOrFloatBitWidth(),
+                            IntegerType::Unsigned);
+  return value.getType();
 }
 
 std::optional<int64_t> Expr::getIntLiteral() const {
@@ -52,7 +65,8 @@ std::optional<int64_t> Expr::getConstantInt() const {
   APInt constant;
   if (Value value = getValue();
       value && matchPattern(value, m_ConstantInt(&constant)))
-    return constant.getSExtValue();
+    return unsignedValue ? static_cast<int64_t>(constant.getZExtValue())
+                         : constant.getSExtValue();
   return std::nullopt;
 }
 
@@ -108,11 +122,14 @@ Value mlc::te::materialize(Workspace &ws, const Expr &e, Type type) {
       fail("an expression of another te.compute (or an index of a finished "
            "compute) is used here; each compute must build its own "
            "expressions");
-    if (type && value.getType() != type)
+    if (type && e.getType() != type)
       fail("type mismatch: expected " + typeName(type) + ", got " +
-           typeName(value.getType()) + " (use te.cast)");
+           typeName(e.getType()) + " (use te.cast)");
     return value;
   }
+  // Constants are signless, as the values they stand for.
+  if (type)
+    type = mlc::tir::getSignlessType(type);
   if (auto i = e.getIntLiteral()) {
     if (!type)
       type = b.getI32Type();
@@ -145,6 +162,9 @@ Value mlc::te::materializeIndex(Workspace &ws, const Expr &e) {
     fail("a tensor index must be an integer, got " +
          typeName(value.getType()));
   OpBuilder &b = ws.getBuilder();
+  if (e.isUnsigned())
+    return arith::IndexCastUIOp::create(b, b.getUnknownLoc(),
+                                        b.getIndexType(), value);
   return arith::IndexCastOp::create(b, b.getUnknownLoc(), b.getIndexType(),
                                     value);
 }
@@ -248,17 +268,22 @@ Type commonType(const Expr &a, const Expr &b, StringRef what) {
 /// quotient and the remainder are 0) and wraps INT_MIN / -1 to INT_MIN
 /// (remainder 0), where the hardware would raise SIGFPE.
 Value integerDivision(Binary kind, Value x, Value y,
-                      std::optional<int64_t> literal) {
+                      std::optional<int64_t> literal, bool isUnsigned) {
   OpBuilder &bld = Workspace::current().getBuilder();
   Location loc = bld.getUnknownLoc();
   auto divide = [&](Value divisor) -> Value {
+    // Unsigned division floors and truncates alike.
+    if (isUnsigned && kind == Binary::Rem)
+      return arith::RemUIOp::create(bld, loc, x, divisor);
+    if (isUnsigned)
+      return arith::DivUIOp::create(bld, loc, x, divisor);
     if (kind == Binary::Div)
       return arith::DivSIOp::create(bld, loc, x, divisor);
     if (kind == Binary::Rem)
       return arith::RemSIOp::create(bld, loc, x, divisor);
     return arith::FloorDivSIOp::create(bld, loc, x, divisor);
   };
-  if (literal && *literal != 0 && *literal != -1)
+  if (literal && *literal != 0 && (*literal != -1 || isUnsigned))
     return divide(y);
   Type type = x.getType();
   auto constant = [&](int64_t v) -> Value {
@@ -269,6 +294,10 @@ Value integerDivision(Binary kind, Value x, Value y,
   Value zero = constant(0), one = constant(1), minusOne = constant(-1);
   Value isZero =
       arith::CmpIOp::create(bld, loc, arith::CmpIPredicate::eq, y, zero);
+  if (isUnsigned) // no -1 among unsigned divisors: only 0 is special
+    return arith::SelectOp::create(
+        bld, loc, isZero, zero,
+        divide(arith::SelectOp::create(bld, loc, isZero, one, y)));
   Value isMinusOne =
       arith::CmpIOp::create(bld, loc, arith::CmpIPredicate::eq, y, minusOne);
   Value special = arith::OrIOp::create(bld, loc, isZero, isMinusOne);
@@ -282,6 +311,11 @@ Value integerDivision(Binary kind, Value x, Value y,
       arith::SelectOp::create(bld, loc, isMinusOne, byMinusOne, quotient);
   return arith::SelectOp::create(bld, loc, isZero, zero, result);
 }
+
+/// The op for `kind` on two values of the same signless type; `isUnsigned`
+/// says how integers are read.
+Value binaryOp(Binary kind, Value x, Value y, std::optional<int64_t> literal,
+               bool isUnsigned);
 
 Expr binary(Binary kind, const Expr &a, const Expr &b) {
   rejectReduction(a, binaryName(kind));
@@ -297,10 +331,17 @@ Expr binary(Binary kind, const Expr &a, const Expr &b) {
       return *folded;
   }
   Workspace &ws = Workspace::current();
-  Type type = commonType(a, b, binaryName(kind));
-  Value x = materialize(ws, a, type), y = materialize(ws, b, type);
-  type = x.getType();
-  OpBuilder &bld = ws.getBuilder();
+  Type dtype = commonType(a, b, binaryName(kind));
+  Value x = materialize(ws, a, dtype), y = materialize(ws, b, dtype);
+  Value result = binaryOp(kind, x, y, b.getIntLiteral(),
+                          dtype && dtype.isUnsignedInteger());
+  return Expr(result, dtype);
+}
+
+Value binaryOp(Binary kind, Value x, Value y, std::optional<int64_t> literal,
+               bool isUnsigned) {
+  Type type = x.getType();
+  OpBuilder &bld = Workspace::current().getBuilder();
   Location loc = bld.getUnknownLoc();
   if (isFloat(type)) {
     switch (kind) {
@@ -336,13 +377,13 @@ Expr binary(Binary kind, const Expr &a, const Expr &b) {
   case Binary::Div:
   case Binary::Rem:
   case Binary::FloorDiv:
-    return integerDivision(kind, x, y, b.getIntLiteral());
+    return integerDivision(kind, x, y, literal, isUnsigned);
   case Binary::Max:
-    if (type.isInteger(1)) // bools order false < true
+    if (type.isInteger(1) || isUnsigned) // bools order false < true
       return Value(arith::MaxUIOp::create(bld, loc, x, y));
     return Value(arith::MaxSIOp::create(bld, loc, x, y));
   case Binary::Min:
-    if (type.isInteger(1))
+    if (type.isInteger(1) || isUnsigned)
       return Value(arith::MinUIOp::create(bld, loc, x, y));
     return Value(arith::MinSIOp::create(bld, loc, x, y));
   }
@@ -379,7 +420,7 @@ Expr compare(Compare kind, const Expr &a, const Expr &b) {
       arith::CmpIPredicate::ugt, arith::CmpIPredicate::uge,
       arith::CmpIPredicate::eq,  arith::CmpIPredicate::ne};
   const arith::CmpIPredicate *table =
-      type.isInteger(1) ? boolPreds : preds;
+      type.isInteger(1) || type.isUnsignedInteger() ? boolPreds : preds;
   return Value(
       arith::CmpIOp::create(bld, loc, table[static_cast<int>(kind)], x, y));
 }
@@ -444,7 +485,7 @@ Expr mlc::te::operator-(const Expr &a) {
   OpBuilder &bld = ws.getBuilder();
   if (isFloat(x.getType()))
     return Value(arith::NegFOp::create(bld, bld.getUnknownLoc(), x));
-  return binary(Binary::Sub, Expr(0), Expr(x));
+  return binary(Binary::Sub, Expr(0), a);
 }
 
 Expr mlc::te::operator<(const Expr &a, const Expr &b) {
@@ -530,50 +571,71 @@ Expr mlc::te::cast(Type type, const Expr &value) {
   Workspace &ws = Workspace::current();
   if (value.getValue() == nullptr) {
     if (auto d = value.getFloatLiteral(); d && !isFloat(type))
-      return materialize(ws, Expr(static_cast<int64_t>(*d)), type);
-    return materialize(ws, value, type);
+      return Expr(materialize(ws, Expr(static_cast<int64_t>(*d)), type), type);
+    return Expr(materialize(ws, value, type), type);
   }
   Value x = materialize(ws, value);
-  Type from = x.getType();
+  Type from = value.getType();
   if (from == type)
-    return x;
+    return value;
+  // Ops make signless values; the dtype of the result says how to read it.
+  Type to = mlc::tir::getSignlessType(type);
+  bool fromUnsigned = from.isUnsignedInteger();
   OpBuilder &bld = ws.getBuilder();
   Location loc = bld.getUnknownLoc();
+  auto result = [&](Value v) { return Expr(v, type); };
   if (isFloat(from) && isFloat(type)) {
     if (llvm::cast<FloatType>(from).getWidth() < llvm::cast<FloatType>(type).getWidth())
-      return Value(arith::ExtFOp::create(bld, loc, type, x));
-    return Value(arith::TruncFOp::create(bld, loc, type, x));
+      return result(arith::ExtFOp::create(bld, loc, type, x));
+    return result(arith::TruncFOp::create(bld, loc, type, x));
   }
   // index converts to and from floats through i64.
   if (from.isIndex() && isFloat(type))
-    return Value(arith::SIToFPOp::create(
+    return result(arith::SIToFPOp::create(
         bld, loc, type,
         arith::IndexCastOp::create(bld, loc, bld.getI64Type(), x)));
   if (isFloat(from) && type.isIndex())
-    return Value(arith::IndexCastOp::create(
+    return result(arith::IndexCastOp::create(
         bld, loc, type, arith::FPToSIOp::create(bld, loc, bld.getI64Type(), x)));
-  if (from.isIndex() || type.isIndex())
-    return Value(arith::IndexCastOp::create(bld, loc, type, x));
+  if (from.isIndex() || type.isIndex()) {
+    if (fromUnsigned)
+      return result(arith::IndexCastUIOp::create(bld, loc, to, x));
+    return result(arith::IndexCastOp::create(bld, loc, to, x));
+  }
   if (isa<IntegerType>(from) && isFloat(type)) {
-    if (from.isInteger(1))
-      return Value(arith::UIToFPOp::create(bld, loc, type, x));
-    return Value(arith::SIToFPOp::create(bld, loc, type, x));
+    if (from.isInteger(1) || fromUnsigned)
+      return result(arith::UIToFPOp::create(bld, loc, type, x));
+    return result(arith::SIToFPOp::create(bld, loc, type, x));
   }
   if (isFloat(from) && isa<IntegerType>(type)) {
     if (type.isInteger(1))
       return compare(Compare::NE, Expr(x), Expr(0.0));
-    return Value(arith::FPToSIOp::create(bld, loc, type, x));
+    if (type.isUnsignedInteger()) {
+      // As C++'s conversion to uint8_t compiles on x86 (and torch gives):
+      // through a 32-bit signed integer, keeping its low bits, so -1.0
+      // becomes 255. fptoui would make negative values poison.
+      Type wide = bld.getI32Type();
+      if (to.getIntOrFloatBitWidth() > 32)
+        wide = bld.getI64Type();
+      Value i = arith::FPToSIOp::create(bld, loc, wide, x);
+      if (wide == to)
+        return result(i);
+      return result(arith::TruncIOp::create(bld, loc, to, i));
+    }
+    return result(arith::FPToSIOp::create(bld, loc, type, x));
   }
   unsigned fw = llvm::cast<IntegerType>(from).getWidth();
   unsigned tw = llvm::cast<IntegerType>(type).getWidth();
   if (tw == 1)
     return compare(Compare::NE, Expr(x), Expr(0));
+  if (fw == tw) // int8 <-> uint8: the same bits, read another way
+    return result(x);
   if (fw < tw) {
-    if (fw == 1)
-      return Value(arith::ExtUIOp::create(bld, loc, type, x));
-    return Value(arith::ExtSIOp::create(bld, loc, type, x));
+    if (fw == 1 || fromUnsigned)
+      return result(arith::ExtUIOp::create(bld, loc, to, x));
+    return result(arith::ExtSIOp::create(bld, loc, to, x));
   }
-  return Value(arith::TruncIOp::create(bld, loc, type, x));
+  return result(arith::TruncIOp::create(bld, loc, to, x));
 }
 
 namespace {
@@ -616,6 +678,8 @@ Expr mlc::te::abs(const Expr &x) {
     return Expr(*i < 0 ? -*i : *i);
   if (auto d = x.getFloatLiteral())
     return Expr(*d < 0 ? -*d : *d);
+  if (x.isUnsigned())
+    return x;
   Workspace &ws = Workspace::current();
   Value v = materialize(ws, x);
   OpBuilder &bld = ws.getBuilder();
@@ -645,6 +709,17 @@ Expr mlc::te::pow(const Expr &x, const Expr &y) {
   OpBuilder &bld = ws.getBuilder();
   if (isFloat(type))
     return Value(math::PowFOp::create(bld, bld.getUnknownLoc(), a, b));
+  if (type.isUnsignedInteger()) {
+    // ipowi reads its exponent as signed (200 as -56): raise in 32 bits,
+    // whose low bits are those of the narrow product.
+    Location loc = bld.getUnknownLoc();
+    Type wide = bld.getI32Type();
+    Value p = math::IPowIOp::create(
+        bld, loc, arith::ExtUIOp::create(bld, loc, wide, a),
+        arith::ExtUIOp::create(bld, loc, wide, b));
+    return Expr(Value(arith::TruncIOp::create(bld, loc, a.getType(), p)),
+                type);
+  }
   if (isa<IntegerType>(type))
     return Value(math::IPowIOp::create(bld, bld.getUnknownLoc(), a, b));
   fail("te.pow needs integer or float operands, got " + typeName(type));
@@ -712,9 +787,9 @@ Expr mlc::te::ifThenElse(const Expr &cond, const Expr &t, const Expr &f) {
   rejectReduction(f, "te.if_then_else");
   Workspace &ws = Workspace::current();
   Value c = materializeBool(ws, cond, "te.if_then_else");
-  Type type = commonType(t, f, "te.if_then_else");
-  Value tv = materialize(ws, t, type), fv = materialize(ws, f, type);
-  type = tv.getType();
+  Type dtype = commonType(t, f, "te.if_then_else");
+  Value tv = materialize(ws, t, dtype), fv = materialize(ws, f, dtype);
+  Type type = tv.getType();
   OpBuilder &bld = ws.getBuilder();
   Location loc = bld.getUnknownLoc();
   Block *block = bld.getInsertionBlock();
@@ -722,7 +797,7 @@ Expr mlc::te::ifThenElse(const Expr &cond, const Expr &t, const Expr &f) {
   SmallVector<Operation *> thenSlice = sliceInBlock(tv, block);
   SmallVector<Operation *> elseSlice = sliceInBlock(fv, block);
   if (!needsGuard(thenSlice) && !needsGuard(elseSlice))
-    return Value(arith::SelectOp::create(bld, loc, c, tv, fv));
+    return Expr(arith::SelectOp::create(bld, loc, c, tv, fv), dtype);
 
   // Move each side under the condition: clone its slice into the branch;
   // the unguarded originals become dead and are erased when the compute is
@@ -736,7 +811,7 @@ Expr mlc::te::ifThenElse(const Expr &cond, const Expr &t, const Expr &f) {
     bld.setInsertionPointToStart(ifOp.elseBlock());
     scf::YieldOp::create(bld, loc, cloneSlice(bld, fv, block));
   }
-  return Value(ifOp.getResult(0));
+  return Expr(ifOp.getResult(0), dtype);
 }
 
 Expr mlc::te::select(const Expr &cond, const Expr &t, const Expr &f) {
@@ -747,7 +822,8 @@ Expr mlc::te::select(const Expr &cond, const Expr &t, const Expr &f) {
   Type type = commonType(t, f, "te.select");
   Value tv = materialize(ws, t, type), fv = materialize(ws, f, type);
   OpBuilder &bld = ws.getBuilder();
-  return Value(arith::SelectOp::create(bld, bld.getUnknownLoc(), c, tv, fv));
+  return Expr(arith::SelectOp::create(bld, bld.getUnknownLoc(), c, tv, fv),
+              type);
 }
 
 //===----------------------------------------------------------------------===//
@@ -836,29 +912,32 @@ Expr mlc::te::bitwise(StringRef name, const Expr &a, const Expr &b) {
          typeName(type));
   OpBuilder &bld = ws.getBuilder();
   Location loc = bld.getUnknownLoc();
+  auto result = [&](Value v) { return Expr(v, type); };
   if (name == "and")
-    return Value(arith::AndIOp::create(bld, loc, x, y));
+    return result(arith::AndIOp::create(bld, loc, x, y));
   if (name == "or")
-    return Value(arith::OrIOp::create(bld, loc, x, y));
+    return result(arith::OrIOp::create(bld, loc, x, y));
   if (name == "xor")
-    return Value(arith::XOrIOp::create(bld, loc, x, y));
+    return result(arith::XOrIOp::create(bld, loc, x, y));
   if (type.isInteger(1))
     fail(Twine("shift ") + name + " does not apply to bool");
   // Shifting by the width or more is poison in LLVM: clamp the amount to
   // width - 1 and give what the wider computation would (0 to the left,
-  // the sign to the right).
+  // the sign to the right, 0 for unsigned).
   unsigned width = llvm::cast<IntegerType>(type).getWidth();
-  Value limit = arith::ConstantIntOp::create(bld, loc, type, width - 1);
-  Value zero = arith::ConstantIntOp::create(bld, loc, type, 0);
+  Value limit = arith::ConstantIntOp::create(bld, loc, x.getType(), width - 1);
+  Value zero = arith::ConstantIntOp::create(bld, loc, x.getType(), 0);
   Value tooFar = arith::CmpIOp::create(bld, loc, arith::CmpIPredicate::ugt,
                                        y, limit);
   Value amount = arith::SelectOp::create(bld, loc, tooFar, limit, y);
-  if (name == "shl") {
-    Value shifted = arith::ShLIOp::create(bld, loc, x, amount);
-    return Value(arith::SelectOp::create(bld, loc, tooFar, zero, shifted));
+  if (name == "shl" || (name == "shr" && type.isUnsignedInteger())) {
+    Value shifted = name == "shl"
+                        ? Value(arith::ShLIOp::create(bld, loc, x, amount))
+                        : Value(arith::ShRUIOp::create(bld, loc, x, amount));
+    return result(arith::SelectOp::create(bld, loc, tooFar, zero, shifted));
   }
   if (name == "shr")
-    return Value(arith::ShRSIOp::create(bld, loc, x, amount));
+    return result(arith::ShRSIOp::create(bld, loc, x, amount));
   fail(Twine("unknown bitwise operation '") + name + "'");
 }
 
@@ -873,5 +952,6 @@ Expr mlc::te::bitwiseNot(const Expr &x) {
   OpBuilder &bld = ws.getBuilder();
   Value ones = arith::ConstantIntOp::create(bld, bld.getUnknownLoc(),
                                             v.getType(), -1);
-  return Value(arith::XOrIOp::create(bld, bld.getUnknownLoc(), v, ones));
+  return Expr(arith::XOrIOp::create(bld, bld.getUnknownLoc(), v, ones),
+              x.getType() ? x.getType() : v.getType());
 }

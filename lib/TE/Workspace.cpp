@@ -54,12 +54,13 @@ Type mlc::te::parseDType(MLIRContext *context, StringRef dtype) {
                   .Case("int16", b.getI16Type())
                   .Case("int32", b.getI32Type())
                   .Case("int64", b.getI64Type())
+                  .Case("uint8", b.getIntegerType(8, /*isSigned=*/false))
                   .Case("bool", b.getI1Type())
                   .Default(Type());
   if (!type)
     fail("unknown dtype '" + dtype +
          "' (expected float16, bfloat16, float32, float64, int8, int16, "
-         "int32, int64 or bool)");
+         "int32, int64, uint8 or bool)");
   return type;
 }
 
@@ -75,7 +76,8 @@ std::string mlc::te::dtypeName(Type type) {
   if (type.isInteger(1))
     return "bool";
   if (auto intType = dyn_cast<IntegerType>(type))
-    return "int" + std::to_string(intType.getWidth());
+    return (intType.isUnsigned() ? "uint" : "int") +
+           std::to_string(intType.getWidth());
   if (type.isIndex())
     return "index";
   std::string s;

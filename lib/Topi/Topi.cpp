@@ -222,6 +222,86 @@ Tensor topi::relu(const Tensor &x, llvm::StringRef name) {
       [&](llvm::ArrayRef<Expr> i) { return te::max(x(i), Expr(0)); }, name);
 }
 
+Tensor topi::floatFunction(const Tensor &x,
+                           const std::function<Expr(const Expr &)> &fn,
+                           llvm::StringRef name) {
+  mlir::Type type = x.getElementType();
+  mlir::Type f32 = mlir::Float32Type::get(type.getContext());
+  bool half = type.getIntOrFloatBitWidth() < 32;
+  return te::compute(
+      x.getShape(),
+      [&](llvm::ArrayRef<Expr> i) {
+        Expr v = x(i);
+        if (!half)
+          return fn(v);
+        Expr wide = te::cast(f32, v);
+        Expr r = fn(wide);
+        return te::cast(type, r);
+      },
+      name);
+}
+
+Tensor topi::reduce(const Tensor &x, llvm::StringRef kind,
+                    llvm::ArrayRef<int64_t> axes, bool keepdims,
+                    llvm::StringRef name) {
+  int64_t rank = x.getRank();
+  std::vector<bool> reduced(rank, axes.empty());
+  for (int64_t axis : axes)
+    if (rank > 0)
+      reduced[axis < 0 ? axis + rank : axis] = true;
+  const std::vector<Expr> &shape = x.getShape();
+  std::vector<Expr> outShape;
+  std::vector<te::IterVar> raxes;
+  Expr count(1);
+  for (int64_t k = 0; k < rank; ++k) {
+    if (!reduced[k]) {
+      outShape.push_back(shape[k]);
+      continue;
+    }
+    if (keepdims)
+      outShape.push_back(Expr(1));
+    raxes.push_back(
+        te::reduceAxis(Expr(0), shape[k], ("r" + llvm::Twine(k)).str()));
+    count = count * shape[k];
+  }
+  auto element = [&](llvm::ArrayRef<Expr> index) -> Expr {
+    std::vector<Expr> full;
+    size_t position = 0, r = 0;
+    for (int64_t k = 0; k < rank; ++k) {
+      if (reduced[k]) {
+        full.push_back(Expr(raxes[r++]));
+        position += keepdims;
+      } else {
+        full.push_back(index[position++]);
+      }
+    }
+    Expr v = x(full);
+    if (raxes.empty())
+      return v;
+    if (kind == "sum" || kind == "mean")
+      return te::sum(v, raxes);
+    if (kind == "prod")
+      return te::prod(v, raxes);
+    if (kind == "max")
+      return te::max(v, raxes);
+    if (kind == "min")
+      return te::min(v, raxes);
+    fail("topi.reduce: unknown reduction '" + kind + "'");
+  };
+  Tensor result = te::compute(outShape, element, name);
+  if (kind != "mean")
+    return result;
+  // The mean of no elements is 0 / 0: NaN, as torch gives.
+  mlir::Type type = x.getElementType();
+  return te::compute(
+      outShape,
+      [&](llvm::ArrayRef<Expr> i) {
+        Expr n = te::cast(type, count);
+        return result(i) / n;
+      },
+      (name + "_mean").str());
+}
+
 namespace {
 /// softmax / log_softmax of `x` along `axis`, as torch's CPU kernel computes
 /// them: the maximum m along the axis, the sum of exp(x - m), then
@@ -478,6 +558,92 @@ Tensor topi::batchNormInference(const Tensor &data, const Tensor &mean,
         Expr normalized = centered / te::sqrt(variance);
         Expr scaled = normalized * widen(weight(c), weight);
         Expr shifted = scaled + widen(bias(c), bias);
+        return acc == type ? shifted : te::cast(type, shifted);
+      },
+      name);
+}
+
+Tensor topi::layerNorm(const Tensor &data, const Tensor &weight,
+                       const Tensor &bias, double epsilon,
+                       llvm::StringRef name) {
+  int64_t rank = data.getRank(), k = weight.getRank();
+  if (k < 1 || k > rank || bias.getRank() != k)
+    fail("topi layer_norm: weight and bias must have the rank of the "
+         "normalized (last) dimensions");
+  mlir::Type type = data.getElementType();
+  if (!mlir::isa<mlir::FloatType>(type))
+    fail("topi layer_norm: needs float data, got " + te::dtypeName(type));
+  // float16 and bfloat16 compute in float32, as torch's kernel does.
+  mlir::Type acc = type.getIntOrFloatBitWidth() < 32
+                       ? mlir::Float32Type::get(type.getContext())
+                       : type;
+  auto widen = [&](Expr e, mlir::Type of) {
+    return of == acc ? e : te::cast(acc, e);
+  };
+  int64_t first = rank - k; // the first normalized dimension
+  const std::vector<Expr> &shape = data.getShape();
+  std::vector<Expr> keep(shape.begin(), shape.end());
+  Expr count(1);
+  for (int64_t d = first; d < rank; ++d) {
+    keep[d] = Expr(1);
+    count = count * shape[d];
+  }
+  // The sum over each row of term(x, i), x read at the reduce axes and i
+  // the row's index.
+  using Term = std::function<Expr(const Expr &, llvm::ArrayRef<Expr>)>;
+  auto rowSum = [&](const Term &term, llvm::StringRef what) {
+    std::vector<te::IterVar> axes;
+    for (int64_t d = first; d < rank; ++d)
+      axes.push_back(te::reduceAxis(Expr(0), shape[d],
+                                    (what + llvm::Twine(d)).str()));
+    return te::compute(
+        keep,
+        [&](llvm::ArrayRef<Expr> i) {
+          std::vector<Expr> full(i.begin(), i.end());
+          for (int64_t d = first; d < rank; ++d)
+            full[d] = Expr(axes[d - first]);
+          Expr x = widen(data(full), type);
+          Expr t = term(x, i);
+          return te::sum(t, axes);
+        },
+        (name + "_" + what).str());
+  };
+  auto perRow = [&](const Tensor &sum, llvm::StringRef what) {
+    return te::compute(
+        keep,
+        [&](llvm::ArrayRef<Expr> i) {
+          Expr n = te::cast(acc, count);
+          return sum(i) / n;
+        },
+        (name + "_" + what).str());
+  };
+  Tensor total = rowSum([](const Expr &x, auto) { return x; }, "a");
+  Tensor mean = perRow(total, "mean");
+  Tensor squares = rowSum(
+      [&](const Expr &x, llvm::ArrayRef<Expr> i) {
+        Expr d = x - mean(i);
+        return d * d;
+      },
+      "b");
+  Tensor var = perRow(squares, "var");
+  return te::compute(
+      shape,
+      [&](llvm::ArrayRef<Expr> i) {
+        std::vector<Expr> row(i.begin(), i.end());
+        for (int64_t d = first; d < rank; ++d)
+          row[d] = Expr(0);
+        std::vector<Expr> within(i.begin() + first, i.end());
+        // x * rstd + (-rstd * mean) in one fma, as torch's kernel
+        // (compiled with contraction) computes it.
+        Expr eps = te::cast(acc, Expr(epsilon));
+        Expr variance = var(row) + eps;
+        Expr rstd = te::cast(acc, Expr(1.0)) / te::sqrt(variance);
+        Expr negated = te::cast(acc, Expr(0.0)) - rstd;
+        Expr shift = negated * mean(row);
+        Expr x = widen(data(i), type);
+        Expr normalized = te::callMath("fma", {x, rstd, shift});
+        Expr scaled = normalized * widen(weight(within), weight.getElementType());
+        Expr shifted = scaled + widen(bias(within), bias.getElementType());
         return acc == type ? shifted : te::cast(type, shifted);
       },
       name);

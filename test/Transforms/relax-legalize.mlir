@@ -148,3 +148,52 @@ func.func @norm(%x: tensor<2x3x4x4xf16>, %c: tensor<3xf16>) -> tensor<2x3x4x4xf1
   %0 = relax.batch_norm %x, %c, %c, %c, %c epsilon 1.0e-03 : tensor<2x3x4x4xf16>, tensor<3xf16>, tensor<3xf16>, tensor<3xf16>, tensor<3xf16> -> tensor<2x3x4x4xf16>
   return %0 : tensor<2x3x4x4xf16>
 }
+
+// -----
+
+// Float functions by category compute in float32 for float16; reductions
+// reduce over their axes (kept with size 1 under keepdims), the mean then
+// divides by the count.
+// CHECK-LABEL: tir.func @mean(
+// CHECK:         tir.compute "T_mean" (%i, %j) reduce sum (%k : 4) : tensor<2x1xf32>
+// CHECK:         tir.compute "T_mean_mean" (%i, %j) : tensor<2x1xf32>
+// CHECK:           arith.divf
+// CHECK-LABEL: tir.func @max(
+// CHECK:         tir.compute "T_max" () reduce max (%k : 2, %k1 : 4) : tensor<f32>
+// CHECK-LABEL: tir.func @exp(
+// CHECK:         tir.compute "T_exp" (%i) : tensor<3xf16>
+// CHECK:           arith.extf %{{.*}} : f16 to f32
+// CHECK:           math.exp
+// CHECK:           arith.truncf %{{.*}} : f32 to f16
+// CHECK-LABEL: func.func @categories(
+// CHECK:         relax.call_tir @exp(
+// CHECK:         relax.call_tir @max(
+// CHECK:         relax.call_tir @mean(
+func.func @categories(%x: tensor<2x4xf32>, %h: tensor<3xf16>) -> (tensor<3xf16>, tensor<f32>, tensor<2x1xf32>) {
+  %0 = relax.exp %h : tensor<3xf16> -> tensor<3xf16>
+  %1 = relax.max %x axes [] keepdims false : tensor<2x4xf32> -> tensor<f32>
+  %2 = relax.mean %x axes [-1] keepdims true : tensor<2x4xf32> -> tensor<2x1xf32>
+  return %0, %1, %2 : tensor<3xf16>, tensor<f32>, tensor<2x1xf32>
+}
+
+// -----
+
+// layer_norm: row sums of x and of (x - mean)^2 over the weight's
+// dimensions, then x * rstd + (-rstd * mean) as one fma, times weight plus
+// bias.
+// CHECK-LABEL: tir.func @layer_norm(
+// CHECK:         tir.compute "T_layer_norm_a" (%i, %j) reduce sum (%k : 8) : tensor<2x1xf32>
+// CHECK:         tir.compute "T_layer_norm_mean"
+// CHECK:         tir.compute "T_layer_norm_b" (%i, %j) reduce sum (%k : 8) : tensor<2x1xf32>
+// CHECK:           arith.subf
+// CHECK:           arith.mulf
+// CHECK:         tir.compute "T_layer_norm_var"
+// CHECK:         tir.compute "T_layer_norm" (%i, %j) : tensor<2x8xf32>
+// CHECK:           math.sqrt
+// CHECK:           math.fma
+// CHECK:           arith.mulf
+// CHECK:           arith.addf
+func.func @normalize(%x: tensor<2x8xf32>, %w: tensor<8xf32>, %b: tensor<8xf32>) -> tensor<2x8xf32> {
+  %0 = relax.layer_norm %x, %w, %b epsilon 1.0e-05 : tensor<2x8xf32>, tensor<8xf32>, tensor<8xf32> -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}

@@ -478,3 +478,73 @@ def test_float64_to_float16_and_bool_constants_on_the_vm():
     assert h.numpy().dtype == np.float16
     np.testing.assert_array_equal(both.numpy(), ms & mask)
     assert both.numpy().dtype == np.bool_
+
+
+# --- uint8: signless values, unsigned ops ----------------------------------
+
+def test_uint8_operations_match_numpy_on_every_pair():
+    """Every pair of uint8 values through each op te reads as unsigned
+    (division, remainder, ordering, shifts, casts, max/min), against numpy's
+    uint8 arithmetic."""
+    a = np.repeat(np.arange(256, dtype=np.uint8), 256)
+    b = np.tile(np.arange(256, dtype=np.uint8), 256)
+    n = a.size
+    A = te.placeholder((n,), name="A", dtype="uint8")
+    B = te.placeholder((n,), name="B", dtype="uint8")
+    ops = {
+        "add": (lambda i: A[i] + B[i], a + b),
+        "sub": (lambda i: A[i] - B[i], a - b),
+        "mul": (lambda i: A[i] * B[i], a * b),
+        # numpy: x // 0 == 0 and x % 0 == 0 for integers, as te gives.
+        "div": (lambda i: A[i] // B[i],
+                np.where(b == 0, 0, a // np.maximum(b, 1)).astype(np.uint8)),
+        "rem": (lambda i: A[i] % B[i],
+                np.where(b == 0, 0, a % np.maximum(b, 1)).astype(np.uint8)),
+        "max": (lambda i: te.max(A[i], B[i]), np.maximum(a, b)),
+        "min": (lambda i: te.min(A[i], B[i]), np.minimum(a, b)),
+        "lt": (lambda i: A[i] < B[i], a < b),
+        "ge": (lambda i: A[i] >= B[i], a >= b),
+        "shr": (lambda i: te.right_shift(A[i], B[i] % 10),
+                np.where(b % 10 >= 8, 0, a >> (b % 10 % 8)).astype(np.uint8)),
+        "neg": (lambda i: -A[i], (-a.astype(np.int64)).astype(np.uint8)),
+        "abs": (lambda i: te.abs(A[i]), a),
+        "f32": (lambda i: te.cast(A[i], "float32"), a.astype(np.float32)),
+        "i64": (lambda i: te.cast(A[i], "int64"), a.astype(np.int64)),
+        "i8": (lambda i: te.cast(A[i], "int8"), a.astype(np.int8)),
+        "idx": (lambda i: B[te.cast(A[i], "int32") * 256 + 1], np.full(
+            n, 1, np.uint8)),
+        # A uint8 index is read as 0..255 (index_castui), not -128..127.
+        "uidx": (lambda i: B[A[i]], a),
+    }
+    outs = [te.compute((n,), f, name=k) for k, (f, _) in ops.items()]
+    results = run([A, B] + outs, a, b)
+    for (name, (_, want)), got in zip(ops.items(), results):
+        assert got.dtype == want.dtype, name
+        np.testing.assert_array_equal(got, want, err_msg=name)
+
+
+def test_uint8_reductions_order_unsigned():
+    x = np.array([3, 200, 0, 255, 17, 128], dtype=np.uint8)
+    X = te.placeholder((6,), name="X", dtype="uint8")
+    k = te.reduce_axis((0, 6), name="k")
+    mx = te.compute((1,), lambda i: te.max(X[k], axis=k), name="mx")
+    k2 = te.reduce_axis((0, 6), name="k2")
+    mn = te.compute((1,), lambda i: te.min(X[k2], axis=k2), name="mn")
+    k3 = te.reduce_axis((0, 6), name="k3")
+    sm = te.compute((1,), lambda i: te.sum(te.cast(X[k3], "int64"), axis=k3),
+                    name="sm")
+    got_max, got_min, got_sum = run([X, mx, mn, sm], x)
+    assert got_max.dtype == np.uint8 and got_max[0] == 255
+    assert got_min.dtype == np.uint8 and got_min[0] == 0
+    assert got_sum.dtype == np.int64 and got_sum[0] == int(x.astype(int).sum())
+
+
+def test_uint8_from_float_wraps_as_torch():
+    import torch
+    x = np.array([-1.0, -200.5, 0.0, 1.9, 255.0, 300.0, 511.0], np.float32)
+    X = te.placeholder((7,), name="X")
+    Y = te.compute((7,), lambda i: te.cast(X[i], "uint8"), name="y")
+    (y,) = run([X, Y], x)
+    want = torch.from_numpy(x).to(torch.uint8).numpy()
+    assert y.dtype == np.uint8
+    np.testing.assert_array_equal(y, want)

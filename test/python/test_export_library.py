@@ -125,3 +125,23 @@ def test_a_result_returned_twice_is_freed_once(tmp_path):
             second = second.numpy() if hasattr(second, "numpy") else second
             del first
             np.testing.assert_array_equal(second, np.maximum(a, 0))
+
+
+def test_uint8_library_round_trips(tmp_path):
+    """uint8 in the exported signature: the loader takes and gives uint8
+    arrays, with unsigned division and ordering inside."""
+    from mlc.runtime.loader import load
+    A = te.placeholder((6,), name="A", dtype="uint8")
+    B = te.placeholder((6,), name="B", dtype="uint8")
+    C = te.compute((6,), lambda i: te.max(A[i] // (B[i] + 1), B[i]), name="C")
+    mlc.build(te.create_prim_func([A, B, C])).export_library(
+        tmp_path / "u8.so")
+    lib = load(tmp_path / "u8.so")
+    assert lib.signature("main")["params"][0]["dtype"] == "uint8"
+    a = np.array([0, 255, 200, 17, 128, 9], np.uint8)
+    b = np.array([0, 1, 254, 255, 3, 100], np.uint8)
+    (c,) = lib["main"](a, b)
+    assert c.dtype == np.uint8
+    d = b + np.uint8(1)  # 255 wraps to 0, and x // 0 is 0
+    q = np.where(d == 0, 0, a // np.maximum(d, 1)).astype(np.uint8)
+    np.testing.assert_array_equal(c, np.maximum(q, b))

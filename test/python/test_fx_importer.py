@@ -371,3 +371,37 @@ def test_input_count_must_match():
 def test_importer_needs_a_graph_module():
     with pytest.raises(TypeError, match="GraphModule"):
         from_fx(nn.ReLU(), input_shapes=[(3,)])
+
+
+def test_graph_passes_see_the_high_level_ops():
+    """Float32 layer norm, float functions and reductions import as the
+    relax ops of their category (not anonymous te), with PyTorch's values."""
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.norm = nn.LayerNorm(6)
+
+        def forward(self, x):
+            y = torch.sigmoid(self.norm(x)) + torch.exp(x).mean(dim=1,
+                                                                keepdim=True)
+            return y.sum(-1), torch.amax(y, dim=(0, 2))
+
+    torch.manual_seed(0)
+    model = Block().eval()
+    with torch.no_grad():
+        model.norm.weight.normal_()
+        model.norm.bias.normal_()
+    x = torch.randn(2, 4, 6)
+    mod = from_fx(fx.symbolic_trace(model), input_info=[((2, 4, 6),
+                                                         torch.float32)])
+    text = mod.script()
+    for op in ("relax.layer_norm", "relax.sigmoid", "relax.exp",
+               "relax.mean", "relax.sum", "relax.max"):
+        assert op in text, op
+    vm = relax.VirtualMachine(relax.vm.build(mod), mlc.cpu())
+    got = vm["main"](x.numpy())
+    with torch.no_grad():
+        want = model(x)
+    for g, w in zip(got, want):
+        assert g.numpy().dtype == np.float32 and g.numpy().shape == w.shape
+        np.testing.assert_allclose(g.numpy(), w.numpy(), rtol=1e-5, atol=1e-5)

@@ -620,3 +620,124 @@ def test_batch_norm_op_matches_torch(dtype, shape):
     np.testing.assert_allclose(got, want, rtol=1e-3 if dtype == "float16"
                                else 1e-6, atol=1e-3 if dtype == "float16"
                                else 1e-6)
+
+
+# --- element-wise float functions and reductions by category ------------------
+
+def test_unary_float_category_matches_numpy():
+    x = var("x", (None, 5))
+    h = var("h", (5,), "float16")
+    bb = relax.BlockBuilder()
+    names = relax.op.UNARY_FLOAT
+    with bb.function("main", params=[x, h]):
+        outs = [bb.emit(getattr(relax.op, n)(x)) for n in names]
+        outs.append(bb.emit(relax.op.exp(h)))
+        bb.emit_func_output(outs)
+    mod = bb.get()
+    check_in_order(mod.script(), [re.escape(f"relax.{n} %arg0 : tensor<?x5xf32>")
+                                  for n in names])
+    vm = relax.VirtualMachine(relax.vm.build(mod), mlc.cpu())
+    data = np.random.default_rng(1).uniform(0.1, 2.0, (3, 5)).astype("float32")
+    half = np.array([0, 1, 2, 5, 10], np.float16)
+    got = vm["main"](data, half)
+    import math
+    ref = {"exp": np.exp, "log": np.log, "sqrt": np.sqrt,
+           "rsqrt": lambda v: 1 / np.sqrt(v), "tanh": np.tanh,
+           "sigmoid": lambda v: 1 / (1 + np.exp(-v)),
+           "erf": np.vectorize(math.erf), "sin": np.sin, "cos": np.cos}
+    for name, out in zip(names, got):
+        assert out.numpy().dtype == np.float32 and out.numpy().shape == (3, 5)
+        np.testing.assert_allclose(out.numpy(), ref[name](
+            data.astype(np.float64)), rtol=2e-6, atol=1e-6, err_msg=name)
+    # float16 computes in float32 and rounds once, as torch's kernel.
+    assert got[-1].numpy().dtype == np.float16
+    np.testing.assert_array_equal(got[-1].numpy(),
+                                  np.exp(half.astype(np.float32)).astype(
+                                      np.float16))
+
+
+@pytest.mark.parametrize("axes,keepdims", [(None, False), ([1], False),
+                                           ([0, -1], True), ([-2], True)])
+def test_reduction_category_matches_numpy(axes, keepdims):
+    x = var("x", (3, 4, 5))
+    i = var("i", (3, 4, 5), "int32")
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x, i]):
+        outs = [bb.emit(getattr(relax.op, n)(x, axes, keepdims))
+                for n in ("sum", "mean", "max", "min", "prod")]
+        outs.append(bb.emit(relax.op.max(i, axes, keepdims)))
+        bb.emit_func_output(outs)
+    vm = relax.VirtualMachine(relax.vm.build(bb.get()), mlc.cpu())
+    rng = np.random.default_rng(2)
+    data = rng.uniform(0.5, 1.5, (3, 4, 5)).astype("float32")
+    data[1, 2, 3] = np.nan
+    ints = rng.integers(-100, 100, (3, 4, 5)).astype("int32")
+    got = [o.numpy() for o in vm["main"](data, ints)]
+    ax = None if axes is None else tuple(axes)
+    want = [np.sum(data, ax, keepdims=keepdims),
+            np.mean(data, ax, keepdims=keepdims),
+            np.max(data, ax, keepdims=keepdims),   # NaN propagates
+            np.min(data, ax, keepdims=keepdims),
+            np.prod(data, ax, keepdims=keepdims),
+            np.max(ints, ax, keepdims=keepdims)]
+    for g, w in zip(got, want):
+        assert g.dtype == w.dtype and g.shape == np.shape(w)
+        np.testing.assert_allclose(g, w, rtol=1e-5)
+
+
+def test_reduction_and_unary_rules_are_checked():
+    x, i = var("x", (2, 3)), var("i", (3,), "int32")
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x, i]):
+        with pytest.raises(mlc.MLCError, match=r"'relax.sum' op axis 2 is out "
+                                               r"of range for rank 2"):
+            bb.emit(relax.op.sum(x, [2]))
+        with pytest.raises(mlc.MLCError, match="axis -1 is listed twice"):
+            bb.emit(relax.op.max(x, [1, -1]))
+        with pytest.raises(mlc.MLCError, match="'relax.mean' op operand must "
+                                               "be a tensor of floats"):
+            bb.emit(relax.op.mean(i))
+        with pytest.raises(mlc.MLCError, match="'relax.exp' op operand must "
+                                               "be a ranked tensor of floats"):
+            bb.emit(relax.op.exp(i))
+        with pytest.raises(TypeError, match="keepdims must be a bool"):
+            relax.op.sum(x, [0], keepdims=1)
+        with pytest.raises(mlc.MLCError, match="needs an i64 array attribute "
+                                               "'axes'"):
+            bb.emit(relax.op.Call("sum", [x]))
+        bb.emit_func_output(x)
+
+
+def test_layer_norm_op_matches_torch():
+    import torch
+    x, w, b = var("x", (None, 3, 8)), var("w", (3, 8)), var("b", (3, 8))
+    h, hw = var("h", (4, 8), "float16"), var("hw", (8,), "float16")
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x, w, b, h, hw]):
+        y = bb.emit(relax.op.layer_norm(x, w, b, 1e-5))
+        z = bb.emit(relax.op.layer_norm(h, hw, hw, 1e-3))
+        bb.emit_func_output([y, z])
+    vm = relax.VirtualMachine(relax.vm.build(bb.get()), mlc.cpu())
+    g = torch.Generator().manual_seed(4)
+    tx, tw, tb = (torch.randn(s, generator=g) for s in ((5, 3, 8), (3, 8),
+                                                        (3, 8)))
+    th = (torch.randn(4, 8, generator=g) * 4).half()
+    thw = torch.randn(8, generator=g).half()
+    got_y, got_z = vm["main"](tx.numpy(), tw.numpy(), tb.numpy(), th.numpy(),
+                              thw.numpy())
+    want_y = torch.nn.functional.layer_norm(tx, (3, 8), tw, tb, 1e-5)
+    want_z = torch.nn.functional.layer_norm(th.float(), (8,), thw.float(),
+                                            thw.float(), 1e-3).half()
+    assert got_y.numpy().dtype == np.float32 and got_y.numpy().shape == (5, 3, 8)
+    np.testing.assert_allclose(got_y.numpy(), want_y.numpy(), rtol=1e-5,
+                               atol=1e-6)
+    assert got_z.numpy().dtype == np.float16
+    np.testing.assert_allclose(got_z.numpy().astype(np.float32),
+                               want_z.numpy().astype(np.float32), atol=2e-3)
+    v = var("v", (4,))
+    bb2 = relax.BlockBuilder()
+    with bb2.function("f", params=[x, v]):
+        with pytest.raises(mlc.MLCError, match="is not the shape of the last "
+                                               "dimensions"):
+            bb2.emit(relax.op.layer_norm(x, v, v))
+        bb2.emit_func_output(x)

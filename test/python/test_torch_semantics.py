@@ -534,3 +534,60 @@ def test_nextafter_of_float16_is_a_clean_error():
         compile_and_run(Fn(lambda a, b: torch.nextafter(a, b)),
                         torch.ones(3).half(),
                         torch.zeros(3).half())
+
+
+# --- uint8 (torch's only unsigned dtype) --------------------------------------
+
+u8a = torch.tensor([0, 1, 7, 128, 200, 255], dtype=torch.uint8)
+u8b = torch.tensor([3, 0, 9, 255, 2, 255], dtype=torch.uint8)
+
+
+@pytest.mark.parametrize("name,fn", [
+    ("add wraps", lambda a, b: a + b),
+    ("sub wraps", lambda a, b: a - b),
+    ("mul wraps", lambda a, b: a * b),
+    ("floor_divide", lambda a, b: torch.floor_divide(a, b + (b == 0))),
+    ("remainder", lambda a, b: torch.remainder(a, b + (b == 0))),
+    ("true divide is float", lambda a, b: a / (b + 1)),
+    ("maximum", lambda a, b: torch.maximum(a, b)),
+    ("minimum", lambda a, b: torch.minimum(a, b)),
+    ("lt", lambda a, b: a < b),
+    ("gt", lambda a, b: a > b),
+    ("right shift is logical", lambda a, b: a >> (b % 8)),
+    ("left shift", lambda a, b: a << (b % 8)),
+    ("bitwise not", lambda a, b: ~a),
+    ("neg wraps", lambda a, b: -a),
+    ("abs", lambda a, b: torch.abs(a)),
+    ("plus int8 is int16", lambda a, b: a + b.to(torch.int8)),
+    ("plus int scalar stays uint8", lambda a, b: a + 300),
+    ("times float", lambda a, b: a * 0.5),
+    ("where", lambda a, b: torch.where(a > b, a, b)),
+    ("clamp", lambda a, b: torch.clamp(a, 5, 150)),
+    ("to float", lambda a, b: a.float()),
+    ("to int64", lambda a, b: a.long()),
+    ("from int64 wraps", lambda a, b: (a.long() * 3).to(torch.uint8)),
+])
+def test_uint8_elementwise(name, fn):
+    check(Fn(fn), u8a, u8b)
+
+
+@pytest.mark.parametrize("name,fn", [
+    ("sum is int64", lambda a: a.sum()),
+    ("amax", lambda a: torch.amax(a.view(2, 3), dim=1)),
+    ("amin", lambda a: torch.amin(a.view(2, 3), dim=0)),
+    ("max with indices", lambda a: torch.max(a.view(2, 3), dim=1)[1]),
+    ("argmin", lambda a: torch.argmin(a)),
+    ("cumsum is int64", lambda a: torch.cumsum(a, 0)),
+    ("flip", lambda a: torch.flip(a, [0])),
+    ("index with uint8 values", lambda a: a[a.long() % 6]),
+])
+def test_uint8_reductions_and_indexing(name, fn):
+    check(Fn(fn), u8a)
+
+
+def test_uint8_image_normalization():
+    """The everyday use: an image of bytes to a float tensor."""
+    img = torch.randint(0, 256, (1, 3, 4, 4), dtype=torch.uint8,
+                        generator=torch.Generator().manual_seed(0))
+    mean = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
+    check(Fn(lambda x: (x.float() / 255 - mean) / 0.25), img)

@@ -84,6 +84,8 @@ double elementAt(const HostArray &a, int64_t i) {
     return double(reinterpret_cast<const int64_t *>(p)[i]);
   if (a.dtype == "int16")
     return reinterpret_cast<const int16_t *>(p)[i];
+  if (a.dtype == "uint8")
+    return reinterpret_cast<const uint8_t *>(p)[i];
   return reinterpret_cast<const int8_t *>(p)[i];
 }
 

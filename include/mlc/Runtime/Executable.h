@@ -30,7 +30,7 @@ class ExecutionEngine;
 
 namespace mlc::runtime {
 
-/// Element types the runtime passes: float16/32/64, int8/16/32/64, bool.
+/// Element types the runtime passes: float16/32/64, int8/16/32/64, uint8, bool.
 struct TensorInfo {
   std::string name;
   std::string dtype;

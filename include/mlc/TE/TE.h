@@ -45,6 +45,10 @@ class Expr {
 public:
   Expr() = default;
   Expr(mlir::Value value) : data(value) {}
+  /// A value of dtype `dtype`: the value itself is signless (arith computes
+  /// on signless integers); an unsigned `dtype` (uint8) marks it unsigned,
+  /// which decides the ops later expressions choose (divui, extui, ...).
+  Expr(mlir::Value value, mlir::Type dtype);
   Expr(int value) : data(static_cast<int64_t>(value)) {}
   Expr(int64_t value) : data(value) {}
   Expr(double value) : data(value) {}
@@ -53,8 +57,10 @@ public:
   bool isNull() const { return std::holds_alternative<std::monostate>(data); }
   /// The value, or null for a literal.
   mlir::Value getValue() const;
-  /// The value's type, or null for a literal.
+  /// The dtype: the value's type, its unsigned form for an unsigned value
+  /// (ui8 for an i8 value), or null for a literal.
   mlir::Type getType() const;
+  bool isUnsigned() const { return unsignedValue; }
   std::optional<int64_t> getIntLiteral() const;
   std::optional<double> getFloatLiteral() const;
   /// The integer this expression is known to be: an integer literal or an
@@ -71,6 +77,7 @@ public:
 
 private:
   std::variant<std::monostate, mlir::Value, int64_t, double> data;
+  bool unsignedValue = false;
   std::shared_ptr<Reduction> reduction;
 };
 
@@ -159,7 +166,7 @@ private:
 };
 
 /// Element type for a dtype name ("float32", "float64", "int32", "int64",
-/// "bool", ...); throws on an unknown name.
+/// "uint8" (ui8), "bool", ...); throws on an unknown name.
 mlir::Type parseDType(mlir::MLIRContext *context, llvm::StringRef dtype);
 /// The dtype name of an element type.
 std::string dtypeName(mlir::Type type);

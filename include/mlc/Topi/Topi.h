@@ -16,6 +16,8 @@
 
 #include "mlc/TE/TE.h"
 
+#include <functional>
+
 namespace mlc::topi {
 
 /// dense(data, weight) = data @ weight.T, data (..., K), weight (N, K).
@@ -37,6 +39,28 @@ te::Tensor divide(const te::Tensor &a, const te::Tensor &b,
 
 /// max(x, 0), element-wise.
 te::Tensor relu(const te::Tensor &x, llvm::StringRef name = "T_relu");
+
+/// fn of every element, computed in float32 for float16 and bfloat16 (as
+/// torch's CPU kernels do) and rounded back: float functions by category.
+te::Tensor floatFunction(const te::Tensor &x,
+                         const std::function<te::Expr(const te::Expr &)> &fn,
+                         llvm::StringRef name);
+
+/// Reductions over `axes` (distinct; negative from the end; none: all),
+/// dropped or kept with size 1, accumulated in the element type. `kind` is
+/// "sum", "mean", "max", "min" or "prod"; max/min propagate NaN.
+te::Tensor reduce(const te::Tensor &x, llvm::StringRef kind,
+                  llvm::ArrayRef<int64_t> axes, bool keepdims,
+                  llvm::StringRef name);
+
+/// torch.nn.functional.layer_norm over the last weight.rank dimensions:
+/// mean and biased variance of each row, then x * rstd + (-rstd * mean)
+/// (one fma, as torch's kernel computes it) times weight plus bias, in
+/// float32 for float16 and bfloat16. weight and bias have the shape of
+/// data's last dimensions.
+te::Tensor layerNorm(const te::Tensor &data, const te::Tensor &weight,
+                     const te::Tensor &bias, double epsilon,
+                     llvm::StringRef name = "T_layer_norm");
 
 /// torch.softmax / torch.log_softmax along `axis` (negative: from the end),
 /// as torch's CPU kernel computes them (docs in RelaxOps.td).

@@ -95,4 +95,26 @@ def MLCHoistVectorTransfersPass
   let dependentDialects = ["mlir::vector::VectorDialect"];
 }
 
+def MLCSignlessIntegersPass : Pass<"mlc-signless-integers", "mlir::ModuleOp"> {
+  let summary = "Rewrites unsigned integer types (ui8) to signless ones";
+  let description = [{
+    mlc's tensors keep the signedness torch gives them (a `uint8` tensor is
+    `tensor<4xui8>`) in tir and relax, where the runtime reads each
+    function's dtypes. The computations on their elements are already
+    signless: tir bodies read `i8` values and use the unsigned forms of the
+    ops (`arith.divui`, `arith.extui`, `umax` reductions), chosen by te.
+    `linalg`, `arith`, `vector` and `memref` lowerings want signless
+    element types, so this pass rewrites every type and attribute in the
+    module (function signatures, tensor types, constants) from `uiN` to
+    `iN` before tir is lowered. It changes no value: the same bits are
+    read by the same ops.
+
+    ```mlir
+    tir.func @f(%a: tensor<4xui8>) -> tensor<4xui8>
+    ```
+
+    becomes `tir.func @f(%a: tensor<4xi8>) -> tensor<4xi8>`.
+  }];
+}
+
 #endif // MLC_TRANSFORMS_PASSES_TD

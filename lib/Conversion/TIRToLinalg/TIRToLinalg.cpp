@@ -160,6 +160,10 @@ Value combine(OpBuilder &b, Location loc, ReductionKind kind, Value acc,
   case ReductionKind::Min:
     return isFloat ? Value(arith::MinimumFOp::create(b, loc, acc, value))
                    : Value(arith::MinSIOp::create(b, loc, acc, value));
+  case ReductionKind::UMax:
+    return arith::MaxUIOp::create(b, loc, acc, value);
+  case ReductionKind::UMin:
+    return arith::MinUIOp::create(b, loc, acc, value);
   }
   llvm_unreachable("unknown reduction kind");
 }

@@ -202,8 +202,7 @@ class FxImporter:
                 if dtype not in promotion.TORCH_DTYPES:
                     raise MLCError(f"unknown input dtype '{dtype}'")
                 dtype = promotion.TORCH_DTYPES[dtype]
-            if dtype not in promotion.DTYPE_NAMES or dtype in (
-                    torch.uint8, torch.bfloat16):
+            if dtype not in promotion.DTYPE_NAMES or dtype == torch.bfloat16:
                 raise MLCError(f"input dtype {dtype} is not supported")
             result.append((shape, dtype))
         return result

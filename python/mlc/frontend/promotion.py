@@ -38,7 +38,7 @@ DTYPE_NAMES = {v: k for k, v in TORCH_DTYPES.items()}
 
 def dtype_name(dtype):
     """mlc's dtype name of a torch dtype; raises for dtypes mlc lacks."""
-    if dtype not in DTYPE_NAMES or dtype in (torch.bfloat16, torch.uint8):
+    if dtype not in DTYPE_NAMES or dtype == torch.bfloat16:
         raise MLCError(f"mlc does not support tensors of {dtype}")
     return DTYPE_NAMES[dtype]
 

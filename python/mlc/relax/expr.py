@@ -94,6 +94,7 @@ _DTYPES = {
     np.dtype("int16"): "int16",
     np.dtype("int32"): "int32",
     np.dtype("int64"): "int64",
+    np.dtype("uint8"): "uint8",
     np.dtype("bool"): "bool",
 }
 

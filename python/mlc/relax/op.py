@@ -92,6 +92,13 @@ def max_pool2d(data, kernel, strides=None, padding=(0, 0), dilation=(1, 1),
         "ceil_mode": ceil_mode})
 
 
+def layer_norm(data, weight, bias, epsilon=1e-5):
+    """``torch.nn.functional.layer_norm(data, weight.shape, weight, bias,
+    eps=epsilon)`` of float tensors, as torch's kernel computes it."""
+    return Call("layer_norm", [data, weight, bias],
+                {"epsilon": float(epsilon)})
+
+
 def _int(value, op, name):
     if not isinstance(value, int) or isinstance(value, bool):
         raise TypeError(f"relax.op.{op}: {name} must be an int, got "
@@ -130,3 +137,55 @@ def reshape(data, shape):
         raise TypeError("relax.op.reshape: shape must be a tuple of ints "
                         f"and None, got {shape!r}")
     return Call("reshape", [data], {"shape": tuple(shape)})
+
+
+# --- element-wise float functions (one category; docs in RelaxOps.td) ------
+
+def _unary_float(name):
+    def op(data):
+        return Call(name, [data])
+    op.__name__ = name
+    op.__doc__ = (f"``torch.{name}(data)`` of a float tensor, element-wise "
+                  "(in float32 for float16).")
+    return op
+
+
+exp = _unary_float("exp")
+log = _unary_float("log")
+sqrt = _unary_float("sqrt")
+rsqrt = _unary_float("rsqrt")
+tanh = _unary_float("tanh")
+sigmoid = _unary_float("sigmoid")
+erf = _unary_float("erf")
+sin = _unary_float("sin")
+cos = _unary_float("cos")
+
+UNARY_FLOAT = ("exp", "log", "sqrt", "rsqrt", "tanh", "sigmoid", "erf", "sin",
+               "cos")
+
+
+# --- reductions (one category) ------------------------------------------------
+
+def _reduction(name):
+    def op(data, axes=None, keepdims=False):
+        if axes is None:
+            axes = []
+        elif not isinstance(axes, (tuple, list)):
+            axes = [axes]
+        if not isinstance(keepdims, bool):
+            raise TypeError(f"relax.op.{name}: keepdims must be a bool, got "
+                            f"{keepdims!r}")
+        return Call(name, [data], {"axes": [_int(a, name, "axes")
+                                            for a in axes],
+                                   "keepdims": keepdims})
+    op.__name__ = name
+    op.__doc__ = (f"``torch.{name}(data, dim=axes, keepdim=keepdims)`` "
+                  "accumulated in the element type; no axes: all.")
+    return op
+
+
+sum = _reduction("sum")  # pylint: disable=redefined-builtin
+mean = _reduction("mean")
+max = _reduction("max")  # pylint: disable=redefined-builtin
+min = _reduction("min")  # pylint: disable=redefined-builtin
+prod = _reduction("prod")

@@ -72,6 +72,28 @@ tir.func @identities(%A: tensor<4x5xf32>, %I: tensor<4x5xi32>)
 
 // -----
 
+// Unsigned orderings (after --mlc-signless-integers): umax starts from 0,
+// umin from all ones, and they combine with maxui/minui.
+// CHECK-LABEL: tir.func @unsigned_identities(
+// CHECK:         arith.constant 0 : i8
+// CHECK:         arith.maxui
+// CHECK:         arith.constant -1 : i8
+// CHECK:         arith.minui
+tir.func @unsigned_identities(%A: tensor<4x5xi8>)
+    -> (tensor<4xi8>, tensor<4xi8>) {
+  %mx = tir.compute "mx" (%i) reduce umax (%k : 5) : tensor<4xi8> {
+    %a = tir.read %A[%i, %k] : tensor<4x5xi8>
+    tir.yield %a : i8
+  }
+  %mn = tir.compute "mn" (%i) reduce umin (%k : 5) : tensor<4xi8> {
+    %a = tir.read %A[%i, %k] : tensor<4x5xi8>
+    tir.yield %a : i8
+  }
+  tir.return %mx, %mn : tensor<4xi8>, tensor<4xi8>
+}
+
+// -----
+
 // Dynamic sizes: value bounds prove that the tensor's dimensions are the
 // loop extents, so the read is an input.
 // CHECK-DAG: #[[IN:.*]] = affine_map<(d0, d1) -> (d0, d1)>

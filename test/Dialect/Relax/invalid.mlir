@@ -561,3 +561,75 @@ func.func @batch_norm_epsilon(%x: tensor<1x8xf32>, %c: tensor<8xf32>) {
   %0 = relax.batch_norm %x, %c, %c, %c, %c epsilon -1.0 : tensor<1x8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32> -> tensor<1x8xf32>
   return
 }
+
+// -----
+
+func.func @unary_float_of_integers(%x: tensor<4xi32>) {
+  // expected-error @+2 {{'relax.exp' op operand must be a ranked tensor of floats, got 'tensor<4xi32>'}}
+  // expected-error @+1 {{'relax.exp' op failed to infer returned types}}
+  %0 = relax.exp %x : tensor<4xi32> -> tensor<4xi32>
+  return
+}
+
+// -----
+
+func.func @reduce_axis_out_of_range(%x: tensor<2x4xf32>) {
+  // expected-error @+2 {{'relax.sum' op axis -3 is out of range for rank 2}}
+  // expected-error @+1 {{'relax.sum' op failed to infer returned types}}
+  %0 = relax.sum %x axes [-3] keepdims false : tensor<2x4xf32> -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @reduce_axis_twice(%x: tensor<2x4xf32>) {
+  // expected-error @+2 {{'relax.min' op axis -1 is listed twice}}
+  // expected-error @+1 {{'relax.min' op failed to infer returned types}}
+  %0 = relax.min %x axes [1, -1] keepdims false : tensor<2x4xf32> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @mean_of_integers(%x: tensor<4xi32>) {
+  // expected-error @+2 {{'relax.mean' op operand must be a tensor of floats, got 'tensor<4xi32>'}}
+  // expected-error @+1 {{'relax.mean' op failed to infer returned types}}
+  %0 = relax.mean %x axes [] keepdims false : tensor<4xi32> -> tensor<i32>
+  return
+}
+
+// -----
+
+func.func @reduce_wrong_result(%x: tensor<2x4xf32>) {
+  // expected-error @+2 {{'relax.sum' op inferred type(s) 'tensor<2x1xf32>' are incompatible with return type(s) of operation 'tensor<2xf32>'}}
+  // expected-error @+1 {{'relax.sum' op failed to infer returned types}}
+  %0 = relax.sum %x axes [1] keepdims true : tensor<2x4xf32> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_shape(%x: tensor<2x8xf32>, %w: tensor<4xf32>) {
+  // expected-error @+2 {{'relax.layer_norm' op weight 'tensor<4xf32>' is not the shape of the last dimensions of 'tensor<2x8xf32>'}}
+  // expected-error @+1 {{'relax.layer_norm' op failed to infer returned types}}
+  %0 = relax.layer_norm %x, %w, %w epsilon 1.0e-05 : tensor<2x8xf32>, tensor<4xf32>, tensor<4xf32> -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_types(%x: tensor<2x8xf32>, %w: tensor<8xf64>) {
+  // expected-error @+2 {{'relax.layer_norm' op weight must be a tensor of 'f32' with rank 1 to 2, got 'tensor<8xf64>'}}
+  // expected-error @+1 {{'relax.layer_norm' op failed to infer returned types}}
+  %0 = relax.layer_norm %x, %w, %w epsilon 1.0e-05 : tensor<2x8xf32>, tensor<8xf64>, tensor<8xf64> -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_bias(%x: tensor<2x8xf32>, %w: tensor<8xf32>, %b: tensor<2x8xf32>) {
+  // expected-error @+2 {{'relax.layer_norm' op weight 'tensor<8xf32>' and bias 'tensor<2x8xf32>' differ in shape}}
+  // expected-error @+1 {{'relax.layer_norm' op failed to infer returned types}}
+  %0 = relax.layer_norm %x, %w, %b epsilon 1.0e-05 : tensor<2x8xf32>, tensor<8xf32>, tensor<2x8xf32> -> tensor<2x8xf32>
+  return
+}

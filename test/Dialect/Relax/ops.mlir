@@ -121,6 +121,28 @@ func.func @softmax(%x: tensor<2x10xf32>, %s: tensor<f16>) {
   return
 }
 
+// CHECK-LABEL: func.func @layer_norm(
+// CHECK:         relax.layer_norm %{{.*}}, %{{.*}}, %{{.*}} epsilon 1.000000e-05 : tensor<2x3x8xf32>, tensor<3x8xf32>, tensor<3x8xf32> -> tensor<2x3x8xf32>
+func.func @layer_norm(%x: tensor<2x3x8xf32>, %w: tensor<3x8xf32>, %b: tensor<3x8xf32>) {
+  %0 = relax.layer_norm %x, %w, %b epsilon 1.0e-05 : tensor<2x3x8xf32>, tensor<3x8xf32>, tensor<3x8xf32> -> tensor<2x3x8xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @categories(
+// CHECK:         relax.exp %{{.*}} : tensor<2x10xf32> -> tensor<2x10xf32>
+// CHECK:         relax.sigmoid %{{.*}} : tensor<f16> -> tensor<f16>
+// CHECK:         relax.sum %{{.*}} axes [1] keepdims false : tensor<2x10xf32> -> tensor<2xf32>
+// CHECK:         relax.max %{{.*}} axes [] keepdims true : tensor<2x10xf32> -> tensor<1x1xf32>
+// CHECK:         relax.prod %{{.*}} axes [0] keepdims false : tensor<f16> -> tensor<f16>
+func.func @categories(%x: tensor<2x10xf32>, %s: tensor<f16>) {
+  %0 = relax.exp %x : tensor<2x10xf32> -> tensor<2x10xf32>
+  %1 = relax.sigmoid %s : tensor<f16> -> tensor<f16>
+  %2 = relax.sum %x axes [1] keepdims false : tensor<2x10xf32> -> tensor<2xf32>
+  %3 = relax.max %x axes [] keepdims true : tensor<2x10xf32> -> tensor<1x1xf32>
+  %4 = relax.prod %s axes [0] keepdims false : tensor<f16> -> tensor<f16>
+  return
+}
+
 {-#
   dialect_resources: {
     builtin: {

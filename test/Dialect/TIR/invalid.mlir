@@ -170,7 +170,7 @@ tir.func @read_inner(%A: tensor<4xf32>) -> tensor<4xf32> {
 
 tir.func @read_type(%A: tensor<4xf32>) -> tensor<4xf32> {
   %B = tir.compute "c" (%i) : tensor<4xf32> {
-    // expected-error @+1 {{'tir.read' op failed to verify that result type is the tensor's element type}}
+    // expected-error @+1 {{'tir.read' op failed to verify that result type is the signless form of the tensor's element type}}
     %a = "tir.read"(%A, %i) : (tensor<4xf32>, index) -> f64
     %t = arith.truncf %a : f64 to f32
     tir.yield %t : f32
@@ -305,4 +305,50 @@ tir.func @assert_condition_type(%A: tensor<?xf32>) -> tensor<?xf32> {
   // expected-error @+1 {{use of value '%c0' expects different type than prior uses: 'i1' vs 'index'}}
   tir.assert %c0, "not a condition"
   tir.return %A : tensor<?xf32>
+}
+
+// -----
+
+tir.func @signed_max_of_unsigned(%A: tensor<4xui8>) -> tensor<ui8> {
+  // expected-error @+1 {{'tir.compute' op reduction max orders 'ui8' as signed; use umax}}
+  %B = tir.compute "m" () reduce max (%k : 4) : tensor<ui8> {
+    %a = tir.read %A[%k] : tensor<4xui8>
+    tir.yield %a : i8
+  }
+  tir.return %B : tensor<ui8>
+}
+
+// -----
+
+tir.func @umax_of_float(%A: tensor<4xf32>) -> tensor<f32> {
+  // expected-error @+1 {{'tir.compute' op reduction umax needs an integer element type, but got 'f32'}}
+  %B = tir.compute "m" () reduce umax (%k : 4) : tensor<f32> {
+    %a = tir.read %A[%k] : tensor<4xf32>
+    tir.yield %a : f32
+  }
+  tir.return %B : tensor<f32>
+}
+
+// -----
+
+tir.func @unsigned_yield(%A: tensor<4xui8>) -> tensor<4xui8> {
+  %B = tir.compute "c" (%i) : tensor<4xui8> {
+    %a = tir.read %A[%i] : tensor<4xui8>
+    %u = builtin.unrealized_conversion_cast %a : i8 to ui8
+    // expected-error @+1 {{'tir.yield' op yields a value of type 'ui8' but the tir.compute element type is 'ui8', whose values are 'i8'}}
+    tir.yield %u : ui8
+  }
+  tir.return %B : tensor<4xui8>
+}
+
+// -----
+
+tir.func @unsigned_read(%A: tensor<4xui8>) -> tensor<4xi8> {
+  %B = tir.compute "c" (%i) : tensor<4xi8> {
+    // expected-error @+1 {{'tir.read' op failed to verify that result type is the signless form of the tensor's element type}}
+    %a = "tir.read"(%A, %i) : (tensor<4xui8>, index) -> ui8
+    %b = builtin.unrealized_conversion_cast %a : ui8 to i8
+    tir.yield %b : i8
+  }
+  tir.return %B : tensor<4xi8>
 }

@@ -72,6 +72,25 @@ tir.func @kinds(%A: tensor<3x4x5xi32>) -> (tensor<3xi32>, tensor<3xi32>, tensor<
   tir.return %M, %N, %P : tensor<3xi32>, tensor<3xi32>, tensor<i32>
 }
 
+// Unsigned tensors: reads give the signless value; umax/umin order it as
+// unsigned.
+// CHECK-LABEL: tir.func @unsigned(
+// CHECK:         tir.compute "umx" (%{{.*}}) reduce umax (%{{.*}} : 4) : tensor<3xui8>
+// CHECK:           %[[V:.*]] = tir.read %{{.*}} : tensor<3x4xui8>
+// CHECK:           tir.yield %[[V]] : i8
+// CHECK:         tir.compute "umn" (%{{.*}}) reduce umin (%{{.*}} : 4) : tensor<3xui8>
+tir.func @unsigned(%A: tensor<3x4xui8>) -> (tensor<3xui8>, tensor<3xui8>) {
+  %M = tir.compute "umx" (%i) reduce umax (%k : 4) : tensor<3xui8> {
+    %a = tir.read %A[%i, %k] : tensor<3x4xui8>
+    tir.yield %a : i8
+  }
+  %N = tir.compute "umn" (%i) reduce umin (%k : 4) : tensor<3xui8> {
+    %a = tir.read %A[%i, %k] : tensor<3x4xui8>
+    tir.yield %a : i8
+  }
+  tir.return %M, %N : tensor<3xui8>, tensor<3xui8>
+}
+
 // Index expressions may be any integer arithmetic, including data-dependent
 // ones (a gather) and guarded reads (padding).
 // CHECK-LABEL: tir.func @gather_pad(

@@ -265,6 +265,84 @@ FailureOr<RankedTensorType> inferBatchNormType(Type data, ArrayRef<Type> paramet
   return type;
 }
 
+/// Layer norm: float data whose trailing dimensions weight and bias have.
+FailureOr<RankedTensorType> inferLayerNormType(Type data, Type weight,
+                                               Type bias, double epsilon,
+                                               ErrorEmitter emitError) {
+  auto type = dyn_cast<RankedTensorType>(data);
+  if (!type || !isa<FloatType>(type.getElementType()))
+    return fail(emitError, "data must be a ranked tensor of floats, got ",
+                data);
+  const char *names[] = {"weight", "bias"};
+  Type parameters[] = {weight, bias};
+  for (int k = 0; k < 2; ++k) {
+    auto p = dyn_cast<RankedTensorType>(parameters[k]);
+    if (!p || p.getElementType() != type.getElementType() ||
+        p.getRank() < 1 || p.getRank() > type.getRank())
+      return fail(emitError, names[k], " must be a tensor of ",
+                  type.getElementType(), " with rank 1 to ", type.getRank(),
+                  ", got ", parameters[k]);
+    int64_t first = type.getRank() - p.getRank();
+    for (int64_t d = 0; d < p.getRank(); ++d)
+      if (!contractedSizesAgree(p.getDimSize(d),
+                                type.getDimSize(first + d)))
+        return fail(emitError, names[k], " ", p,
+                    " is not the shape of the last dimensions of ", data);
+  }
+  if (cast<RankedTensorType>(weight).getShape() !=
+      cast<RankedTensorType>(bias).getShape())
+    return fail(emitError, "weight ", weight, " and bias ", bias,
+                " differ in shape");
+  (void)epsilon; // any value: torch takes a negative one too (NaN rows)
+  return type;
+}
+
+/// Element-wise float functions: a float tensor, whose type the result has.
+FailureOr<RankedTensorType> inferUnaryFloatType(Type input,
+                                                ErrorEmitter emitError) {
+  auto type = dyn_cast<RankedTensorType>(input);
+  if (!type || !isa<FloatType>(type.getElementType()))
+    return fail(emitError, "operand must be a ranked tensor of floats, got ",
+                input);
+  return type;
+}
+
+/// Reductions: distinct axes in range (negative from the end; none: all),
+/// dropped or kept with size 1.
+FailureOr<RankedTensorType> inferReduceType(Type data, ArrayRef<int64_t> axes,
+                                            bool keepdims, bool floatOnly,
+                                            ErrorEmitter emitError) {
+  auto type = dyn_cast<RankedTensorType>(data);
+  if (!type || !isa<FloatType, IntegerType>(type.getElementType()))
+    return fail(emitError,
+                "operand must be a ranked tensor of integers or floats, got ",
+                data);
+  if (floatOnly && !isa<FloatType>(type.getElementType()))
+    return fail(emitError, "operand must be a tensor of floats, got ", data);
+  int64_t rank = type.getRank();
+  SmallVector<bool> reduced(rank, axes.empty());
+  for (int64_t axis : axes) {
+    int64_t k = axis < 0 ? axis + rank : axis;
+    // A rank-0 tensor has the one axis 0 (or -1), as in torch.
+    if (rank == 0 && (axis == 0 || axis == -1))
+      continue;
+    if (k < 0 || k >= rank)
+      return fail(emitError, "axis ", axis, " is out of range for rank ",
+                  rank);
+    if (reduced[k])
+      return fail(emitError, "axis ", axis, " is listed twice");
+    reduced[k] = true;
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t k = 0; k < rank; ++k) {
+    if (!reduced[k])
+      shape.push_back(type.getDimSize(k));
+    else if (keepdims)
+      shape.push_back(1);
+  }
+  return RankedTensorType::get(shape, type.getElementType());
+}
+
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -376,6 +454,68 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
                        adaptor.getWeight().getType(),
                        adaptor.getBias().getType()};
   return resultOf(inferBatchNormType(adaptor.getData().getType(), parameters,
+                                     epsilon.getValueAsDouble(), emitError),
+                  results);
+}
+
+#define MLC_RELAX_UNARY_FLOAT_RULE(OP)                                         \
+  LogicalResult OP::inferReturnTypes(MLIRContext *,                            \
+                                     std::optional<Location> location,         \
+                                     Adaptor adaptor,                          \
+                                     SmallVectorImpl<Type> &results) {         \
+    OpError error{location, getOperationName()};                               \
+    return resultOf(inferUnaryFloatType(adaptor.getInput().getType(),          \
+                                        error.emitter()),                      \
+                    results);                                                  \
+  }
+MLC_RELAX_UNARY_FLOAT_RULE(ExpOp)
+MLC_RELAX_UNARY_FLOAT_RULE(LogOp)
+MLC_RELAX_UNARY_FLOAT_RULE(SqrtOp)
+MLC_RELAX_UNARY_FLOAT_RULE(RsqrtOp)
+MLC_RELAX_UNARY_FLOAT_RULE(TanhOp)
+MLC_RELAX_UNARY_FLOAT_RULE(SigmoidOp)
+MLC_RELAX_UNARY_FLOAT_RULE(ErfOp)
+MLC_RELAX_UNARY_FLOAT_RULE(SinOp)
+MLC_RELAX_UNARY_FLOAT_RULE(CosOp)
+#undef MLC_RELAX_UNARY_FLOAT_RULE
+
+#define MLC_RELAX_REDUCE_RULE(OP, FLOAT_ONLY)                                  \
+  LogicalResult OP::inferReturnTypes(MLIRContext *,                            \
+                                     std::optional<Location> location,         \
+                                     Adaptor adaptor,                          \
+                                     SmallVectorImpl<Type> &results) {         \
+    OpError error{location, getOperationName()};                               \
+    ErrorEmitter emitError = error.emitter();                                  \
+    DictionaryAttr attrs = adaptor.getAttributes();                            \
+    auto axes = attribute<DenseI64ArrayAttr>(attrs, "axes");                   \
+    auto keepdims = attribute<BoolAttr>(attrs, "keepdims");                    \
+    if (!axes || !keepdims)                                                    \
+      return fail(emitError, "needs an i64 array attribute 'axes' and a "      \
+                             "bool 'keepdims'");                               \
+    return resultOf(inferReduceType(adaptor.getData().getType(),               \
+                                    axes.asArrayRef(), keepdims.getValue(),    \
+                                    FLOAT_ONLY, emitError),                    \
+                    results);                                                  \
+  }
+MLC_RELAX_REDUCE_RULE(SumOp, false)
+MLC_RELAX_REDUCE_RULE(MeanOp, true)
+MLC_RELAX_REDUCE_RULE(MaxOp, false)
+MLC_RELAX_REDUCE_RULE(MinOp, false)
+MLC_RELAX_REDUCE_RULE(ProdOp, false)
+#undef MLC_RELAX_REDUCE_RULE
+
+LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> location,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &results) {
+  OpError error{location, getOperationName()};
+  ErrorEmitter emitError = error.emitter();
+  auto epsilon = attribute<FloatAttr>(adaptor.getAttributes(), "epsilon");
+  if (!epsilon)
+    return fail(emitError, "needs a float attribute 'epsilon'");
+  return resultOf(inferLayerNormType(adaptor.getData().getType(),
+                                     adaptor.getWeight().getType(),
+                                     adaptor.getBias().getType(),
                                      epsilon.getValueAsDouble(), emitError),
                   results);
 }

@@ -22,6 +22,9 @@ using namespace mlc::relax;
 
 namespace {
 
+using te::Expr;
+constexpr char kRsqrt[] = "rsqrt", kSin[] = "sin", kCos[] = "cos";
+
 /// The te definition of an op, on placeholders for its operands.
 using Definition =
     std::function<te::Tensor(Operation *, ArrayRef<te::Tensor>)>;
@@ -36,6 +39,25 @@ template <typename Fn> Definition binary(Fn fn) {
 template <typename Fn> Definition alongAxis(Fn fn) {
   return [fn](Operation *op, ArrayRef<te::Tensor> t) {
     return fn(t[0], cast<IntegerAttr>(op->getAttr("axis")).getInt());
+  };
+}
+
+/// An element-wise float function (in float32 for half types).
+Definition floatFunction(Expr (*fn)(const Expr &), StringRef name) {
+  return [fn, name](Operation *, ArrayRef<te::Tensor> t) {
+    return topi::floatFunction(t[0], fn, ("T_" + name).str());
+  };
+}
+template <const char *Name> Expr math(const Expr &x) {
+  return te::callMath(Name, {x});
+}
+/// A reduction with attributes `axes` and `keepdims`.
+Definition reduction(StringRef kind) {
+  return [kind](Operation *op, ArrayRef<te::Tensor> t) {
+    auto axes = cast<DenseI64ArrayAttr>(op->getAttr("axes"));
+    bool keepdims = cast<BoolAttr>(op->getAttr("keepdims")).getValue();
+    return topi::reduce(t[0], kind, axes.asArrayRef(), keepdims,
+                        ("T_" + kind).str());
   };
 }
 
@@ -71,10 +93,28 @@ const llvm::StringMap<Definition> &definitions() {
         double epsilon = cast<BatchNormOp>(op).getEpsilon().convertToDouble();
         return topi::batchNormInference(t[0], t[1], t[2], t[3], t[4], epsilon);
       }),
+      row<LayerNormOp>([](Operation *op, ArrayRef<te::Tensor> t) {
+        double epsilon = cast<LayerNormOp>(op).getEpsilon().convertToDouble();
+        return topi::layerNorm(t[0], t[1], t[2], epsilon);
+      }),
       row<SoftmaxOp>(
           alongAxis([](auto x, int64_t a) { return topi::softmax(x, a); })),
       row<LogSoftmaxOp>(
           alongAxis([](auto x, int64_t a) { return topi::logSoftmax(x, a); })),
+      row<ExpOp>(floatFunction(te::exp, "exp")),
+      row<LogOp>(floatFunction(te::log, "log")),
+      row<SqrtOp>(floatFunction(te::sqrt, "sqrt")),
+      row<RsqrtOp>(floatFunction(math<kRsqrt>, "rsqrt")),
+      row<TanhOp>(floatFunction(te::tanh, "tanh")),
+      row<SigmoidOp>(floatFunction(te::sigmoid, "sigmoid")),
+      row<ErfOp>(floatFunction(te::erf, "erf")),
+      row<SinOp>(floatFunction(math<kSin>, "sin")),
+      row<CosOp>(floatFunction(math<kCos>, "cos")),
+      row<SumOp>(reduction("sum")),
+      row<MeanOp>(reduction("mean")),
+      row<MaxOp>(reduction("max")),
+      row<MinOp>(reduction("min")),
+      row<ProdOp>(reduction("prod")),
   };
   return table;
 }

@@ -13,6 +13,12 @@
 using namespace mlir;
 using namespace mlc::tir;
 
+Type mlc::tir::getSignlessType(Type type) {
+  if (auto intType = dyn_cast<IntegerType>(type); intType && !intType.isSignless())
+    return IntegerType::get(type.getContext(), intType.getWidth());
+  return type;
+}
+
 //===----------------------------------------------------------------------===//
 // Reduction identities
 //===----------------------------------------------------------------------===//
@@ -30,10 +36,15 @@ TypedAttr mlc::tir::getReductionIdentity(ReductionKind kind,
       return FloatAttr::get(floatType, llvm::APFloat::getInf(sem, true));
     case ReductionKind::Min:
       return FloatAttr::get(floatType, llvm::APFloat::getInf(sem, false));
+    case ReductionKind::UMax:
+    case ReductionKind::UMin:
+      return {};
     }
   }
   if (auto intType = dyn_cast<IntegerType>(elementType)) {
     unsigned width = intType.getWidth();
+    // The attribute is signless: it initializes signless accumulators.
+    intType = IntegerType::get(elementType.getContext(), width);
     switch (kind) {
     case ReductionKind::Sum:
       return IntegerAttr::get(intType, llvm::APInt::getZero(width));
@@ -43,6 +54,10 @@ TypedAttr mlc::tir::getReductionIdentity(ReductionKind kind,
       return IntegerAttr::get(intType, llvm::APInt::getSignedMinValue(width));
     case ReductionKind::Min:
       return IntegerAttr::get(intType, llvm::APInt::getSignedMaxValue(width));
+    case ReductionKind::UMax:
+      return IntegerAttr::get(intType, llvm::APInt::getZero(width));
+    case ReductionKind::UMin:
+      return IntegerAttr::get(intType, llvm::APInt::getMaxValue(width));
     }
   }
   return {};
@@ -415,6 +430,21 @@ LogicalResult ComputeOp::verify() {
     return emitOpError() << "expected " << numDynamicExtents
                          << " dynamic reduction extent operands, but got "
                          << getDynamicReductionExtents().size();
+  if (auto kind = getReductionKind()) {
+    bool unsignedKind = *kind == ReductionKind::UMax ||
+                        *kind == ReductionKind::UMin;
+    bool isUnsigned = elementType.isUnsignedInteger();
+    if (unsignedKind && !isa<IntegerType>(elementType))
+      return emitOpError() << "reduction " << stringifyReductionKind(*kind)
+                           << " needs an integer element type, but got "
+                           << elementType;
+    if (isUnsigned && (*kind == ReductionKind::Max ||
+                       *kind == ReductionKind::Min))
+      return emitOpError() << "reduction " << stringifyReductionKind(*kind)
+                           << " orders " << elementType
+                           << " as signed; use u"
+                           << stringifyReductionKind(*kind);
+  }
   if (extents.empty() && getReductionKind())
     return emitOpError() << "has a reduction kind but no reduction axes";
   if (!extents.empty() && !getReductionKind())
@@ -467,10 +497,16 @@ LogicalResult ReadOp::verify() {
 LogicalResult YieldOp::verify() {
   auto compute = cast<ComputeOp>((*this)->getParentOp());
   Type elementType = compute.getType().getElementType();
-  if (getValue().getType() != elementType)
-    return emitOpError() << "yields a value of type " << getValue().getType()
-                         << " but the tir.compute element type is "
-                         << elementType;
+  Type valueType = getSignlessType(elementType);
+  if (getValue().getType() != valueType) {
+    InFlightDiagnostic diag =
+        emitOpError() << "yields a value of type " << getValue().getType()
+                      << " but the tir.compute element type is "
+                      << elementType;
+    if (valueType != elementType)
+      diag << ", whose values are " << valueType;
+    return diag;
+  }
   return success();
 }
 

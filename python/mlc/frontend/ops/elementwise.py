@@ -27,14 +27,21 @@ _FLOAT_UNARY = {
 }
 
 
-def _float_unary(fn):
+def _float_unary(name, fn):
+    relax_op = getattr(relax.op, name) if name in relax.op.UNARY_FLOAT \
+        else None
+
     def apply(ctx, self):
+        if relax_op is not None and isinstance(self, relax.Expr) and \
+                ctx.dtype(self) in (torch.float32, torch.float64):
+            # The relax op, which graph passes see (the same computation).
+            return ctx.emit(relax_op(self))
         return elementwise(ctx, lambda dt, v: fn(v), self, kind=INT_TO_FLOAT)
     return apply
 
 
 for _name, _fn in _FLOAT_UNARY.items():
-    rule(_name)(_float_unary(_fn))
+    rule(_name)(_float_unary(_name, _fn))
 
 
 def _integral_identity(fn):

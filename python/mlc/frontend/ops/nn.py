@@ -515,8 +515,16 @@ def _layer_norm(ctx, input, normalized_shape, weight, bias, eps):  # pylint: dis
     rank = len(input.shape)
     k = len(normalized_shape)
     axes = list(range(rank - k, rank))
-    out = _normalize(ctx, input, axes, weight, bias, eps,
-                     list(range(rank - k, rank)), scaled_form=True)
+    dtype = ctx.dtype(input)
+    if weight is not None and bias is not None and k >= 1 and \
+            dtype in (torch.float16, torch.float32, torch.float64) and \
+            ctx.dtype(weight) == dtype and ctx.dtype(bias) == dtype:
+        # The relax op, which graph passes see (the computation below).
+        out = ctx.emit(relax.op.layer_norm(
+            ctx.expr(input), ctx.expr(weight), ctx.expr(bias), eps))
+    else:
+        out = _normalize(ctx, input, axes, weight, bias, eps,
+                         list(range(rank - k, rank)), scaled_form=True)
     # mean and rstd keep the normalized dims as 1s.
     return out, ctx.lazy(lambda: _statistic(
         ctx, input, axes, eps, "mean", lambda keep: keep)), \

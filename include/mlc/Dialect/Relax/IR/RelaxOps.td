@@ -263,6 +263,30 @@ def Relax_BatchNormOp : Relax_TensorOp<"batch_norm"> {
   }];
 }
 
+def Relax_LayerNormOp : Relax_TensorOp<"layer_norm"> {
+  let summary = "layer normalization over the trailing dimensions";
+  let description = [{
+    `torch.nn.functional.layer_norm(data, weight.shape, weight, bias,
+    eps=epsilon)`: each row over the last `k` dimensions (`k` the rank of
+    `weight`) is normalized with its mean and biased variance, as torch's
+    kernel computes it (`x * rstd + (-rstd * mean)` in one fma, float32 for
+    float16 data), then scaled by `weight` and shifted by `bias`, which have
+    the shape of those dimensions. All three share one float element type;
+    the result has the data's type.
+
+    ```mlir
+    %y = relax.layer_norm %x, %w, %b epsilon 1.0e-05 : tensor<2x8xf32>,
+        tensor<8xf32>, tensor<8xf32> -> tensor<2x8xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$data, AnyRankedTensor:$weight,
+                       AnyRankedTensor:$bias, F64Attr:$epsilon);
+  let assemblyFormat = [{
+    $data `,` $weight `,` $bias `epsilon` $epsilon attr-dict `:` type($data)
+    `,` type($weight) `,` type($bias) `->` type($result)
+  }];
+}
+
 class Relax_SoftmaxBase<string mnemonic, string formula>
     : Relax_TensorOp<mnemonic> {
   let summary = formula # " along `axis`";
@@ -287,6 +311,66 @@ def Relax_SoftmaxOp
     : Relax_SoftmaxBase<"softmax", "exp(x - m) / sum(exp(x - m))">;
 def Relax_LogSoftmaxOp
     : Relax_SoftmaxBase<"log_softmax", "x - m - log(sum(exp(x - m)))">;
+
+// Element-wise float functions, one category: each is a line here and a
+// row in Legalize.cpp; they share one shape rule.
+class Relax_UnaryFloatOp<string mnemonic, string what>
+    : Relax_TensorOp<mnemonic> {
+  let summary = "element-wise " # what # " of a float tensor";
+  let description = [{
+    `torch.}] # mnemonic # [{(x)` of a float16, bfloat16, float32 or float64
+    tensor, element by element (the importer passes other dtypes through
+    torch's promotion first). The result has the operand's type.
+
+    ```mlir
+    %y = relax.}] # mnemonic # [{ %x : tensor<2x3xf32> -> tensor<2x3xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def Relax_ExpOp : Relax_UnaryFloatOp<"exp", "e^x">;
+def Relax_LogOp : Relax_UnaryFloatOp<"log", "natural logarithm">;
+def Relax_SqrtOp : Relax_UnaryFloatOp<"sqrt", "square root">;
+def Relax_RsqrtOp : Relax_UnaryFloatOp<"rsqrt", "reciprocal square root">;
+def Relax_TanhOp : Relax_UnaryFloatOp<"tanh", "hyperbolic tangent">;
+def Relax_SigmoidOp : Relax_UnaryFloatOp<"sigmoid", "1 / (1 + e^-x)">;
+def Relax_ErfOp : Relax_UnaryFloatOp<"erf", "error function">;
+def Relax_SinOp : Relax_UnaryFloatOp<"sin", "sine">;
+def Relax_CosOp : Relax_UnaryFloatOp<"cos", "cosine">;
+
+// Reductions, one category: sum, mean, max, min and prod over `axes`.
+class Relax_ReduceOp<string mnemonic, string what>
+    : Relax_TensorOp<mnemonic> {
+  let summary = what # " over `axes`";
+  let description = [{
+    `torch.}] # mnemonic # [{(x, dim=axes, keepdim=keepdims)` for integer
+    and float tensors (`mean`: float only), accumulated in the element type
+    (the importer casts first where torch accumulates in another). `axes`
+    lists distinct dimensions, negative ones counted from the end; an empty
+    list reduces over every dimension. The reduced dimensions are dropped,
+    or kept with size 1 when `keepdims` is true. `max` and `min` propagate
+    NaN, as torch's `amax`/`amin`; the `mean` of no elements is NaN.
+
+    ```mlir
+    %y = relax.}] # mnemonic # [{ %x axes [1] keepdims false : tensor<2x3xf32>
+        -> tensor<2xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$data, DenseI64ArrayAttr:$axes,
+                       BoolAttr:$keepdims);
+  let assemblyFormat = [{
+    $data `axes` $axes `keepdims` $keepdims attr-dict `:` type($data) `->`
+    type($result)
+  }];
+}
+
+def Relax_SumOp : Relax_ReduceOp<"sum", "the sum">;
+def Relax_MeanOp : Relax_ReduceOp<"mean", "the arithmetic mean">;
+def Relax_MaxOp : Relax_ReduceOp<"max", "the maximum">;
+def Relax_MinOp : Relax_ReduceOp<"min", "the minimum">;
+def Relax_ProdOp : Relax_ReduceOp<"prod", "the product">;
 
 def Relax_ReshapeOp : Relax_Op<"reshape", [Pure]> {
   let summary = "merges or splits adjacent dimensions (a view, no copy)";

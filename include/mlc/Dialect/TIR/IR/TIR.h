@@ -23,6 +23,13 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ValueBoundsOpInterface.h"
 
+namespace mlc::tir {
+/// The signless integer of the same width for a signed or unsigned integer
+/// type (ui8 -> i8); any other type as it is. Values in tir bodies are
+/// signless, as arith wants; tensors keep their declared signedness.
+mlir::Type getSignlessType(mlir::Type type);
+} // namespace mlc::tir
+
 #include "mlc/Dialect/TIR/IR/TIRDialect.h.inc"
 #include "mlc/Dialect/TIR/IR/TIREnums.h.inc"
 
@@ -46,7 +53,8 @@ namespace mlc::tir {
 
 /// Returns the identity of reduction `kind` for `elementType` (an integer or
 /// float type): 0 for sum, 1 for prod, -inf / the smallest signed integer for
-/// max, +inf / the largest signed integer for min. Returns a null attribute
+/// max, +inf / the largest signed integer for min, 0 for umax, all ones
+/// for umin. Returns a null attribute
 /// for any other element type.
 mlir::TypedAttr getReductionIdentity(ReductionKind kind,
                                      mlir::Type elementType);

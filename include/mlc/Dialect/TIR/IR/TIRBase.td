@@ -48,7 +48,11 @@ def TIR_ReductionKind : I32EnumAttr<"ReductionKind",
       I32EnumAttrCase<"Sum", 0, "sum">,
       I32EnumAttrCase<"Max", 1, "max">,
       I32EnumAttrCase<"Min", 2, "min">,
-      I32EnumAttrCase<"Prod", 3, "prod">
+      I32EnumAttrCase<"Prod", 3, "prod">,
+      // Unsigned integers order differently from signed ones of the same
+      // (signless) bits: their max/min say so.
+      I32EnumAttrCase<"UMax", 4, "umax">,
+      I32EnumAttrCase<"UMin", 5, "umin">
     ]> {
   let cppNamespace = "::mlc::tir";
   let genSpecializedAttr = 0;

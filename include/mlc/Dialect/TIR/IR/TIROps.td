@@ -209,13 +209,17 @@ def TIR_ComputeOp : TIR_Op<"compute", [
 }
 
 def TIR_ReadOp : TIR_Op<"read", [Pure,
-    TypesMatchWith<"result type is the tensor's element type",
-                   "tensor", "result",
-                   "::llvm::cast<::mlir::TensorType>($_self).getElementType()">]> {
+    TypesMatchWith<"result type is the signless form of the tensor's "
+                   "element type", "tensor", "result",
+                   "::mlc::tir::getSignlessType(::llvm::cast<::mlir::TensorType>"
+                   "($_self).getElementType())">]> {
   let summary = "reads one element of a tensor inside a tir.compute body";
   let description = [{
     Reads `tensor[indices]` from a tensor defined outside the enclosing
     `tir.compute`. There must be one index per dimension of the tensor.
+    The value has the signless form of the element type (`i8` for a `ui8`
+    tensor): `arith` computes on signless integers, and the ops the body
+    uses (`arith.divui`, `arith.extui`, ...) carry the signedness.
     Indices may be arbitrary `index` arithmetic: the lowering turns a read
     whose indices are affine in the body's arguments into a `linalg.generic`
     input with an indexing map, and keeps any other read as a
