@@ -648,3 +648,75 @@ Tensor topi::layerNorm(const Tensor &data, const Tensor &weight,
       },
       name);
 }
+
+Tensor topi::avgPool2d(const Tensor &data, llvm::ArrayRef<int64_t> kernel,
+                       llvm::ArrayRef<int64_t> stride,
+                       llvm::ArrayRef<int64_t> padding, bool ceilMode,
+                       bool countIncludePad, llvm::StringRef name) {
+  if (data.getRank() != 4 || kernel.size() != 2 || stride.size() != 2 ||
+      padding.size() != 2)
+    fail("topi avg_pool2d: needs NCHW data and two kernel, stride and "
+         "padding values");
+  llvm::ArrayRef<Expr> ds = data.getShape();
+  std::optional<int64_t> hs = staticSize(ds[2]), ws = staticSize(ds[3]);
+  if (!hs || !ws)
+    fail("topi avg_pool2d: needs a static height and width");
+  mlir::Type type = data.getElementType();
+  if (!mlir::isa<mlir::FloatType>(type))
+    fail("topi avg_pool2d: needs float data, got " + te::dtypeName(type));
+  mlir::Type acc = type.getIntOrFloatBitWidth() < 32
+                       ? mlir::Float32Type::get(type.getContext())
+                       : type;
+  int64_t sizes[2] = {*hs, *ws};
+  std::vector<Expr> out = {ds[0], ds[1]};
+  for (int k = 0; k < 2; ++k) {
+    int64_t o = windowOutputSize(sizes[k], kernel[k], stride[k], padding[k],
+                                 1, ceilMode);
+    if (o < 1)
+      fail("topi avg_pool2d: the window does not fit the padded input");
+    out.push_back(Expr(o));
+  }
+  te::IterVar rk[2] = {te::reduceAxis(0, Expr(kernel[0]), "rk0"),
+                       te::reduceAxis(0, Expr(kernel[1]), "rk1")};
+  Tensor summed = te::compute(
+      out,
+      [&](llvm::ArrayRef<Expr> i) {
+        Expr pos[2];
+        std::vector<Expr> inside;
+        for (int k = 0; k < 2; ++k) {
+          Expr base = i[2 + k] * Expr(stride[k]);
+          Expr shifted = base + Expr(rk[k]);
+          pos[k] = shifted - Expr(padding[k]);
+          inside.push_back(pos[k] >= Expr(0));
+          inside.push_back(pos[k] < Expr(sizes[k]));
+        }
+        Expr read = data(i[0], i[1], pos[0], pos[1]);
+        Expr wide = read.getType() == acc ? read : te::cast(acc, read);
+        Expr zero = te::cast(acc, Expr(0.0));
+        Expr all = te::all(inside);
+        Expr value = te::ifThenElse(all, wide, zero);
+        return te::sum(value, {rk[0], rk[1]});
+      },
+      (name + "_sum").str());
+  return te::compute(
+      out,
+      [&](llvm::ArrayRef<Expr> i) {
+        Expr count;
+        for (int k = 0; k < 2; ++k) {
+          Expr base = i[2 + k] * Expr(stride[k]);
+          Expr start = base - Expr(padding[k]);
+          Expr stop = start + Expr(kernel[k]);
+          Expr end = te::min(stop, Expr(sizes[k] + padding[k]));
+          if (!countIncludePad) {
+            start = te::max(start, Expr(0));
+            end = te::min(end, Expr(sizes[k]));
+          }
+          Expr span = end - start;
+          count = k == 0 ? span : count * span;
+        }
+        Expr n = te::cast(acc, count);
+        Expr value = summed(i) / n;
+        return acc == type ? value : te::cast(type, value);
+      },
+      name);
+}

@@ -197,3 +197,19 @@ func.func @normalize(%x: tensor<2x8xf32>, %w: tensor<8xf32>, %b: tensor<8xf32>) 
   %0 = relax.layer_norm %x, %w, %b epsilon 1.0e-05 : tensor<2x8xf32>, tensor<8xf32>, tensor<8xf32> -> tensor<2x8xf32>
   return %0 : tensor<2x8xf32>
 }
+
+// -----
+
+// avg_pool2d: the guarded window sum, then the division by each window's
+// count (its clamped span when padding does not count).
+// CHECK-LABEL: tir.func @avg_pool2d(
+// CHECK:         tir.compute "avg_pool2d_sum" (%i, %j, %l, %m) reduce sum (%k : 3, %k1 : 3) : tensor<1x2x4x4xf32>
+// CHECK:           scf.if
+// CHECK:         tir.compute "avg_pool2d" (%i, %j, %l, %m) : tensor<1x2x4x4xf32>
+// CHECK:           arith.maxsi
+// CHECK:           arith.minsi
+// CHECK:           arith.divf
+func.func @pool(%x: tensor<1x2x6x6xf32>) -> tensor<1x2x4x4xf32> {
+  %0 = relax.avg_pool2d %x kernel [3, 3] strides [2, 2] padding [1, 1] ceil_mode true count_include_pad false : tensor<1x2x6x6xf32> -> tensor<1x2x4x4xf32>
+  return %0 : tensor<1x2x4x4xf32>
+}

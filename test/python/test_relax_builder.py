@@ -741,3 +741,35 @@ def test_layer_norm_op_matches_torch():
                                                "dimensions"):
             bb2.emit(relax.op.layer_norm(x, v, v))
         bb2.emit_func_output(x)
+
+
+@pytest.mark.parametrize("ceil_mode", [False, True])
+@pytest.mark.parametrize("count_include_pad", [False, True])
+def test_avg_pool2d_op_matches_torch(ceil_mode, count_include_pad):
+    import torch
+    x = var("x", (2, 3, 7, 6))
+    h = var("h", (1, 2, 5, 5), "float16")
+    bb = relax.BlockBuilder()
+    with bb.function("main", params=[x, h]):
+        y = bb.emit(relax.op.avg_pool2d(x, 3, 2, 1, ceil_mode,
+                                        count_include_pad))
+        z = bb.emit(relax.op.avg_pool2d(h, 2, 2, 0, ceil_mode,
+                                        count_include_pad))
+        bb.emit_func_output([y, z])
+    vm = relax.VirtualMachine(relax.vm.build(bb.get()), mlc.cpu())
+    g = torch.Generator().manual_seed(7)
+    tx, th = torch.randn(2, 3, 7, 6, generator=g), \
+        torch.randn(1, 2, 5, 5, generator=g).half()
+    got_y, got_z = vm["main"](tx.numpy(), th.numpy())
+    F = torch.nn.functional
+    want_y = F.avg_pool2d(tx, 3, 2, 1, ceil_mode, count_include_pad)
+    want_z = F.avg_pool2d(th.float(), 2, 2, 0, ceil_mode,
+                          count_include_pad).half()
+    assert got_y.numpy().shape == tuple(want_y.shape)
+    np.testing.assert_allclose(got_y.numpy(), want_y.numpy(), rtol=1e-6,
+                               atol=1e-6)
+    assert got_z.numpy().dtype == np.float16
+    np.testing.assert_allclose(got_z.numpy().astype(np.float32),
+                               want_z.numpy().astype(np.float32), atol=1e-3)
+    with pytest.raises(TypeError, match="count_include_pad must be a bool"):
+        relax.op.avg_pool2d(x, 2, count_include_pad=1)

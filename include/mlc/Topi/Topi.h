@@ -78,6 +78,14 @@ te::Tensor conv2dNCHW(const te::Tensor &data, const te::Tensor &weight,
                       llvm::ArrayRef<int64_t> dilation, int64_t groups,
                       llvm::StringRef name = "conv2d");
 
+/// torch.nn.AvgPool2d over float NCHW data (H and W static, no divisor
+/// override): the window's sum (in float32 for half types) over its count,
+/// padding counted when countIncludePad (never past the padded edge).
+te::Tensor avgPool2d(const te::Tensor &data, llvm::ArrayRef<int64_t> kernel,
+                     llvm::ArrayRef<int64_t> stride,
+                     llvm::ArrayRef<int64_t> padding, bool ceilMode,
+                     bool countIncludePad, llvm::StringRef name = "avg_pool2d");
+
 /// torch.nn.MaxPool2d over NCHW data (H and W static): the maximum of each
 /// window, positions outside the input never chosen.
 te::Tensor maxPool2d(const te::Tensor &data, llvm::ArrayRef<int64_t> kernel,

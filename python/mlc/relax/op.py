@@ -92,6 +92,25 @@ def max_pool2d(data, kernel, strides=None, padding=(0, 0), dilation=(1, 1),
         "ceil_mode": ceil_mode})
 
 
+def avg_pool2d(data, kernel, strides=None, padding=(0, 0), ceil_mode=False,
+               count_include_pad=True):
+    """``F.avg_pool2d(data, kernel, stride=strides, padding=padding,
+    ceil_mode=ceil_mode, count_include_pad=count_include_pad)`` of float
+    NCHW data; strides default to the kernel."""
+    kernel = _pair(kernel, "avg_pool2d", "kernel")
+    for name, flag in (("ceil_mode", ceil_mode),
+                       ("count_include_pad", count_include_pad)):
+        if not isinstance(flag, bool):
+            raise TypeError(f"relax.op.avg_pool2d: {name} must be a bool, "
+                            f"got {flag!r}")
+    return Call("avg_pool2d", [data], {
+        "kernel": kernel,
+        "strides": kernel if strides is None else
+        _pair(strides, "avg_pool2d", "strides"),
+        "padding": _pair(padding, "avg_pool2d", "padding"),
+        "ceil_mode": ceil_mode, "count_include_pad": count_include_pad})
+
+
 def layer_norm(data, weight, bias, epsilon=1e-5):
     """``torch.nn.functional.layer_norm(data, weight.shape, weight, bias,
     eps=epsilon)`` of float tensors, as torch's kernel computes it."""

@@ -633,3 +633,21 @@ func.func @layer_norm_bias(%x: tensor<2x8xf32>, %w: tensor<8xf32>, %b: tensor<2x
   %0 = relax.layer_norm %x, %w, %b epsilon 1.0e-05 : tensor<2x8xf32>, tensor<8xf32>, tensor<2x8xf32> -> tensor<2x8xf32>
   return
 }
+
+// -----
+
+func.func @avg_pool2d_of_integers(%x: tensor<1x1x4x4xi32>) {
+  // expected-error @+2 {{'relax.avg_pool2d' op needs float data, got 'tensor<1x1x4x4xi32>'}}
+  // expected-error @+1 {{'relax.avg_pool2d' op failed to infer returned types}}
+  %0 = relax.avg_pool2d %x kernel [2, 2] strides [2, 2] padding [0, 0] ceil_mode false count_include_pad true : tensor<1x1x4x4xi32> -> tensor<1x1x2x2xi32>
+  return
+}
+
+// -----
+
+func.func @avg_pool2d_padding(%x: tensor<1x1x4x4xf32>) {
+  // expected-error @+2 {{'relax.avg_pool2d' op padding 2 is more than half the dilated kernel 2}}
+  // expected-error @+1 {{'relax.avg_pool2d' op failed to infer returned types}}
+  %0 = relax.avg_pool2d %x kernel [2, 2] strides [2, 2] padding [2, 2] ceil_mode false count_include_pad true : tensor<1x1x4x4xf32> -> tensor<1x1x4x4xf32>
+  return
+}

@@ -128,6 +128,13 @@ func.func @layer_norm(%x: tensor<2x3x8xf32>, %w: tensor<3x8xf32>, %b: tensor<3x8
   return
 }
 
+// CHECK-LABEL: func.func @avg_pool2d(
+// CHECK:         relax.avg_pool2d %{{.*}} kernel [3, 3] strides [2, 2] padding [1, 1] ceil_mode true count_include_pad false : tensor<1x2x6x6xf32> -> tensor<1x2x4x4xf32>
+func.func @avg_pool2d(%x: tensor<1x2x6x6xf32>) {
+  %0 = relax.avg_pool2d %x kernel [3, 3] strides [2, 2] padding [1, 1] ceil_mode true count_include_pad false : tensor<1x2x6x6xf32> -> tensor<1x2x4x4xf32>
+  return
+}
+
 // CHECK-LABEL: func.func @categories(
 // CHECK:         relax.exp %{{.*}} : tensor<2x10xf32> -> tensor<2x10xf32>
 // CHECK:         relax.sigmoid %{{.*}} : tensor<f16> -> tensor<f16>

@@ -519,3 +519,33 @@ LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,
                                      epsilon.getValueAsDouble(), emitError),
                   results);
 }
+
+LogicalResult AvgPool2dOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> location,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &results) {
+  OpError error{location, getOperationName()};
+  ErrorEmitter emitError = error.emitter();
+  DictionaryAttr attrs = adaptor.getAttributes();
+  auto array = [&](StringRef name) {
+    return attribute<DenseI64ArrayAttr>(attrs, name);
+  };
+  DenseI64ArrayAttr kernel = array("kernel"), strides = array("strides"),
+                    padding = array("padding");
+  auto ceilMode = attribute<BoolAttr>(attrs, "ceil_mode");
+  auto countIncludePad = attribute<BoolAttr>(attrs, "count_include_pad");
+  if (!kernel || !strides || !padding || !ceilMode || !countIncludePad)
+    return fail(emitError, "needs i64 array attributes 'kernel', 'strides', "
+                           "'padding' and bools 'ceil_mode', "
+                           "'count_include_pad'");
+  auto type = dyn_cast<RankedTensorType>(adaptor.getData().getType());
+  if (type && !isa<FloatType>(type.getElementType()))
+    return fail(emitError, "needs float data, got ", type);
+  // The windows are max pooling's without dilation.
+  int64_t noDilation[] = {1, 1};
+  return resultOf(inferMaxPool2dType(adaptor.getData().getType(),
+                                     kernel.asArrayRef(), strides.asArrayRef(),
+                                     padding.asArrayRef(), noDilation,
+                                     ceilMode.getValue(), emitError),
+                  results);
+}

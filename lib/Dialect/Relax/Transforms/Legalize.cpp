@@ -89,6 +89,12 @@ const llvm::StringMap<Definition> &definitions() {
                                pool.getPadding(), pool.getDilation(),
                                pool.getCeilMode());
       }),
+      row<AvgPool2dOp>([](Operation *op, ArrayRef<te::Tensor> t) {
+        auto pool = cast<AvgPool2dOp>(op);
+        return topi::avgPool2d(t[0], pool.getKernel(), pool.getStrides(),
+                               pool.getPadding(), pool.getCeilMode(),
+                               pool.getCountIncludePad());
+      }),
       row<BatchNormOp>([](Operation *op, ArrayRef<te::Tensor> t) {
         double epsilon = cast<BatchNormOp>(op).getEpsilon().convertToDouble();
         return topi::batchNormInference(t[0], t[1], t[2], t[3], t[4], epsilon);

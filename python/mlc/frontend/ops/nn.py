@@ -240,6 +240,12 @@ def _avg_pool(nd):
             return te.compute(out, divide, name="avg_pool")
         if not is_float(dtype) and divisor_override is None:
             raise ctx.fail(f"average pooling of {dtype} tensors")
+        if nd == 2 and rank == 4 and divisor_override is None and \
+                dtype in (torch.float16, torch.float32, torch.float64):
+            # The relax op, which graph passes see (the computation above).
+            return ctx.emit(relax.op.avg_pool2d(
+                ctx.expr(self), kernel, stride_, padding_, bool(ceil_mode),
+                bool(count_include_pad)))
         return ctx.te(build, self, name="avg_pool")
     return apply
 

@@ -237,6 +237,33 @@ def Relax_MaxPool2dOp : Relax_TensorOp<"max_pool2d"> {
   }];
 }
 
+def Relax_AvgPool2dOp : Relax_TensorOp<"avg_pool2d"> {
+  let summary = "2-D average pooling of float NCHW data";
+  let description = [{
+    `torch.nn.functional.avg_pool2d(data, kernel, stride=strides,
+    padding=padding, ceil_mode=ceil_mode,
+    count_include_pad=count_include_pad)`: each window's sum (in float32 for
+    float16 data) over the number of its positions, padding included when
+    `count_include_pad` (a window that ceil_mode lets past the padded edge
+    counts only up to it, as torch). H and W must be static; padding is at
+    most half the kernel. The result is `(N, C, OH, OW)`.
+
+    ```mlir
+    %y = relax.avg_pool2d %x kernel [2, 2] strides [2, 2] padding [0, 0]
+        ceil_mode false count_include_pad true : tensor<1x8x6x6xf32>
+        -> tensor<1x8x3x3xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$data, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$padding,
+                       BoolAttr:$ceil_mode, BoolAttr:$count_include_pad);
+  let assemblyFormat = [{
+    $data `kernel` $kernel `strides` $strides `padding` $padding `ceil_mode`
+    $ceil_mode `count_include_pad` $count_include_pad attr-dict `:`
+    type($data) `->` type($result)
+  }];
+}
+
 def Relax_BatchNormOp : Relax_TensorOp<"batch_norm"> {
   let summary = "inference batch normalization over channel dimension 1";
   let description = [{
