@@ -29,11 +29,10 @@ struct DType {
   const char *descr;
   const char *name;
 };
-const DType kDTypes[] = {{"<f4", "float32"}, {"<f8", "float64"},
-                         {"<f2", "float16"}, {"<i4", "int32"},
-                         {"<i8", "int64"},   {"<i2", "int16"},
-                         {"|i1", "int8"},    {"|u1", "uint8"},
-                         {"|b1", "bool"}};
+const DType kDTypes[] = {
+    {"<f4", "float32"}, {"<f8", "float64"}, {"<f2", "float16"},
+    {"<i4", "int32"},   {"<i8", "int64"},   {"<i2", "int16"},
+    {"|i1", "int8"},    {"|u1", "uint8"},   {"|b1", "bool"}};
 
 size_t itemSize(const std::string &dtype) {
   if (dtype == "float64" || dtype == "int64")
@@ -96,8 +95,9 @@ HostArray mlc::runtime::readNpy(const std::string &path) {
     if (descr == d.descr)
       array.dtype = d.name;
   if (array.dtype.empty())
-    fail(path, "unsupported dtype '" + descr +
-                   "' (little-endian float16/32/64, int8/16/32/64, uint8, bool)");
+    fail(path,
+         "unsupported dtype '" + descr +
+             "' (little-endian float16/32/64, int8/16/32/64, uint8, bool)");
   if (std::regex_search(header, m,
                         std::regex("'fortran_order':\\s*True")))
     fail(path, "Fortran-order arrays are not supported");

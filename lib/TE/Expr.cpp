@@ -32,8 +32,10 @@ Value Expr::getValue() const {
 Expr::Expr(Value value, Type dtype) : data(value) {
   unsignedValue = dtype && dtype.isUnsignedInteger();
   if (unsignedValue && mlc::tir::getSignlessType(dtype) != value.getType())
-    fail("a " + dtypeName(dtype) + " expression needs a value of its "
-         "signless type, got " + dtypeName(value.getType()));
+    fail("a " + dtypeName(dtype) +
+         " expression needs a value of its "
+         "signless type, got " +
+         dtypeName(value.getType()));
 }
 
 Type Expr::getType() const {
@@ -163,8 +165,8 @@ Value mlc::te::materializeIndex(Workspace &ws, const Expr &e) {
          typeName(value.getType()));
   OpBuilder &b = ws.getBuilder();
   if (e.isUnsigned())
-    return arith::IndexCastUIOp::create(b, b.getUnknownLoc(),
-                                        b.getIndexType(), value);
+    return arith::IndexCastUIOp::create(b, b.getUnknownLoc(), b.getIndexType(),
+                                        value);
   return arith::IndexCastOp::create(b, b.getUnknownLoc(), b.getIndexType(),
                                     value);
 }
@@ -596,7 +598,8 @@ Expr mlc::te::cast(Type type, const Expr &value) {
         arith::IndexCastOp::create(bld, loc, bld.getI64Type(), x)));
   if (isFloat(from) && type.isIndex())
     return result(arith::IndexCastOp::create(
-        bld, loc, type, arith::FPToSIOp::create(bld, loc, bld.getI64Type(), x)));
+        bld, loc, type,
+        arith::FPToSIOp::create(bld, loc, bld.getI64Type(), x)));
   if (from.isIndex() || type.isIndex()) {
     if (fromUnsigned)
       return result(arith::IndexCastUIOp::create(bld, loc, to, x));
@@ -714,11 +717,10 @@ Expr mlc::te::pow(const Expr &x, const Expr &y) {
     // whose low bits are those of the narrow product.
     Location loc = bld.getUnknownLoc();
     Type wide = bld.getI32Type();
-    Value p = math::IPowIOp::create(
-        bld, loc, arith::ExtUIOp::create(bld, loc, wide, a),
-        arith::ExtUIOp::create(bld, loc, wide, b));
-    return Expr(Value(arith::TruncIOp::create(bld, loc, a.getType(), p)),
-                type);
+    Value p = math::IPowIOp::create(bld, loc,
+                                    arith::ExtUIOp::create(bld, loc, wide, a),
+                                    arith::ExtUIOp::create(bld, loc, wide, b));
+    return Expr(Value(arith::TruncIOp::create(bld, loc, a.getType(), p)), type);
   }
   if (isa<IntegerType>(type))
     return Value(math::IPowIOp::create(bld, bld.getUnknownLoc(), a, b));

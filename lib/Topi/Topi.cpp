@@ -594,8 +594,8 @@ Tensor topi::layerNorm(const Tensor &data, const Tensor &weight,
   auto rowSum = [&](const Term &term, llvm::StringRef what) {
     std::vector<te::IterVar> axes;
     for (int64_t d = first; d < rank; ++d)
-      axes.push_back(te::reduceAxis(Expr(0), shape[d],
-                                    (what + llvm::Twine(d)).str()));
+      axes.push_back(
+          te::reduceAxis(Expr(0), shape[d], (what + llvm::Twine(d)).str()));
     return te::compute(
         keep,
         [&](llvm::ArrayRef<Expr> i) {
@@ -642,7 +642,8 @@ Tensor topi::layerNorm(const Tensor &data, const Tensor &weight,
         Expr shift = negated * mean(row);
         Expr x = widen(data(i), type);
         Expr normalized = te::callMath("fma", {x, rstd, shift});
-        Expr scaled = normalized * widen(weight(within), weight.getElementType());
+        Expr scaled =
+            normalized * widen(weight(within), weight.getElementType());
         Expr shifted = scaled + widen(bias(within), bias.getElementType());
         return acc == type ? shifted : te::cast(type, shifted);
       },
@@ -670,8 +671,8 @@ Tensor topi::avgPool2d(const Tensor &data, llvm::ArrayRef<int64_t> kernel,
   int64_t sizes[2] = {*hs, *ws};
   std::vector<Expr> out = {ds[0], ds[1]};
   for (int k = 0; k < 2; ++k) {
-    int64_t o = windowOutputSize(sizes[k], kernel[k], stride[k], padding[k],
-                                 1, ceilMode);
+    int64_t o = windowOutputSize(sizes[k], kernel[k], stride[k], padding[k], 1,
+                                 ceilMode);
     if (o < 1)
       fail("topi avg_pool2d: the window does not fit the padded input");
     out.push_back(Expr(o));

@@ -277,15 +277,14 @@ FailureOr<RankedTensorType> inferLayerNormType(Type data, Type weight,
   Type parameters[] = {weight, bias};
   for (int k = 0; k < 2; ++k) {
     auto p = dyn_cast<RankedTensorType>(parameters[k]);
-    if (!p || p.getElementType() != type.getElementType() ||
-        p.getRank() < 1 || p.getRank() > type.getRank())
+    if (!p || p.getElementType() != type.getElementType() || p.getRank() < 1 ||
+        p.getRank() > type.getRank())
       return fail(emitError, names[k], " must be a tensor of ",
                   type.getElementType(), " with rank 1 to ", type.getRank(),
                   ", got ", parameters[k]);
     int64_t first = type.getRank() - p.getRank();
     for (int64_t d = 0; d < p.getRank(); ++d)
-      if (!contractedSizesAgree(p.getDimSize(d),
-                                type.getDimSize(first + d)))
+      if (!contractedSizesAgree(p.getDimSize(d), type.getDimSize(first + d)))
         return fail(emitError, names[k], " ", p,
                     " is not the shape of the last dimensions of ", data);
   }
@@ -327,8 +326,7 @@ FailureOr<RankedTensorType> inferReduceType(Type data, ArrayRef<int64_t> axes,
     if (rank == 0 && (axis == 0 || axis == -1))
       continue;
     if (k < 0 || k >= rank)
-      return fail(emitError, "axis ", axis, " is out of range for rank ",
-                  rank);
+      return fail(emitError, "axis ", axis, " is out of range for rank ", rank);
     if (reduced[k])
       return fail(emitError, "axis ", axis, " is listed twice");
     reduced[k] = true;
@@ -459,14 +457,13 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
 }
 
 #define MLC_RELAX_UNARY_FLOAT_RULE(OP)                                         \
-  LogicalResult OP::inferReturnTypes(MLIRContext *,                            \
-                                     std::optional<Location> location,         \
-                                     Adaptor adaptor,                          \
-                                     SmallVectorImpl<Type> &results) {         \
+  LogicalResult OP::inferReturnTypes(                                          \
+      MLIRContext *, std::optional<Location> location, Adaptor adaptor,        \
+      SmallVectorImpl<Type> &results) {                                        \
     OpError error{location, getOperationName()};                               \
-    return resultOf(inferUnaryFloatType(adaptor.getInput().getType(),          \
-                                        error.emitter()),                      \
-                    results);                                                  \
+    return resultOf(                                                           \
+        inferUnaryFloatType(adaptor.getInput().getType(), error.emitter()),    \
+        results);                                                              \
   }
 MLC_RELAX_UNARY_FLOAT_RULE(ExpOp)
 MLC_RELAX_UNARY_FLOAT_RULE(LogOp)
@@ -480,10 +477,9 @@ MLC_RELAX_UNARY_FLOAT_RULE(CosOp)
 #undef MLC_RELAX_UNARY_FLOAT_RULE
 
 #define MLC_RELAX_REDUCE_RULE(OP, FLOAT_ONLY)                                  \
-  LogicalResult OP::inferReturnTypes(MLIRContext *,                            \
-                                     std::optional<Location> location,         \
-                                     Adaptor adaptor,                          \
-                                     SmallVectorImpl<Type> &results) {         \
+  LogicalResult OP::inferReturnTypes(                                          \
+      MLIRContext *, std::optional<Location> location, Adaptor adaptor,        \
+      SmallVectorImpl<Type> &results) {                                        \
     OpError error{location, getOperationName()};                               \
     ErrorEmitter emitError = error.emitter();                                  \
     DictionaryAttr attrs = adaptor.getAttributes();                            \

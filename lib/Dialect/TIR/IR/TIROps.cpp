@@ -14,7 +14,8 @@ using namespace mlir;
 using namespace mlc::tir;
 
 Type mlc::tir::getSignlessType(Type type) {
-  if (auto intType = dyn_cast<IntegerType>(type); intType && !intType.isSignless())
+  if (auto intType = dyn_cast<IntegerType>(type);
+      intType && !intType.isSignless())
     return IntegerType::get(type.getContext(), intType.getWidth());
   return type;
 }
@@ -431,18 +432,17 @@ LogicalResult ComputeOp::verify() {
                          << " dynamic reduction extent operands, but got "
                          << getDynamicReductionExtents().size();
   if (auto kind = getReductionKind()) {
-    bool unsignedKind = *kind == ReductionKind::UMax ||
-                        *kind == ReductionKind::UMin;
+    bool unsignedKind =
+        *kind == ReductionKind::UMax || *kind == ReductionKind::UMin;
     bool isUnsigned = elementType.isUnsignedInteger();
     if (unsignedKind && !isa<IntegerType>(elementType))
       return emitOpError() << "reduction " << stringifyReductionKind(*kind)
                            << " needs an integer element type, but got "
                            << elementType;
-    if (isUnsigned && (*kind == ReductionKind::Max ||
-                       *kind == ReductionKind::Min))
+    if (isUnsigned &&
+        (*kind == ReductionKind::Max || *kind == ReductionKind::Min))
       return emitOpError() << "reduction " << stringifyReductionKind(*kind)
-                           << " orders " << elementType
-                           << " as signed; use u"
+                           << " orders " << elementType << " as signed; use u"
                            << stringifyReductionKind(*kind);
   }
   if (extents.empty() && getReductionKind())
@@ -501,8 +501,7 @@ LogicalResult YieldOp::verify() {
   if (getValue().getType() != valueType) {
     InFlightDiagnostic diag =
         emitOpError() << "yields a value of type " << getValue().getType()
-                      << " but the tir.compute element type is "
-                      << elementType;
+                      << " but the tir.compute element type is " << elementType;
     if (valueType != elementType)
       diag << ", whose values are " << valueType;
     return diag;
