@@ -278,6 +278,11 @@ Tensor computeImpl(ArrayRef<Expr> shape, const ComputeFn &fcompute,
   SmallVector<Value> dynamicExtents;
   if (const Expr::Reduction *reduction = result.getReduction()) {
     kind = reduction->kind;
+    // Bools would order true < false and sum as xor (and their vectorized
+    // reductions store packed bits): refuse them.
+    if (elementType.isInteger(1))
+      fail(what + " reduces bool values; reduce te.cast(value, \"int8\") "
+                  "instead");
     // Unsigned values order as unsigned.
     if (elementType.isUnsignedInteger() && *kind == ReductionKind::Max)
       kind = ReductionKind::UMax;

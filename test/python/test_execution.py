@@ -548,3 +548,17 @@ def test_uint8_from_float_wraps_as_torch():
     want = torch.from_numpy(x).to(torch.uint8).numpy()
     assert y.dtype == np.uint8
     np.testing.assert_array_equal(y, want)
+
+
+def test_bool_reductions_are_refused():
+    # Bools would order true < false and sum as xor: te asks for int8.
+    X = te.placeholder((2, 3), name="X", dtype="bool")
+    k = te.reduce_axis((0, 3), name="k")
+    with pytest.raises(mlc.MLCError, match="compute 'mx' reduces bool "
+                                           "values; reduce te.cast"):
+        te.compute((2,), lambda i: te.max(X[i, k], axis=k), name="mx")
+    mx = te.compute((2,), lambda i: te.max(te.cast(X[i, k], "int8"), axis=k),
+                    name="mx8")
+    x = np.array([[False, True, False], [False, False, False]])
+    (got,) = run([X, mx], x)
+    np.testing.assert_array_equal(got, x.any(axis=1).astype(np.int8))

@@ -651,3 +651,12 @@ func.func @avg_pool2d_padding(%x: tensor<1x1x4x4xf32>) {
   %0 = relax.avg_pool2d %x kernel [2, 2] strides [2, 2] padding [2, 2] ceil_mode false count_include_pad true : tensor<1x1x4x4xf32> -> tensor<1x1x4x4xf32>
   return
 }
+
+// -----
+
+func.func @sum_of_bools(%x: tensor<4xi1>) {
+  // expected-error @+2 {{'relax.sum' op operand must not be a tensor of bools, got 'tensor<4xi1>' (cast it first)}}
+  // expected-error @+1 {{'relax.sum' op failed to infer returned types}}
+  %0 = relax.sum %x axes [] keepdims false : tensor<4xi1> -> tensor<i1>
+  return
+}

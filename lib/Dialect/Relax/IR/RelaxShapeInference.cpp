@@ -242,6 +242,29 @@ FailureOr<RankedTensorType> inferMaxPool2dType(
   return RankedTensorType::get(shape, type.getElementType());
 }
 
+/// A 2-d pool op's window attributes read (`dilation` only when the op has
+/// one, 1 otherwise), then inferMaxPool2dType.
+FailureOr<RankedTensorType> inferPool2dType(Type data, DictionaryAttr attrs,
+                                            bool dilated,
+                                            ErrorEmitter emitError) {
+  auto array = [&](StringRef name) {
+    return attribute<DenseI64ArrayAttr>(attrs, name);
+  };
+  DenseI64ArrayAttr kernel = array("kernel"), strides = array("strides"),
+                    padding = array("padding");
+  DenseI64ArrayAttr dilation = dilated ? array("dilation") : nullptr;
+  auto ceilMode = attribute<BoolAttr>(attrs, "ceil_mode");
+  if (!kernel || !strides || !padding || (dilated && !dilation) || !ceilMode)
+    return fail(emitError, "needs i64 array attributes 'kernel', 'strides', "
+                           "'padding'",
+                dilated ? ", 'dilation'" : "", " and a bool 'ceil_mode'");
+  int64_t noDilation[] = {1, 1};
+  return inferMaxPool2dType(
+      data, kernel.asArrayRef(), strides.asArrayRef(), padding.asArrayRef(),
+      dilated ? dilation.asArrayRef() : ArrayRef<int64_t>(noDilation),
+      ceilMode.getValue(), emitError);
+}
+
 FailureOr<RankedTensorType> inferBatchNormType(Type data, ArrayRef<Type> parameters,
                                double epsilon, ErrorEmitter emitError) {
   auto type = dyn_cast<RankedTensorType>(data);
@@ -318,6 +341,10 @@ FailureOr<RankedTensorType> inferReduceType(Type data, ArrayRef<int64_t> axes,
                 data);
   if (floatOnly && !isa<FloatType>(type.getElementType()))
     return fail(emitError, "operand must be a tensor of floats, got ", data);
+  // A bool would sum as xor: cast first (torch sums bools to int64).
+  if (type.getElementType().isInteger(1))
+    return fail(emitError, "operand must not be a tensor of bools, got ", data,
+                " (cast it first)");
   int64_t rank = type.getRank();
   SmallVector<bool> reduced(rank, axes.empty());
   for (int64_t axis : axes) {
@@ -420,22 +447,9 @@ LogicalResult MaxPool2dOp::inferReturnTypes(MLIRContext *,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &results) {
   OpError error{location, getOperationName()};
-  ErrorEmitter emitError = error.emitter();
-  DictionaryAttr attrs = adaptor.getAttributes();
-  auto array = [&](StringRef name) {
-    return attribute<DenseI64ArrayAttr>(attrs, name);
-  };
-  DenseI64ArrayAttr kernel = array("kernel"), strides = array("strides"),
-                    padding = array("padding"), dilation = array("dilation");
-  auto ceilMode = attribute<BoolAttr>(attrs, "ceil_mode");
-  if (!kernel || !strides || !padding || !dilation || !ceilMode)
-    return fail(emitError, "needs i64 array attributes 'kernel', 'strides', "
-                           "'padding', 'dilation' and a bool 'ceil_mode'");
-  return resultOf(inferMaxPool2dType(adaptor.getData().getType(),
-                                     kernel.asArrayRef(), strides.asArrayRef(),
-                                     padding.asArrayRef(),
-                                     dilation.asArrayRef(), ceilMode.getValue(),
-                                     emitError),
+  return resultOf(inferPool2dType(adaptor.getData().getType(),
+                                  adaptor.getAttributes(), /*dilated=*/true,
+                                  error.emitter()),
                   results);
 }
 
@@ -522,26 +536,14 @@ LogicalResult AvgPool2dOp::inferReturnTypes(MLIRContext *,
                                             SmallVectorImpl<Type> &results) {
   OpError error{location, getOperationName()};
   ErrorEmitter emitError = error.emitter();
-  DictionaryAttr attrs = adaptor.getAttributes();
-  auto array = [&](StringRef name) {
-    return attribute<DenseI64ArrayAttr>(attrs, name);
-  };
-  DenseI64ArrayAttr kernel = array("kernel"), strides = array("strides"),
-                    padding = array("padding");
-  auto ceilMode = attribute<BoolAttr>(attrs, "ceil_mode");
-  auto countIncludePad = attribute<BoolAttr>(attrs, "count_include_pad");
-  if (!kernel || !strides || !padding || !ceilMode || !countIncludePad)
-    return fail(emitError, "needs i64 array attributes 'kernel', 'strides', "
-                           "'padding' and bools 'ceil_mode', "
-                           "'count_include_pad'");
+  if (!attribute<BoolAttr>(adaptor.getAttributes(), "count_include_pad"))
+    return fail(emitError, "needs a bool 'count_include_pad'");
   auto type = dyn_cast<RankedTensorType>(adaptor.getData().getType());
   if (type && !isa<FloatType>(type.getElementType()))
     return fail(emitError, "needs float data, got ", type);
   // The windows are max pooling's without dilation.
-  int64_t noDilation[] = {1, 1};
-  return resultOf(inferMaxPool2dType(adaptor.getData().getType(),
-                                     kernel.asArrayRef(), strides.asArrayRef(),
-                                     padding.asArrayRef(), noDilation,
-                                     ceilMode.getValue(), emitError),
+  return resultOf(inferPool2dType(adaptor.getData().getType(),
+                                  adaptor.getAttributes(), /*dilated=*/false,
+                                  emitError),
                   results);
 }

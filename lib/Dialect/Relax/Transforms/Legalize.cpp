@@ -23,7 +23,6 @@ using namespace mlc::relax;
 namespace {
 
 using te::Expr;
-constexpr char kRsqrt[] = "rsqrt", kSin[] = "sin", kCos[] = "cos";
 
 /// The te definition of an op, on placeholders for its operands.
 using Definition =
@@ -42,14 +41,16 @@ template <typename Fn> Definition alongAxis(Fn fn) {
   };
 }
 
-/// An element-wise float function (in float32 for half types).
-Definition floatFunction(Expr (*fn)(const Expr &), StringRef name) {
-  return [fn, name](Operation *, ArrayRef<te::Tensor> t) {
-    return topi::floatFunction(t[0], fn, ("T_" + name).str());
-  };
-}
-template <const char *Name> Expr math(const Expr &x) {
-  return te::callMath(Name, {x});
+/// An element-wise float function (in float32 for half types): te's
+/// function of the op's name (relax.exp: exp).
+te::Tensor floatFunction(Operation *op, ArrayRef<te::Tensor> t) {
+  StringRef name = op->getName().stripDialect();
+  return topi::floatFunction(
+      t[0],
+      [name](const Expr &x) {
+        return name == "sigmoid" ? te::sigmoid(x) : te::callMath(name, {x});
+      },
+      ("T_" + name).str());
 }
 /// A reduction with attributes `axes` and `keepdims`.
 Definition reduction(StringRef kind) {
@@ -107,15 +108,15 @@ const llvm::StringMap<Definition> &definitions() {
           alongAxis([](auto x, int64_t a) { return topi::softmax(x, a); })),
       row<LogSoftmaxOp>(
           alongAxis([](auto x, int64_t a) { return topi::logSoftmax(x, a); })),
-      row<ExpOp>(floatFunction(te::exp, "exp")),
-      row<LogOp>(floatFunction(te::log, "log")),
-      row<SqrtOp>(floatFunction(te::sqrt, "sqrt")),
-      row<RsqrtOp>(floatFunction(math<kRsqrt>, "rsqrt")),
-      row<TanhOp>(floatFunction(te::tanh, "tanh")),
-      row<SigmoidOp>(floatFunction(te::sigmoid, "sigmoid")),
-      row<ErfOp>(floatFunction(te::erf, "erf")),
-      row<SinOp>(floatFunction(math<kSin>, "sin")),
-      row<CosOp>(floatFunction(math<kCos>, "cos")),
+      row<ExpOp>(floatFunction),
+      row<LogOp>(floatFunction),
+      row<SqrtOp>(floatFunction),
+      row<RsqrtOp>(floatFunction),
+      row<TanhOp>(floatFunction),
+      row<SigmoidOp>(floatFunction),
+      row<ErfOp>(floatFunction),
+      row<SinOp>(floatFunction),
+      row<CosOp>(floatFunction),
       row<SumOp>(reduction("sum")),
       row<MeanOp>(reduction("mean")),
       row<MaxOp>(reduction("max")),

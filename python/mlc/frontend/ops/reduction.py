@@ -47,7 +47,7 @@ def _full_index(index, axes, raxes, rank, keepdim):
     return full
 
 
-def _relax_reduction(ctx, x, dims, keepdim, kind, dtype):
+def _relax_reduction(ctx, x, dims, keepdim, kind):
     """The relax op of a float32/float64 reduction accumulated in its own
     dtype (graph passes see it; topi.reduce computes what `reduce` would)."""
     ndim = len(x.shape)
@@ -57,8 +57,8 @@ def _relax_reduction(ctx, x, dims, keepdim, kind, dtype):
 
 
 def _relax_reducible(ctx, x, acc, out):
-    return isinstance(ctx.expr(x), relax.Expr) and acc == out and \
-        out in (torch.float32, torch.float64) and ctx.dtype(x) == out
+    return acc == out and out in (torch.float32, torch.float64) and \
+        ctx.dtype(x) == out
 
 
 def reduce(ctx, x, dims, keepdim, kind, acc, out, pre=None, post=None,
@@ -67,7 +67,7 @@ def reduce(ctx, x, dims, keepdim, kind, acc, out, pre=None, post=None,
     accumulating in torch dtype `acc`; pre(v) maps each element (already in
     acc), post(r, count) the result, which is converted to `out`."""
     if pre is None and post is None and _relax_reducible(ctx, x, acc, out):
-        return _relax_reduction(ctx, x, dims, keepdim, kind, out)
+        return _relax_reduction(ctx, x, dims, keepdim, kind)
     ndim = len(x.shape)
     axes = norm_dims(dims, ndim)
 
@@ -134,7 +134,7 @@ def _mean(ctx, self, dim=None, keepdim=False, dtype=None):
         raise ctx.fail(f"mean of {out} (torch needs a float dtype)")
     acc = torch.float32 if out in (torch.float16, torch.bfloat16) else out
     if _relax_reducible(ctx, self, acc, out):
-        return _relax_reduction(ctx, self, dim, keepdim, "mean", out)
+        return _relax_reduction(ctx, self, dim, keepdim, "mean")
     # The mean of no elements is 0 / 0: NaN, as torch gives.
     return reduce(ctx, self, dim, keepdim, "sum", acc, out,
                   post=lambda r, n: r / cast(n, acc))
