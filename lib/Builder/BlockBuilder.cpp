@@ -101,7 +101,7 @@ ElementsAttr mlc::relax::makeConstantData(RankedTensorType type,
     return mlc::makeReleasableBlob(type, name, data);
   return DenseResourceElementsAttr::get(
       type, name,
-      HeapAsmResourceBlob::allocateAndCopyWithAlign(data, alignof(double)));
+      HeapAsmResourceBlob::allocateAndCopyWithAlign(data, mlc::kBlobAlignment));
 }
 
 RankedTensorType mlc::relax::tensorType(MLIRContext *context,

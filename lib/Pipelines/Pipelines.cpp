@@ -127,6 +127,8 @@ void mlc::buildFuncToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  if (options.externalizeConstants)
+    pm.addPass(mlc::createMLCExternalizeConstantsPass());
 }
 
 void mlc::registerPipelines() {

@@ -9,7 +9,11 @@
 #include "mlc/Support/Error.h"
 #include "mlc/TE/TE.h"
 
+#include "mlc/Transforms/Passes.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -19,6 +23,7 @@
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "llvm/Support/TargetSelect.h"
 
+#include <cstring>
 #include <limits>
 #include <mutex>
 #include <thread>
@@ -188,6 +193,8 @@ std::unique_ptr<Executable> Executable::compile(ModuleOp module,
   unsigned threads = options.threads ? options.threads
                                      : std::max(1u, std::thread::hardware_concurrency());
   pipelineOptions.threads = threads;
+  // Weights stay out of LLVM: the JIT binds their globals to the blobs.
+  pipelineOptions.externalizeConstants = true;
   PassManager toFunc(ctx);
   mlc::buildLowerToFuncPipeline(toFunc, pipelineOptions);
   if (failed(toFunc.run(*work)))
@@ -208,6 +215,9 @@ std::unique_ptr<Executable> Executable::compile(ModuleOp module,
   if (failed(toLLVM.run(*work)))
     fail("lowering to LLVM failed:\n" + diagnostics.str());
 
+  exe->lowered = std::move(work);
+  exe->collectExternalConstants();
+
   initializeLLVM();
   registerBuiltinDialectTranslation(*ctx);
   registerLLVMDialectTranslation(*ctx);
@@ -226,14 +236,15 @@ std::unique_ptr<Executable> Executable::compile(ModuleOp module,
   engineOptions.transformer = transformer;
   engineOptions.jitCodeGenOptLevel =
       static_cast<llvm::CodeGenOptLevel>(std::min(options.optLevel, 3u));
-  auto engine = ExecutionEngine::create(*work, engineOptions);
+  auto engine = ExecutionEngine::create(*exe->lowered, engineOptions);
   if (!engine)
     fail("JIT compilation failed: " + llvm::toString(engine.takeError()) +
          "\n" + diagnostics.str());
   exe->engine = std::move(*engine);
   // What the generated code calls: run-time requirements and allocation
-  // (lib/Runtime/RuntimeCore.c, linked into this library).
-  exe->engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+  // (lib/Runtime/RuntimeCore.c, linked into this library), and the
+  // weights.
+  exe->engine->registerSymbols([&](llvm::orc::MangleAndInterner interner) {
     llvm::orc::SymbolMap symbols;
     auto add = [&](llvm::StringRef name, auto *function) {
       symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(function),
@@ -252,6 +263,10 @@ std::unique_ptr<Executable> Executable::compile(ModuleOp module,
     add("__extendhfdf2", &__extendhfdf2);
     add("__powisf2", &__powisf2);
     add("__powidf2", &__powidf2);
+    for (const ExternalConstant &constant : exe->externalConstants)
+      symbols[interner(constant.symbol)] = {
+          llvm::orc::ExecutorAddr::fromPtr(constant.data),
+          llvm::JITSymbolFlags::Exported};
     return symbols;
   });
   // A tir.func that fusion folded into its callers has no entry point: it
@@ -259,7 +274,7 @@ std::unique_ptr<Executable> Executable::compile(ModuleOp module,
   std::vector<FunctionInfo> compiled;
   for (FunctionInfo &info : exe->infos) {
     std::string symbol = symbolOf(info.name);
-    if (!work->lookupSymbol("_mlir_ciface_" + symbol))
+    if (!exe->lowered->lookupSymbol("_mlir_ciface_" + symbol))
       continue;
     auto entry = exe->engine->lookupPacked("_mlir_ciface_" + symbol);
     if (!entry)
@@ -269,11 +284,42 @@ std::unique_ptr<Executable> Executable::compile(ModuleOp module,
     compiled.push_back(std::move(info));
   }
   exe->infos = std::move(compiled);
-  exe->lowered = std::move(work);
   exe->resources = mlc::ResourceHold(exe->lowered.get());
   exe->options = options;
   exe->options.threads = threads;
   return exe;
+}
+
+void Executable::collectExternalConstants() {
+  auto blobs = (*lowered)->getAttrOfType<DictionaryAttr>(
+      mlc::kExternalConstantsAttr);
+  if (!blobs)
+    return;
+  for (NamedAttribute entry : blobs) {
+    auto resource = cast<DenseResourceElementsAttr>(entry.getValue());
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    auto global = lowered->lookupSymbol<LLVM::GlobalOp>(entry.getName());
+    if (!blob || !global)
+      fail("the external constant '" + entry.getName().str() +
+           "' has no data or no global");
+    ArrayRef<char> data = blob->getData();
+    // LLVM may give loads of the global its declared alignment.
+    uint64_t alignment = std::max<uint64_t>(global.getAlignment().value_or(1),
+                                            alignof(std::max_align_t));
+    const char *bytes = data.data();
+    if (reinterpret_cast<uintptr_t>(bytes) % alignment != 0) {
+      size_t rounded = (data.size() + alignment - 1) / alignment * alignment;
+      char *copy = static_cast<char *>(std::aligned_alloc(alignment, rounded));
+      if (!copy)
+        fail("out of memory copying the constant '" + entry.getName().str() +
+             "'");
+      std::memcpy(copy, bytes, data.size());
+      alignedCopies.emplace_back(copy);
+      bytes = copy;
+    }
+    externalConstants.push_back(
+        {entry.getName().str(), bytes, data.size(), alignment});
+  }
 }
 
 const FunctionInfo &Executable::function(const std::string &name) const {

@@ -173,6 +173,30 @@ void Executable::exportLibrary(const std::string &path) const {
         pm.run(*llvmModule);
       });
   llvm::FileRemover removeObject(object);
+  // The weights (--mlc-externalize-constants) in an object of their own,
+  // emitted as bytes without passing through the optimizer.
+  llvm::Module constants("mlc-constants", llvmContext);
+  constants.setDataLayout((*machine)->createDataLayout());
+  constants.setTargetTriple((*machine)->getTargetTriple());
+  for (const ExternalConstant &constant : externalConstants) {
+    llvm::Constant *bytes = llvm::ConstantDataArray::getRaw(
+        llvm::StringRef(constant.data, constant.size), constant.size,
+        llvm::Type::getInt8Ty(llvmContext));
+    auto *global = new llvm::GlobalVariable(
+        constants, bytes->getType(), /*isConstant=*/true,
+        llvm::GlobalValue::ExternalLinkage, bytes, constant.symbol);
+    global->setAlignment(llvm::Align(constant.alignment));
+    global->setVisibility(llvm::GlobalValue::HiddenVisibility);
+  }
+  llvm::SmallString<128> constantsObject =
+      writeTemporary("mlc-constants", "o", [&](llvm::raw_fd_ostream &out) {
+        llvm::legacy::PassManager pm;
+        if ((*machine)->addPassesToEmitFile(pm, out, nullptr,
+                                            llvm::CodeGenFileType::ObjectFile))
+          fail("export_library: the target cannot emit object files");
+        pm.run(constants);
+      });
+  llvm::FileRemover removeConstantsObject(constantsObject);
   // The run-time core (mlc_invoke, checks, allocation), compiled into the
   // library from the text embedded in mlc.
   llvm::SmallString<128> core = writeTemporary(
@@ -184,7 +208,7 @@ void Executable::exportLibrary(const std::string &path) const {
     fail("export_library: no C compiler (cc) on PATH to link the library");
   std::string message;
   llvm::SmallVector<llvm::StringRef> args = {
-      *cc, "-shared", "-fPIC", "-O2", "-std=c11", "-o", path, object, core,
+      *cc, "-shared", "-fPIC", "-O2", "-std=c11", "-o", path, object, constantsObject, core,
       "-lm"};
   // Parallel loops need LLVM's OpenMP runtime, found where it is installed.
   std::string rpath;

@@ -38,7 +38,7 @@ DenseResourceElementsAttr mlc::makeReleasableBlob(ShapedType type,
                                                   ArrayRef<char> data) {
   auto attr = DenseResourceElementsAttr::get(
       type, name,
-      HeapAsmResourceBlob::allocateAndCopyWithAlign(data, alignof(double)));
+      HeapAsmResourceBlob::allocateAndCopyWithAlign(data, mlc::kBlobAlignment));
   Registry &r = registry();
   std::lock_guard<std::mutex> lock(r.mutex);
   r.holds.try_emplace(entryOf(attr), 0);
@@ -58,7 +58,7 @@ mlc::makeReleasableBlobLike(Attribute source, ShapedType type, StringRef name,
     return makeReleasableBlob(type, name, data);
   return DenseResourceElementsAttr::get(
       type, name,
-      HeapAsmResourceBlob::allocateAndCopyWithAlign(data, alignof(double)));
+      HeapAsmResourceBlob::allocateAndCopyWithAlign(data, mlc::kBlobAlignment));
 }
 
 mlc::ResourceHold::ResourceHold(Attribute attr) { add(attr); }

@@ -10,7 +10,7 @@
 // CHECK:         relax.matmul %[[X]], %[[WT]] : tensor<?x3xf32>, tensor<3x2xf32> -> tensor<?x2xf32>
 // CHECK-NOT:     relax.dense
 // CHECK-NOT:     tensor<2x3xf32>
-// CHECK:         weight_t: "0x08000000{{0000803F00008040000000400000A040000040400000C040}}"
+// CHECK:         weight_t: "0x40000000{{0000803F00008040000000400000A040000040400000C040}}"
 func.func @linear(%x: tensor<?x3xf32>) -> tensor<?x2xf32> {
   %w = relax.const dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>
   %y = relax.dense %x, %w : tensor<?x3xf32>, tensor<2x3xf32> -> tensor<?x2xf32>

@@ -145,3 +145,39 @@ def test_uint8_library_round_trips(tmp_path):
     d = b + np.uint8(1)  # 255 wraps to 0, and x // 0 is 0
     q = np.where(d == 0, 0, a // np.maximum(d, 1)).astype(np.uint8)
     np.testing.assert_array_equal(c, np.maximum(q, b))
+
+
+def test_weights_are_linked_into_the_code_not_compiled(tmp_path):
+    """Constants of 1 KB or more reach LLVM as external globals
+    (--mlc-externalize-constants): the JIT binds them to the weights'
+    memory, export_library writes them into the library as data. Both
+    read the same values as numpy; smaller constants stay initializers."""
+    from mlc.runtime.loader import load
+    rng = np.random.default_rng(11)
+    w = rng.standard_normal((64, 32)).astype("float32")        # 8 KB
+    bias = rng.standard_normal((32,)).astype("float32")        # 128 B
+    table = np.arange(-1024, 1024, dtype=np.int16).reshape(64, 32)  # 4 KB
+    x = relax.Var("x", (8, 64), relax.DynTensorType(2, "float32"))
+    bb = relax.BlockBuilder()
+    with bb.function("main", [x]):
+        with bb.dataflow():
+            c = bb.emit_te(te_matmul, x, relax.const(w))
+            d = bb.emit_te(lambda c, b: te.compute(
+                c.shape, lambda i, j: c[i, j] + b[j], name="bias"),
+                c, relax.const(bias))
+            t = bb.emit_te(lambda t, c: te.compute(
+                (8, 32), lambda i, j: te.cast(t[i * 8, j], "float32")
+                + c[i, j], name="lookup"), relax.const(table), d)
+            out = bb.emit_output(t)
+        bb.emit_func_output(out)
+    exe = relax.vm.build(bb.get(), threads=1)
+    lowered = exe.lowered_text()
+    assert lowered.count("llvm.mlir.global external constant") == 2
+    assert "mlc.external_constants" in lowered
+    a = rng.standard_normal((8, 64)).astype("float32")
+    expected = table[::8].astype("float32") + (a @ w + bias)
+    got = relax.VirtualMachine(exe)["main"](mlc.nd.array(a)).numpy()
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-4)
+    exe.export_library(tmp_path / "weights.so")
+    (loaded,) = load(tmp_path / "weights.so")["main"](a)
+    np.testing.assert_allclose(loaded, expected, rtol=1e-5, atol=1e-4)

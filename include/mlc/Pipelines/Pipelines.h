@@ -36,6 +36,14 @@ struct LowerToLLVMOptions
       llvm::cl::desc("Emit _mlir_ciface_ wrappers taking memref descriptors "
                      "by pointer (what the runtime calls)"),
       llvm::cl::init(true)};
+  Option<bool> externalizeConstants{
+      *this, "externalize-constants",
+      llvm::cl::desc("Make constant globals of 1 KB or more external "
+                     "declarations (--mlc-externalize-constants): whoever "
+                     "links the code supplies their data, which LLVM then "
+                     "never processes (what mlc's JIT and export_library "
+                     "do)"),
+      llvm::cl::init(false)};
 };
 
 /// relax + tir -> LLVM dialect: buildLowerToFuncPipeline, then

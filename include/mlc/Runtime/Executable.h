@@ -20,6 +20,7 @@
 #include "mlir/IR/OwningOpRef.h"
 
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -155,6 +156,23 @@ private:
   /// costs more than a small kernel.
   std::vector<void (*)(void **)> entryPoints;
   mlir::OwningOpRef<mlir::ModuleOp> lowered;
+  /// The data of the globals --mlc-externalize-constants made external
+  /// (the weights), which the JIT binds and export_library writes: the
+  /// blob's memory, or an aligned copy of it when the blob is not aligned
+  /// as the global requires.
+  struct ExternalConstant {
+    std::string symbol;
+    const char *data;
+    size_t size;
+    uint64_t alignment;
+  };
+  std::vector<ExternalConstant> externalConstants;
+  struct FreeAligned {
+    void operator()(char *p) const { std::free(p); }
+  };
+  std::vector<std::unique_ptr<char, FreeAligned>> alignedCopies;
+  /// Fills externalConstants from `lowered`'s mlc.external_constants.
+  void collectExternalConstants();
   /// The releasable constant blobs `lowered` names (export_library
   /// translates it again).
   mlc::ResourceHold resources;

@@ -25,6 +25,11 @@
 
 namespace mlc {
 
+/// The alignment of mlc's constant blobs: that of the globals the lowering
+/// makes of constants (64, a cache line), so that the JIT binds those
+/// globals to the blobs themselves (--mlc-externalize-constants).
+inline constexpr size_t kBlobAlignment = 64;
+
 /// A dense_resource constant of `type` holding a copy of `data`, released
 /// once no ResourceHold holds it (the first hold must come before any
 /// other hold of its users is dropped).

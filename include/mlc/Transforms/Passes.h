@@ -19,6 +19,11 @@ namespace mlc {
 #define GEN_PASS_REGISTRATION
 #include "mlc/Transforms/Passes.h.inc"
 
+/// The module attribute in which --mlc-externalize-constants records the
+/// blobs of the globals it made external (symbol -> dense_resource).
+inline constexpr llvm::StringLiteral kExternalConstantsAttr =
+    "mlc.external_constants";
+
 /// Adds the pattern of --mlc-elementwise-in-place.
 void populateElementwiseInPlacePatterns(mlir::RewritePatternSet &patterns);
 
