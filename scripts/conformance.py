@@ -36,6 +36,7 @@ Usage: scripts/conformance.py [--quick] [--ops add,mul] [--json out.json]
 import argparse
 import collections
 import copy
+import itertools
 import json
 import os
 import pickle
@@ -416,8 +417,9 @@ class Isolated:
     def __init__(self, jobs, timeout=300):
         self.jobs = jobs
         self.timeout = timeout
-        self.running = {}  # pid -> (read end, key)
+        self.running = {}  # pid -> (read end, key, start time)
         self.results = {}
+        self.seconds = {}  # key -> wall time of the case
 
     def submit(self, key, fn, *args):
         while len(self.running) >= self.jobs:
@@ -436,7 +438,7 @@ class Isolated:
                 pickle.dump(result, f)
             os._exit(0)
         os.close(write_fd)
-        self.running[pid] = (os.fdopen(read_fd, "rb"), key)
+        self.running[pid] = (os.fdopen(read_fd, "rb"), key, time.time())
 
     def _reap(self):
         pid, status = os.wait()
@@ -445,7 +447,8 @@ class Isolated:
                   file=sys.stderr, flush=True)
         if pid not in self.running:
             return
-        pipe, key = self.running.pop(pid)
+        pipe, key, started = self.running.pop(pid)
+        self.seconds[key] = round(time.time() - started, 3)
         data = pipe.read()
         pipe.close()
         if data:
@@ -472,12 +475,14 @@ def op_cases(info, dtypes, max_samples):
         if dtype not in info.supported_dtypes("cpu"):
             continue
         try:
-            samples = list(info.sample_inputs("cpu", dtype,
-                                              requires_grad=False))
+            # islice: a quick run does not make every sample first.
+            samples = list(itertools.islice(
+                info.sample_inputs("cpu", dtype, requires_grad=False),
+                max_samples))
         except Exception as e:  # pylint: disable=broad-except
             yield name, None, f"sample_inputs failed: {e}"
             continue
-        for sample in samples[:max_samples]:
+        for sample in samples:
             yield name, sample, None
 
 
@@ -540,6 +545,7 @@ def main(argv=None):
             cases.append(case)
     for key, (status, detail) in pool.finish().items():
         cases[key]["status"], cases[key]["detail"] = status, detail
+        cases[key]["seconds"] = pool.seconds.get(key)
     report(cases, time.time() - start, args.show)
     if args.json:
         with open(args.json, "w") as f:

@@ -54,6 +54,8 @@ void mlc::buildLowerToFuncPipeline(OpPassManager &pm,
   }
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // A model's repeated layers: one kernel each, compiled once.
+  pm.addPass(mlc::createMLCDeduplicateFunctionsPass());
 }
 
 void mlc::buildFuncToLLVMPipeline(OpPassManager &pm,

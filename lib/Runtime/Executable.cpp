@@ -21,6 +21,7 @@
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/TargetSelect.h"
 
 #include <cstring>
@@ -102,6 +103,7 @@ std::vector<FunctionInfo> collectSignatures(ModuleOp module) {
     } else {
       continue;
     }
+    info.compiledName = info.name;
     info.collectInputs();
     infos.push_back(std::move(info));
   }
@@ -200,7 +202,17 @@ std::unique_ptr<Executable> Executable::compile(ModuleOp module,
   if (failed(toFunc.run(*work)))
     fail("lowering to func failed:\n" + diagnostics.str());
   // Every function stays callable (tir.funcs became private), under its
-  // symbol in compiled code (symbolOf: never a C library function's name).
+  // symbol in compiled code (symbolOf: never a C library function's name);
+  // one that was identical to another runs the other's code.
+  llvm::StringMap<std::string> keptFor;
+  for (auto func : work->getOps<func::FuncOp>())
+    if (auto aliases = func->getAttrOfType<ArrayAttr>(mlc::kAliasesAttr))
+      for (Attribute alias : aliases)
+        keptFor[cast<StringAttr>(alias).getValue()] = func.getName().str();
+  for (FunctionInfo &info : exe->infos) {
+    auto kept = keptFor.find(info.name);
+    info.compiledName = kept == keptFor.end() ? info.name : kept->second;
+  }
   SymbolTable symbols(*work);
   for (auto func : llvm::make_early_inc_range(work->getOps<func::FuncOp>())) {
     func.setPublic();
@@ -273,7 +285,7 @@ std::unique_ptr<Executable> Executable::compile(ModuleOp module,
   // is not a function of the executable.
   std::vector<FunctionInfo> compiled;
   for (FunctionInfo &info : exe->infos) {
-    std::string symbol = symbolOf(info.name);
+    std::string symbol = symbolOf(info.compiledName);
     if (!exe->lowered->lookupSymbol("_mlir_ciface_" + symbol))
       continue;
     auto entry = exe->engine->lookupPacked("_mlir_ciface_" + symbol);

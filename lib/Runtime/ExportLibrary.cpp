@@ -57,7 +57,7 @@ std::string metadataJson(const std::vector<FunctionInfo> &functions) {
     for (const TensorInfo &r : info.results)
       results.push_back(tensorJson(r));
     list.push_back(llvm::json::Object{{"name", info.name},
-                                      {"entry", Executable::packedEntryOf(info.name)},
+                                      {"entry", Executable::packedEntryOf(info.compiledName)},
                                       {"is_prim_func", info.isPrimFunc},
                                       {"result_structure", info.resultStructure},
                                       {"params", std::move(params)},

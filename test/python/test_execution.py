@@ -365,6 +365,44 @@ def test_functions_folded_by_fusion_are_not_listed():
     np.testing.assert_allclose(c, a @ b, rtol=RTOL, atol=1e-4)
 
 
+def test_identical_kernels_are_compiled_once_and_stay_callable(tmp_path):
+    # Two relus of one shape (separate emit_te calls, as a model's repeated
+    # layers) and an exp: the second relu's code is the first's
+    # (--mlc-deduplicate-functions), yet each kernel is callable by name,
+    # in the JIT and in an exported library.
+    from mlc.runtime.loader import load
+
+    def te_exp(t):
+        return te.compute(t.shape, lambda i, j: te.exp(t[i, j]), name="e")
+
+    x = relax.Var("x", (4, 8), relax.DynTensorType(2, "float32"))
+    bb = relax.BlockBuilder()
+    with bb.function("main", [x]):
+        with bb.dataflow():
+            a = bb.emit_te(te_relu, x)
+            b = bb.emit_te(te_exp, a)
+            c = bb.emit_output(bb.emit_te(te_relu, b))
+        bb.emit_func_output(c)
+    mod = bb.get()
+    kernels = [n for n in mod.functions() if n != "main"]
+    assert sorted(kernels) == ["te_exp", "te_relu", "te_relu1"]
+    exe = relax.vm.build(mod, fuse=False)
+    lowered = exe.lowered_text()
+    assert "llvm.func @mlc.te_relu(" in lowered
+    assert "llvm.func @mlc.te_relu1(" not in lowered
+    v = np.linspace(-2, 2, 32, dtype="float32").reshape(4, 8)
+    library = tmp_path / "dedup.so"
+    exe.export_library(library)
+    for call in (exe.call, lambda name, args: load(library)[name](*args)):
+        for name in kernels:
+            (out,) = call(name, [v])
+            want = np.exp(v) if name == "te_exp" else np.maximum(v, 0)
+            np.testing.assert_allclose(out, want, rtol=1e-6)
+    got = relax.VirtualMachine(exe)["main"](mlc.nd.array(v)).numpy()
+    np.testing.assert_allclose(got, np.maximum(np.exp(np.maximum(v, 0)), 0),
+                               rtol=1e-6)
+
+
 @pytest.mark.parametrize("threads", [1, 2])
 def test_epilogue_in_register_blocks_with_column_remainder(threads):
     # dense + bias + relu + another elementwise op, 100 output columns

@@ -45,6 +45,9 @@ struct TensorInfo {
 
 struct FunctionInfo {
   std::string name;
+  /// The function whose code a call runs: `name`, or the identical
+  /// function --mlc-deduplicate-functions kept in its place.
+  std::string compiledName;
   /// Every argument in order (a tir.func's output arguments included).
   std::vector<TensorInfo> params;
   std::vector<TensorInfo> results;

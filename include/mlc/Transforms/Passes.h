@@ -24,6 +24,10 @@ namespace mlc {
 inline constexpr llvm::StringLiteral kExternalConstantsAttr =
     "mlc.external_constants";
 
+/// The attribute of a function naming the identical functions that
+/// --mlc-deduplicate-functions replaced with it.
+inline constexpr llvm::StringLiteral kAliasesAttr = "mlc.aliases";
+
 /// Adds the pattern of --mlc-elementwise-in-place.
 void populateElementwiseInPlacePatterns(mlir::RewritePatternSet &patterns);
 

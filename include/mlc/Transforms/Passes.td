@@ -152,4 +152,30 @@ def MLCExternalizeConstantsPass
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
+def MLCDeduplicateFunctionsPass
+    : Pass<"mlc-deduplicate-functions", "mlir::ModuleOp"> {
+  let summary = "Keeps one of each set of identical private functions";
+  let description = [{
+    A model repeats its layers: resnet50's bottlenecks, mobilenet's
+    inverted residual blocks. Legalization and fusion give every call its
+    own kernel, so the same loop nest was lowered and compiled by LLVM once
+    per layer. This pass compares the private `func.func`s with bodies
+    (their text with the name left out: signature, attributes, body;
+    constants compare by value or, for blobs, by blob) and keeps the first
+    of each set of identical ones: calls of the others call it, and it
+    records their names in its `mlc.aliases` array, so that a runtime
+    that offers each function by name still finds them (mlc's Executable
+    does). Public functions are left alone.
+
+    ```mlir
+    func.func private @conv_1(...) { A }
+    func.func private @conv_2(...) { A }
+    ... call @conv_2(...)
+    ```
+
+    becomes `func.func private @conv_1(...) attributes {mlc.aliases =
+    ["conv_2"]} { A }` and `call @conv_1(...)`.
+  }];
+}
+
 #endif // MLC_TRANSFORMS_PASSES_TD
