@@ -82,6 +82,7 @@ void mlc::buildFuncToLLVMPipeline(OpPassManager &pm,
   if (options.vectorize) {
     mlc::MLCVectorizePassOptions vectorize;
     vectorize.threads = options.threads;
+    vectorize.vectorBits = options.vectorBits;
     pm.addNestedPass<func::FuncOp>(mlc::createMLCVectorizePass(vectorize));
     pm.addPass(createCanonicalizerPass());
     pm.addPass(memref::createFoldMemRefAliasOpsPass());

@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/Support/MathExtras.h"
+#include "llvm/TargetParser/Host.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -47,33 +48,58 @@ struct Tiling {
   std::optional<unsigned> inner;
 };
 
-/// Lanes of a register block along a static dimension of `extent`: 16, 32
-/// or 64 (1, 2 or 4 AVX-512 registers of f32), chosen so that the peeled
-/// remainder is 16 or 32 lanes too or fits in one register (100 = 3 * 32 +
-/// 4, 48 = 32 + 16, 26 = 16 + 10, 784 = 12 * 64 + 16); a dimension of at
-/// most 16 is one block. Rows of other widths (26, 36, 48 lanes) made LLVM
-/// keep the n-D accumulators in memory at every step: the CNN's
-/// convolution and its 100-wide dense layer ran 6 to 20x slower that way.
-int64_t laneBlock(int64_t extent) {
-  if (extent <= 16)
+/// The vector registers register blocks are sized for: their f32 lanes
+/// (16 for AVX-512, 8 for AVX2) and the rows of a block (4 with AVX-512's
+/// 32 registers, 3 with AVX2's 16: 12 accumulators of up to 4 registers
+/// each row... leave room for the broadcast operand and a loaded one).
+struct VectorTarget {
+  int64_t lanes = 16;
+  int64_t rows = 4;
+
+  /// For `bits`-wide vectors (0: the host CPU's widest, AVX-512 or AVX2).
+  static VectorTarget get(unsigned bits) {
+    if (bits == 0) {
+      llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+      bits = features.lookup("avx512f") ? 512 : 256;
+    }
+    VectorTarget target;
+    target.lanes = std::max<int64_t>(bits / 32, 4);
+    target.rows = bits >= 512 ? 4 : 3;
+    return target;
+  }
+};
+
+/// Lanes of a register block along a static dimension of `extent`: 1, 2
+/// or 4 registers of f32 (16, 32 or 64 lanes with AVX-512), chosen so that
+/// the peeled remainder is 1 or 2 registers too or fits in one (with
+/// AVX-512: 100 = 3 * 32 + 4, 48 = 32 + 16, 26 = 16 + 10, 784 = 12 * 64 +
+/// 16); a dimension of at most one register is one block. Rows of other
+/// widths (26, 36, 48 lanes) made LLVM keep the n-D accumulators in
+/// memory at every step: the CNN's convolution and its 100-wide dense
+/// layer ran 6 to 20x slower that way.
+int64_t laneBlock(int64_t extent, const VectorTarget &target) {
+  int64_t lanes = target.lanes;
+  if (extent <= lanes)
     return extent;
-  for (int64_t block : {64, 32}) {
+  for (int64_t block : {4 * lanes, 2 * lanes}) {
     if (block > extent)
       continue;
     int64_t rest = extent % block;
-    if (rest <= 16 || rest == 32)
+    if (rest <= lanes || rest == 2 * lanes)
       return block;
   }
-  return 16;
+  return lanes;
 }
 
 /// A register block: the output's last dimension in blocks of laneBlock()
-/// lanes, the one before in up to 4 rows, every other loop one step. A
-/// dynamic row loop (a batch) goes in blocks of 4 too, its partial last
-/// block peeled off later. Loop order: the last dimension's blocks
-/// outermost, then the rows, then the rest, so that the block of the right
-/// operand a row block uses stays in cache across the rows.
-Tiling registerBlock(linalg::LinalgOp op, ArrayRef<int64_t> ranges) {
+/// lanes, the one before in up to target.rows rows, every other loop one
+/// step. A dynamic row loop (a batch) goes in blocks of that many rows too,
+/// its partial last block peeled off later. Loop order: the last
+/// dimension's blocks outermost, then the rows, then the rest, so that the
+/// block of the right operand a row block uses stays in cache across the
+/// rows.
+Tiling registerBlock(linalg::LinalgOp op, ArrayRef<int64_t> ranges,
+                     const VectorTarget &target) {
   Tiling tiling;
   tiling.sizes.assign(ranges.size(), 1);
   AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
@@ -90,12 +116,13 @@ Tiling registerBlock(linalg::LinalgOp op, ArrayRef<int64_t> ranges) {
   std::optional<unsigned> inner = loopOf(rank - 1);
   std::optional<unsigned> outer = loopOf(rank - 2);
   if (inner && !ShapedType::isDynamic(ranges[*inner]))
-    tiling.sizes[*inner] = laneBlock(ranges[*inner]);
-  // Rows in blocks of 4 and a peeled remainder, dynamic (a batch) or not.
+    tiling.sizes[*inner] = laneBlock(ranges[*inner], target);
+  // Rows in blocks and a peeled remainder, dynamic (a batch) or not.
   if (outer)
     tiling.sizes[*outer] = ShapedType::isDynamic(ranges[*outer])
-                               ? 4
-                               : std::min<int64_t>(ranges[*outer], 4);
+                               ? target.rows
+                               : std::min<int64_t>(ranges[*outer],
+                                                   target.rows);
   tiling.inner = inner;
   if (inner)
     tiling.interchange.push_back(*inner);
@@ -690,6 +717,7 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
     func::FuncOp func = getOperation();
     MLIRContext *ctx = &getContext();
     IRRewriter rewriter(ctx);
+    VectorTarget target = VectorTarget::get(vectorBits);
     SmallVector<linalg::LinalgOp> ops;
     func.walk([&](linalg::LinalgOp op) {
       // A nest with an empty loop runs no iteration: nothing to block (and
@@ -738,7 +766,7 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
             return failed(linalg::vectorizeOpPrecondition(member));
           }))
         return unsplit();
-      Tiling tiling = registerBlock(op, ranges);
+      Tiling tiling = registerBlock(op, ranges, target);
       if (llvm::all_of(tiling.sizes, [](int64_t t) { return t == 1; }))
         return unsplit(); // no vector width to gain
       if (mayThread)

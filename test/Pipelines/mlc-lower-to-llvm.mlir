@@ -1,9 +1,9 @@
 // The whole pipeline: relax + tir to the LLVM dialect, with C interfaces.
-// RUN: mlc-opt %S/../../examples/chapter_module.mlir --mlc-lower-to-llvm | FileCheck %s
-// RUN: mlc-opt %S/../../examples/chapter_module.mlir --mlc-lower-to-llvm=vectorize=false | FileCheck %s --check-prefix=SCALAR
-// RUN: mlc-opt %s --mlc-lower-to-llvm | FileCheck %s --check-prefix=HIGH
-// RUN: mlc-opt %S/../../examples/chapter_module.mlir --mlc-lower-to-llvm=threads=2 | FileCheck %s --check-prefix=THREADS
-// RUN: mlc-opt %S/../../examples/chapter_module.mlir --mlc-lower-to-llvm=threads=2 | FileCheck %s --check-prefix=NO-WSLOOP
+// RUN: mlc-opt %S/../../examples/chapter_module.mlir --mlc-lower-to-llvm=vector-bits=512 | FileCheck %s
+// RUN: mlc-opt %S/../../examples/chapter_module.mlir --mlc-lower-to-llvm="vectorize=false vector-bits=512" | FileCheck %s --check-prefix=SCALAR
+// RUN: mlc-opt %s --mlc-lower-to-llvm=vector-bits=512 | FileCheck %s --check-prefix=HIGH
+// RUN: mlc-opt %S/../../examples/chapter_module.mlir --mlc-lower-to-llvm="threads=2 vector-bits=512" | FileCheck %s --check-prefix=THREADS
+// RUN: mlc-opt %S/../../examples/chapter_module.mlir --mlc-lower-to-llvm="threads=2 vector-bits=512" | FileCheck %s --check-prefix=NO-WSLOOP
 
 // Vectorized: the matmul accumulates a 4x64 block with vector FMAs, the
 // relu takes the maximum of 64 lanes at a time. Buffers come from mlc's

@@ -2,8 +2,8 @@
 // (packRightPanel) and tiled a zero-size dimension (computeTileSizes) for
 // nests over memref<?x0xf32>. A nest with an empty loop runs no iteration:
 // it is left as it is.
-// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-vectorize))" | FileCheck %s
-// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-vectorize{threads=2}))" | FileCheck %s --check-prefix=THREADS
+// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-vectorize{vector-bits=512}))" | FileCheck %s
+// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-vectorize{threads=2 vector-bits=512}))" | FileCheck %s --check-prefix=THREADS
 
 #a = affine_map<(i, j, k) -> (i, k)>
 #b = affine_map<(i, j, k) -> (k, j)>

@@ -3,7 +3,7 @@
 // with unit loops), wrote a vector<5xf32> into a 1x1x1x5 view ("requires a
 // permutation_map with result dims of the same rank as the vector type").
 // mlc-vectorize leaves such tiles scalar; the full blocks stay vectorized.
-// RUN: mlc-opt --mlc-lower-to-llvm="vectorize=true" %s | FileCheck %s
+// RUN: mlc-opt --mlc-lower-to-llvm="vectorize=true vector-bits=512" %s | FileCheck %s
 // CHECK: llvm.func @avg_pool
 // CHECK: llvm.fdiv
 module {

@@ -1,7 +1,8 @@
-// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-vectorize))" | FileCheck %s
-// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-vectorize),canonicalize,fold-memref-alias-ops,canonicalize,func.func(mlc-hoist-vector-transfers),canonicalize)" | FileCheck %s --check-prefix=HOIST
-// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-vectorize{threads=2}))" | FileCheck %s --check-prefix=THREADS
-// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-vectorize{threads=2}),canonicalize,fold-memref-alias-ops,canonicalize,func.func(mlc-hoist-vector-transfers),canonicalize)" | FileCheck %s --check-prefix=THREADS-HOIST
+// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-vectorize{vector-bits=512}))" | FileCheck %s
+// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-vectorize{vector-bits=512}),canonicalize,fold-memref-alias-ops,canonicalize,func.func(mlc-hoist-vector-transfers),canonicalize)" | FileCheck %s --check-prefix=HOIST
+// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-vectorize{vector-bits=256}))" | FileCheck %s --check-prefix=AVX2
+// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-vectorize{threads=2 vector-bits=512}))" | FileCheck %s --check-prefix=THREADS
+// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-vectorize{threads=2 vector-bits=512}),canonicalize,fold-memref-alias-ops,canonicalize,func.func(mlc-hoist-vector-transfers),canonicalize)" | FileCheck %s --check-prefix=THREADS-HOIST
 
 #a = affine_map<(i, j, k) -> (i, k)>
 #b = affine_map<(i, j, k) -> (k, j)>
@@ -25,6 +26,15 @@
 // HOIST:           vector.fma
 // HOIST:           scf.yield
 // HOIST:         vector.transfer_write {{.*}} : vector<4x64xf32>, memref<128x128xf32>
+// For AVX2's 16 registers of 8 lanes: 32-wide column blocks (4 registers)
+// of 3 rows, 12 accumulators (128 rows = 42 * 3 + 2, peeled).
+// AVX2-LABEL: func.func @matmul(
+// AVX2:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C32:.*]] {
+// AVX2:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C3:.*]] {
+// AVX2:             vector.transfer_read {{.*}} : memref<3x1xf32, {{.*}}>, vector<3x1xf32>
+// AVX2:             vector.transfer_read {{.*}} : memref<1x32xf32, {{.*}}>, vector<1x32xf32>
+// AVX2:             vector.transfer_write {{.*}} : vector<3x32xf32>
+// AVX2:             vector.transfer_write {{.*}} : vector<2x32xf32>
 // With two threads, the columns split in two chunks of 64 run by an
 // scf.forall, the register blocks inside.
 // THREADS-LABEL: func.func @matmul(

@@ -31,6 +31,11 @@ struct LowerToLLVMOptions
       llvm::cl::desc("Threads vectorized loop nests split across (OpenMP); "
                      "1 runs everything on the calling thread"),
       llvm::cl::init(1)};
+  Option<unsigned> vectorBits{
+      *this, "vector-bits",
+      llvm::cl::desc("Vector width register blocks are sized for (512, "
+                     "256); 0 asks the host CPU (--mlc-vectorize)"),
+      llvm::cl::init(0)};
   Option<bool> cInterface{
       *this, "c-interface",
       llvm::cl::desc("Emit _mlir_ciface_ wrappers taking memref descriptors "

@@ -33,9 +33,11 @@ def MLCVectorizePass : Pass<"mlc-vectorize", "mlir::func::FuncOp"> {
   let description = [{
     For each `linalg.generic` or `linalg.fill` on buffers that linalg can
     vectorize: tiles its parallel loops with upstream `scf::tileUsingSCF`
-    into register blocks (16, 32 or 64 elements of the output's last
-    dimension, chosen so that the remainder is whole registers or fits in
-    one, a dimension of at most 16 whole; up to 4 rows of the one before;
+    into register blocks (1, 2 or 4 vector registers of the output's last
+    dimension: 16, 32 or 64 f32 lanes with AVX-512, 8, 16 or 32 with AVX2,
+    chosen so that the remainder is whole registers or fits in one, a
+    dimension of at most one register whole; up to 4 rows of the one before
+    with AVX-512's 32 registers, 3 with AVX2's 16, see `vector-bits`;
     one step of every other parallel loop), the column blocks outermost so
     that a panel of the right operand stays in cache. A loop the block does
     not divide (a dynamic batch, 100 columns) is peeled
@@ -64,6 +66,10 @@ def MLCVectorizePass : Pass<"mlc-vectorize", "mlir::func::FuncOp"> {
     Option<"threads", "threads", "unsigned", /*default=*/"1",
            "Split the work into this many parallel chunks (an scf.forall "
            "over one parallel loop, outside the register blocks)">,
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"0",
+           "Size register blocks for vectors of this many bits (512: "
+           "AVX-512's 32 registers, blocks of 4 rows; 256: AVX2's 16, 3 "
+           "rows); 0 asks the host CPU">,
     Option<"minParallelWork", "min-parallel-work", "int64_t",
            /*default=*/"65536",
            "Split only ops of at least this many loop iterations (all "
