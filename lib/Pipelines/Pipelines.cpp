@@ -32,6 +32,8 @@ void mlc::buildLowerToFuncPipeline(OpPassManager &pm,
                                    const LowerToLLVMOptions &options) {
   // Graph and tensor programs to func + linalg on tensors.
   if (options.legalize) {
+    // Inference batch norm into the convolution's constant weights.
+    pm.addPass(mlc::relax::createRelaxFoldBatchNormPass());
     // Constant weights re-laid out for the vectorized matmul first.
     if (options.vectorize)
       pm.addPass(mlc::relax::createRelaxTransposeConstantWeightsPass());

@@ -176,3 +176,23 @@ LogicalResult mlc::checkResourcesPresent(Operation *root) {
   });
   return failure(result.wasInterrupted());
 }
+
+std::optional<ArrayRef<char>> mlc::rawConstantData(ElementsAttr value) {
+  auto type = cast<ShapedType>(value.getType());
+  if (type.getNumElements() == 0 || type.getElementTypeBitWidth() % 8)
+    return std::nullopt;
+  std::optional<ArrayRef<char>> data;
+  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
+    if (!dense.isSplat())
+      data = dense.getRawData();
+  } else if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
+    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
+      data = blob->getData();
+  }
+  // A blob of another size than its type says is not read either.
+  size_t bytes = type.getNumElements() * (type.getElementTypeBitWidth() / 8);
+  if (data && data->size() != bytes)
+    return std::nullopt;
+  return data;
+}
+

@@ -228,6 +228,49 @@ def test_small_cnn_with_batchnorm_and_pooling():
     check(model, r(2, 1, 12, 12))
 
 
+@pytest.mark.parametrize("bias,groups,stride,dilation", [
+    (True, 1, 1, 1), (False, 1, 2, 1), (True, 2, 1, 2), (False, 6, 1, 1)])
+def test_batch_norm_folds_into_the_convolution(bias, groups, stride,
+                                               dilation):
+    # --relax-fold-batch-norm: conv (+ bias) + eval batch norm compiles to
+    # one convolution and a bias (no batch_norm kernel is left), with the
+    # values of torch's unfolded computation; a second use of the
+    # convolution keeps the batch norm.
+    torch.manual_seed(1)
+    conv = nn.Conv2d(6, 6, 3, padding=1, bias=bias, groups=groups,
+                     stride=stride, dilation=dilation)
+    bn = nn.BatchNorm2d(6)
+    with torch.no_grad():
+        bn.running_mean.uniform_(-1, 1)
+        bn.running_var.uniform_(0.2, 3)
+        bn.weight.uniform_(-2, 2)
+        bn.bias.uniform_(-1, 1)
+    model = nn.Sequential(conv, bn, nn.ReLU()).eval()
+    x = r(2, 6, 9, 9)
+    exe = relax.vm.build(from_fx(fx.symbolic_trace(model),
+                                 input_info=[((2, 6, 9, 9), torch.float32)]))
+    assert "batch_norm" not in exe.lowered_text()
+    got = relax.VirtualMachine(exe)["main"](mlc.nd.array(x.numpy())).numpy()
+    with torch.no_grad():
+        np.testing.assert_allclose(got, model(x).numpy(), rtol=1e-4,
+                                   atol=1e-5)
+
+    class Both(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv, self.bn = conv, bn
+
+        def forward(self, x):
+            c = self.conv(x)
+            return self.bn(c), c
+
+    both = Both().eval()
+    exe = relax.vm.build(from_fx(fx.symbolic_trace(both),
+                                 input_info=[((2, 6, 9, 9), torch.float32)]))
+    assert "batch_norm" in exe.lowered_text()
+    check(both, x)
+
+
 def test_layernorm_gelu_block():
     check(Block(), r(2, 5, 16))
 

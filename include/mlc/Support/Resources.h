@@ -21,6 +21,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Operation.h"
 
+#include <optional>
 #include <vector>
 
 namespace mlc {
@@ -42,6 +43,12 @@ makeReleasableBlob(mlir::ShapedType type, llvm::StringRef name,
 mlir::DenseResourceElementsAttr
 makeReleasableBlobLike(mlir::Attribute source, mlir::ShapedType type,
                        llvm::StringRef name, llvm::ArrayRef<char> data);
+
+/// The bytes of a constant's elements in row-major order, or nothing for
+/// layouts a pass cannot read in place (splats, sub-byte elements), for
+/// constants without elements and for blobs whose size disagrees with
+/// their type.
+std::optional<llvm::ArrayRef<char>> rawConstantData(mlir::ElementsAttr value);
 
 /// Holds the releasable blobs that an attribute or the attributes of an op
 /// tree name; a copy holds them once more.

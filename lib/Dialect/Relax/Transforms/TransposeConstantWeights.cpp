@@ -27,29 +27,6 @@ using namespace mlc::relax;
 
 namespace {
 
-/// The bytes of a constant's elements in row-major order, or nothing for
-/// layouts this pass does not read (splats, sub-byte elements) and for
-/// constants without elements (nothing to gain; an empty blob has no data
-/// pointer to copy from).
-std::optional<ArrayRef<char>> rawData(ElementsAttr value) {
-  auto type = cast<ShapedType>(value.getType());
-  if (type.getNumElements() == 0 || type.getElementTypeBitWidth() % 8)
-    return std::nullopt;
-  std::optional<ArrayRef<char>> data;
-  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
-    if (!dense.isSplat())
-      data = dense.getRawData();
-  } else if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
-    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
-      data = blob->getData();
-  }
-  // A blob of another size than its type says is not read either.
-  size_t bytes = type.getNumElements() * (type.getElementTypeBitWidth() / 8);
-  if (data && data->size() != bytes)
-    return std::nullopt;
-  return data;
-}
-
 /// The (cols, rows) transpose of a (rows, cols) constant, as a blob.
 ElementsAttr transposed(ElementsAttr value, ArrayRef<char> data,
                         StringRef name) {
@@ -80,7 +57,8 @@ struct RelaxTransposeConstantWeightsPass
         continue;
       Value &wt = done[weight];
       if (!wt) {
-        std::optional<ArrayRef<char>> data = rawData(weight.getValue());
+        std::optional<ArrayRef<char>> data =
+            mlc::rawConstantData(weight.getValue());
         if (!data)
           continue;
         OpBuilder builder(weight);

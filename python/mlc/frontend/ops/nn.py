@@ -57,7 +57,15 @@ def _convolution(ctx, input, weight, bias, stride, padding, dilation,  # pylint:
             ctx.dtype(weight) == torch.float32:
         y = ctx.emit(relax.op.conv2d(ctx.expr(input), ctx.expr(weight),
                                      stride, padding, dilation, groups))
-        return y if bias is None else _bias_add(ctx, y, bias)
+        if bias is None:
+            return y
+        if ctx.dtype(bias) != torch.float32:
+            return _bias_add(ctx, y, bias)
+        # A relax add of the bias as (1, O, 1, 1), which graph passes see
+        # (--relax-fold-batch-norm folds a batch norm after it).
+        channels = weight.shape[0]
+        b = ctx.emit(relax.op.reshape(ctx.expr(bias), (1, channels, 1, 1)))
+        return ctx.emit(relax.op.add(y, b))
     out_shape = list(ctx.out_meta()[0])
 
     def build(x, w, *b):

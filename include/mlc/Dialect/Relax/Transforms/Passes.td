@@ -80,4 +80,33 @@ def RelaxTransposeConstantWeightsPass
   }];
 }
 
+def RelaxFoldBatchNormPass : Pass<"relax-fold-batch-norm", "mlir::ModuleOp"> {
+  let summary = "Folds inference batch norm into the convolution before it";
+  let description = [{
+    `relax.batch_norm` of a `relax.conv2d` whose weight, bias (a
+    `relax.add` of the convolution and a constant with one value per
+    output channel, or its `relax.reshape`) and the batch norm's statistics
+    and affine parameters are all constants, with the convolution's (and
+    the bias's) result used only there, becomes one convolution with
+    scaled weights and a bias, computed here in double precision:
+
+        s = weight / sqrt(var + epsilon)
+        conv(x, w) * s + ((b - mean) * s + bias)   (b: the old bias, or 0)
+
+    as `relax.conv2d %x, %w'` and `relax.add` of a `1 x O x 1 x 1`
+    constant. It is exact up to rounding (the products are rounded once,
+    in the weights, rather than per output). float32 and float64. The
+    constants the fold made obsolete are erased when nothing else uses
+    them. Inference only: the importer refuses training-mode batch norm.
+
+    ```mlir
+    %c = relax.conv2d %x, %w ... : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32> -> tensor<1x4x8x8xf32>
+    %y = relax.batch_norm %c, %mean, %var, %g, %b epsilon 1.0e-05 : ...
+    ```
+
+    becomes `relax.add (relax.conv2d %x, %w2 ...), %b2` with the constants
+    `%w2 : tensor<4x3x3x3xf32>` and `%b2 : tensor<1x4x1x1xf32>`.
+  }];
+}
+
 #endif // MLC_DIALECT_RELAX_TRANSFORMS_PASSES_TD
