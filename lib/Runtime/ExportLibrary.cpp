@@ -164,14 +164,17 @@ void Executable::exportLibrary(const std::string &path) const {
                            llvm::GlobalValue::ExternalLinkage, data,
                            "mlc_metadata");
 
-  llvm::SmallString<128> object =
-      writeTemporary("mlc-export", "o", [&](llvm::raw_fd_ostream &out) {
-        llvm::legacy::PassManager pm;
-        if ((*machine)->addPassesToEmitFile(pm, out, nullptr,
-                                            llvm::CodeGenFileType::ObjectFile))
-          fail("export_library: the target cannot emit object files");
-        pm.run(*llvmModule);
-      });
+  // An object file of `m` for the host, in a temporary file.
+  auto emitObject = [&](llvm::Module &m, llvm::StringRef stem) {
+    return writeTemporary(stem, "o", [&](llvm::raw_fd_ostream &out) {
+      llvm::legacy::PassManager pm;
+      if ((*machine)->addPassesToEmitFile(pm, out, nullptr,
+                                          llvm::CodeGenFileType::ObjectFile))
+        fail("export_library: the target cannot emit object files");
+      pm.run(m);
+    });
+  };
+  llvm::SmallString<128> object = emitObject(*llvmModule, "mlc-export");
   llvm::FileRemover removeObject(object);
   // The weights (--mlc-externalize-constants) in an object of their own,
   // emitted as bytes without passing through the optimizer.
@@ -189,13 +192,7 @@ void Executable::exportLibrary(const std::string &path) const {
     global->setVisibility(llvm::GlobalValue::HiddenVisibility);
   }
   llvm::SmallString<128> constantsObject =
-      writeTemporary("mlc-constants", "o", [&](llvm::raw_fd_ostream &out) {
-        llvm::legacy::PassManager pm;
-        if ((*machine)->addPassesToEmitFile(pm, out, nullptr,
-                                            llvm::CodeGenFileType::ObjectFile))
-          fail("export_library: the target cannot emit object files");
-        pm.run(constants);
-      });
+      emitObject(constants, "mlc-constants");
   llvm::FileRemover removeConstantsObject(constantsObject);
   // The run-time core (mlc_invoke, checks, allocation), compiled into the
   // library from the text embedded in mlc.
