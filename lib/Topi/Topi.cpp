@@ -5,6 +5,7 @@
 #include "mlc/Support/Error.h"
 #include "mlc/Support/Windows.h"
 
+#include <array>
 #include <limits>
 
 using namespace mlc;
@@ -463,33 +464,58 @@ Tensor topi::conv2dNCHW(const Tensor &data, const Tensor &weight,
       name);
 }
 
+namespace {
+
+/// The output sizes (OH, OW) of a 2-d pooling window over NCHW `data`,
+/// after checking what torch checks: rank 4, two values per argument,
+/// static H and W, kernel/strides/dilation >= 1, 0 <= padding <= half the
+/// dilated kernel, and a window that fits. Fails (mlc::Error) naming `op`.
+std::array<int64_t, 2> pool2dOutputSizes(llvm::StringRef op,
+                                         const Tensor &data,
+                                         llvm::ArrayRef<int64_t> kernel,
+                                         llvm::ArrayRef<int64_t> stride,
+                                         llvm::ArrayRef<int64_t> padding,
+                                         llvm::ArrayRef<int64_t> dilation,
+                                         bool ceilMode) {
+  if (data.getRank() != 4)
+    fail("topi " + op + ": needs NCHW data (rank 4), got rank " +
+         llvm::Twine(data.getRank()));
+  if (kernel.size() != 2 || stride.size() != 2 || padding.size() != 2 ||
+      dilation.size() != 2)
+    fail("topi " + op + ": kernel, stride, padding and dilation take two "
+         "values each");
+  std::array<int64_t, 2> out;
+  for (int k = 0; k < 2; ++k) {
+    std::optional<int64_t> size = staticSize(data.getShape()[2 + k]);
+    if (!size)
+      fail("topi " + op + ": needs a static height and width");
+    if (kernel[k] < 1 || stride[k] < 1 || dilation[k] < 1 || padding[k] < 0)
+      fail("topi " + op + ": kernel, strides and dilations must be >= 1, "
+           "padding >= 0");
+    if (padding[k] > ((kernel[k] - 1) * dilation[k] + 1) / 2)
+      fail("topi " + op + ": padding " + llvm::Twine(padding[k]) +
+           " is more than half the dilated kernel");
+    out[k] = windowOutputSize(*size, kernel[k], stride[k], padding[k],
+                              dilation[k], ceilMode);
+    if (out[k] < 1)
+      fail("topi " + op + ": the window does not fit the padded input");
+  }
+  return out;
+}
+
+} // namespace
+
 Tensor topi::maxPool2d(const Tensor &data, llvm::ArrayRef<int64_t> kernel,
                        llvm::ArrayRef<int64_t> stride,
                        llvm::ArrayRef<int64_t> padding,
                        llvm::ArrayRef<int64_t> dilation, bool ceilMode,
                        llvm::StringRef name) {
-  if (data.getRank() != 4)
-    fail("topi max_pool2d: needs NCHW data (rank 4), got rank " +
-         llvm::Twine(data.getRank()));
-  if (kernel.size() != 2 || stride.size() != 2 || padding.size() != 2 ||
-      dilation.size() != 2)
-    fail("topi max_pool2d: kernel, stride, padding and dilation take two "
-         "values each");
+  auto [oh, ow] = pool2dOutputSizes("max_pool2d", data, kernel, stride,
+                                    padding, dilation, ceilMode);
   llvm::ArrayRef<Expr> ds = data.getShape();
-  std::optional<int64_t> hs = staticSize(ds[2]), ws = staticSize(ds[3]);
-  if (!hs || !ws)
-    fail("topi max_pool2d: needs a static height and width");
-  int64_t h = *hs, w = *ws, kh = kernel[0], kw = kernel[1], sh = stride[0],
-          sw = stride[1], ph = padding[0], pw = padding[1], dh = dilation[0],
-          dw = dilation[1];
-  if (kh < 1 || kw < 1 || sh < 1 || sw < 1 || dh < 1 || dw < 1 || ph < 0 ||
-      pw < 0)
-    fail("topi max_pool2d: kernel, strides and dilations must be >= 1, "
-         "padding >= 0");
-  int64_t oh = windowOutputSize(h, kh, sh, ph, dh, ceilMode);
-  int64_t ow = windowOutputSize(w, kw, sw, pw, dw, ceilMode);
-  if (oh < 1 || ow < 1)
-    fail("topi max_pool2d: the window does not fit the padded input");
+  int64_t h = *staticSize(ds[2]), w = *staticSize(ds[3]), kh = kernel[0],
+          kw = kernel[1], sh = stride[0], sw = stride[1], ph = padding[0],
+          pw = padding[1], dh = dilation[0], dw = dilation[1];
   mlir::Type type = data.getElementType();
   // Outside the input: the lowest value, so it never wins.
   Expr lowest =
@@ -654,29 +680,19 @@ Tensor topi::avgPool2d(const Tensor &data, llvm::ArrayRef<int64_t> kernel,
                        llvm::ArrayRef<int64_t> stride,
                        llvm::ArrayRef<int64_t> padding, bool ceilMode,
                        bool countIncludePad, llvm::StringRef name) {
-  if (data.getRank() != 4 || kernel.size() != 2 || stride.size() != 2 ||
-      padding.size() != 2)
-    fail("topi avg_pool2d: needs NCHW data and two kernel, stride and "
-         "padding values");
+  int64_t noDilation[] = {1, 1};
+  std::array<int64_t, 2> sizesOut = pool2dOutputSizes(
+      "avg_pool2d", data, kernel, stride, padding, noDilation, ceilMode);
   llvm::ArrayRef<Expr> ds = data.getShape();
-  std::optional<int64_t> hs = staticSize(ds[2]), ws = staticSize(ds[3]);
-  if (!hs || !ws)
-    fail("topi avg_pool2d: needs a static height and width");
   mlir::Type type = data.getElementType();
   if (!mlir::isa<mlir::FloatType>(type))
     fail("topi avg_pool2d: needs float data, got " + te::dtypeName(type));
   mlir::Type acc = type.getIntOrFloatBitWidth() < 32
                        ? mlir::Float32Type::get(type.getContext())
                        : type;
-  int64_t sizes[2] = {*hs, *ws};
-  std::vector<Expr> out = {ds[0], ds[1]};
-  for (int k = 0; k < 2; ++k) {
-    int64_t o = windowOutputSize(sizes[k], kernel[k], stride[k], padding[k], 1,
-                                 ceilMode);
-    if (o < 1)
-      fail("topi avg_pool2d: the window does not fit the padded input");
-    out.push_back(Expr(o));
-  }
+  int64_t sizes[2] = {*staticSize(ds[2]), *staticSize(ds[3])};
+  std::vector<Expr> out = {ds[0], ds[1], Expr(sizesOut[0]),
+                           Expr(sizesOut[1])};
   te::IterVar rk[2] = {te::reduceAxis(0, Expr(kernel[0]), "rk0"),
                        te::reduceAxis(0, Expr(kernel[1]), "rk1")};
   Tensor summed = te::compute(

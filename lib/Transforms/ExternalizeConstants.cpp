@@ -44,7 +44,9 @@ struct ExternalizeConstantsPass
       // i1 blobs hold a byte per element, as LLVM lays i1 arrays out, but
       // sub-byte types are left to LLVM's own layout rules.
       int64_t bits = type.getElementTypeBitWidth();
-      if (bits % 8 != 0 || type.getNumElements() * (bits / 8) < minBytes)
+      // An empty blob has no data to bind.
+      if (bits % 8 != 0 || type.getNumElements() == 0 ||
+          type.getNumElements() * (bits / 8) < minBytes)
         continue;
       global.removeValueAttr();
       global.setLinkage(LLVM::Linkage::External);

@@ -51,37 +51,46 @@ struct Tiling {
   std::optional<unsigned> inner;
 };
 
-/// The vector registers register blocks are sized for: their f32 lanes
-/// (16 for AVX-512, 8 for AVX2) and the rows of a block (4 with AVX-512's
-/// 32 registers, 3 with AVX2's 16: 12 accumulators of up to 4 registers
-/// each row... leave room for the broadcast operand and a loaded one).
+/// The vector registers register blocks are sized for: their width and
+/// the rows of a block (4 with AVX-512's 32 registers, 3 with AVX2's 16:
+/// up to 12 accumulators, which leaves registers for the operands).
 struct VectorTarget {
-  int64_t lanes = 16;
+  unsigned bits = 512;
   int64_t rows = 4;
 
-  /// For `bits`-wide vectors (0: the host CPU's widest, AVX-512 or AVX2).
+  /// For `bits`-wide vectors (0: the host CPU's widest: AVX-512, AVX2, or
+  /// SSE's 128 bits).
   static VectorTarget get(unsigned bits) {
     if (bits == 0) {
       llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
-      bits = features.lookup("avx512f") ? 512 : 256;
+      bits = features.lookup("avx512f") ? 512
+             : features.lookup("avx2") ? 256
+                                       : 128;
     }
     VectorTarget target;
-    target.lanes = std::max<int64_t>(bits / 32, 4);
+    target.bits = std::max(bits, 128u);
     target.rows = bits >= 512 ? 4 : 3;
     return target;
+  }
+
+  /// Lanes of one register for elements of `type` (f32: 16 with AVX-512;
+  /// bool and i8 count as bytes).
+  int64_t lanes(Type type) const {
+    unsigned width = type.isIntOrFloat() ? type.getIntOrFloatBitWidth() : 32;
+    return bits / std::max(width, 8u);
   }
 };
 
 /// Lanes of a register block along a static dimension of `extent`: 1, 2
-/// or 4 registers of f32 (16, 32 or 64 lanes with AVX-512), chosen so that
+/// or 4 registers of `lanes` lanes (for f32 with AVX-512: 16, 32 or 64
+/// lanes; half as many for f64 or i64), chosen so that
 /// the peeled remainder is 1 or 2 registers too or fits in one (with
 /// AVX-512: 100 = 3 * 32 + 4, 48 = 32 + 16, 26 = 16 + 10, 784 = 12 * 64 +
 /// 16); a dimension of at most one register is one block. Rows of other
 /// widths (26, 36, 48 lanes) made LLVM keep the n-D accumulators in
 /// memory at every step: the CNN's convolution and its 100-wide dense
 /// layer ran 6 to 20x slower that way.
-int64_t laneBlock(int64_t extent, const VectorTarget &target) {
-  int64_t lanes = target.lanes;
+int64_t laneBlock(int64_t extent, int64_t lanes) {
   if (extent <= lanes)
     return extent;
   for (int64_t block : {4 * lanes, 2 * lanes}) {
@@ -119,7 +128,9 @@ Tiling registerBlock(linalg::LinalgOp op, ArrayRef<int64_t> ranges,
   std::optional<unsigned> inner = loopOf(rank - 1);
   std::optional<unsigned> outer = loopOf(rank - 2);
   if (inner && !ShapedType::isDynamic(ranges[*inner]))
-    tiling.sizes[*inner] = laneBlock(ranges[*inner], target);
+    tiling.sizes[*inner] = laneBlock(
+        ranges[*inner],
+        target.lanes(getElementTypeOrSelf(op.getDpsInitOperand(0)->get())));
   // Rows in blocks and a peeled remainder, dynamic (a batch) or not.
   if (outer)
     tiling.sizes[*outer] = ShapedType::isDynamic(ranges[*outer])

@@ -367,6 +367,18 @@ void mlc::python::registerTE(py::module_ &m) {
       py::arg("padding"), py::arg("dilation"), py::arg("ceil_mode"),
       py::arg("name") = "max_pool2d");
   topi.def(
+      "avg_pool2d",
+      [](const te::Tensor &data, const std::vector<int64_t> &kernel,
+         const std::vector<int64_t> &stride,
+         const std::vector<int64_t> &padding, bool ceilMode,
+         bool countIncludePad, const std::string &name) {
+        return topi::avgPool2d(data, kernel, stride, padding, ceilMode,
+                               countIncludePad, name);
+      },
+      py::arg("data"), py::arg("kernel"), py::arg("stride"),
+      py::arg("padding"), py::arg("ceil_mode"), py::arg("count_include_pad"),
+      py::arg("name") = "avg_pool2d");
+  topi.def(
       "softmax",
       [](const te::Tensor &x, int64_t axis, const std::string &name) {
         return topi::softmax(x, axis, name);

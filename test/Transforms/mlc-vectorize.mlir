@@ -510,3 +510,26 @@ func.func @max_pool(%X: memref<?x4x8x8xf32>, %Y: memref<?x4x4x4xf32>, %K: memref
   }
   return
 }
+
+// -----
+
+// Register blocks count lanes of the output's element type: f64 has half
+// as many per register as f32 (4 with AVX2), so 100 columns go in blocks of
+// 16 (4 registers; 100 = 6 * 16 + 4) of 3 rows.
+// AVX2-LABEL: func.func @add_f64(
+// AVX2:         vector.transfer_write {{.*}} : vector<3x16xf64>
+// AVX2:         vector.transfer_write {{.*}} : vector<3x4xf64>
+// With AVX-512's 8 lanes: 32 columns (100 = 3 * 32 + 4) of 4 rows.
+// CHECK-LABEL: func.func @add_f64(
+// CHECK:         vector.transfer_write {{.*}} : vector<4x32xf64>
+// CHECK:         vector.transfer_write {{.*}} : vector<4x4xf64>
+#id = affine_map<(i, j) -> (i, j)>
+func.func @add_f64(%A: memref<12x100xf64>, %B: memref<12x100xf64>, %C: memref<12x100xf64>) {
+  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%A, %B : memref<12x100xf64>, memref<12x100xf64>) outs(%C : memref<12x100xf64>) {
+  ^bb0(%x: f64, %y: f64, %z: f64):
+    %s = arith.addf %x, %y : f64
+    linalg.yield %s : f64
+  }
+  return
+}

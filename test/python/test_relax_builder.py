@@ -734,6 +734,9 @@ def test_layer_norm_op_matches_torch():
     assert got_z.numpy().dtype == np.float16
     np.testing.assert_allclose(got_z.numpy().astype(np.float32),
                                want_z.numpy().astype(np.float32), atol=2e-3)
+    for bad in (True, "1e-5"):
+        with pytest.raises(TypeError, match="epsilon must be a number"):
+            relax.op.layer_norm(x, w, w, bad)
     v = var("v", (4,))
     bb2 = relax.BlockBuilder()
     with bb2.function("f", params=[x, v]):

@@ -81,3 +81,40 @@ def test_shape_errors():
         topi.matmul(te.placeholder((2, 8)), te.placeholder((7, 3)))
     with pytest.raises(mlc.MLCError, match="dtypes differ"):
         topi.add(te.placeholder((2,)), te.placeholder((2,), dtype="int32"))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("ceil_mode,count_include_pad,padding", [
+    (True, True, 0), (True, True, 1), (True, False, 1), (False, True, 1),
+    (False, False, 0)])
+def test_avg_pool2d_matches_torch(dtype, ceil_mode, count_include_pad,
+                                  padding):
+    # 7x5 in windows of 2 (stride 2): with ceil_mode the last window runs
+    # past the input, and torch divides by the cells inside input +
+    # padding (not by 4) when it counts the padding.
+    import numpy as np
+    import torch
+    import torch.nn.functional as F
+    X = te.placeholder((2, 3, 7, 5), name="X", dtype=dtype)
+    Y = topi.nn.avg_pool2d(X, 2, 2, padding, ceil_mode, count_include_pad)
+    x = np.random.default_rng(4).standard_normal((2, 3, 7, 5)).astype(dtype)
+    f = mlc.build(te.create_prim_func([X, Y]))
+    y = mlc.nd.empty(Y.shape, dtype)
+    f(mlc.nd.array(x), y)
+    want = F.avg_pool2d(torch.from_numpy(x), 2, 2, padding, ceil_mode,
+                        count_include_pad).numpy()
+    assert y.numpy().dtype == want.dtype and y.numpy().shape == want.shape
+    np.testing.assert_allclose(y.numpy(), want, rtol=1e-6)
+
+
+@pytest.mark.parametrize("pool", ["max_pool2d", "avg_pool2d"])
+@pytest.mark.parametrize("kwargs,message", [
+    ({"stride": 0}, "must be >= 1"), ({"padding": -1}, "padding >= 0"),
+    ({"padding": 2}, "more than half"), ({"kernel": 9}, "does not fit")])
+def test_pooling_arguments_are_checked(pool, kwargs, message):
+    # What torch refuses is an error, not a division by zero or a window
+    # outside the input.
+    X = te.placeholder((1, 1, 4, 4), name="X")
+    args = {"kernel": 2, **kwargs}
+    with pytest.raises(mlc.MLCError, match=message):
+        getattr(topi.nn, pool)(X, **args)

@@ -34,7 +34,8 @@ def MLCVectorizePass : Pass<"mlc-vectorize", "mlir::func::FuncOp"> {
     For each `linalg.generic` or `linalg.fill` on buffers that linalg can
     vectorize: tiles its parallel loops with upstream `scf::tileUsingSCF`
     into register blocks (1, 2 or 4 vector registers of the output's last
-    dimension: 16, 32 or 64 f32 lanes with AVX-512, 8, 16 or 32 with AVX2,
+    dimension: 16, 32 or 64 f32 lanes with AVX-512, 8, 16 or 32 with AVX2;
+    lanes scale with the element width, bool and i8 counting as bytes;
     chosen so that the remainder is whole registers or fits in one, a
     dimension of at most one register whole; up to 4 rows of the one before
     with AVX-512's 32 registers, 3 with AVX2's 16, see `vector-bits`;

@@ -67,11 +67,8 @@ def conv2d(data, weight, strides=(1, 1), padding=(0, 0), dilation=(1, 1),
 def batch_norm(data, mean, var, weight, bias, epsilon=1e-5):
     """Inference ``F.batch_norm(data, mean, var, weight, bias,
     training=False, eps=epsilon)`` over channel dimension 1."""
-    if not isinstance(epsilon, (int, float)) or isinstance(epsilon, bool):
-        raise TypeError("relax.op.batch_norm: epsilon must be a number, got "
-                        f"{epsilon!r}")
     return Call("batch_norm", [data, mean, var, weight, bias],
-                {"epsilon": float(epsilon)})
+                {"epsilon": _number(epsilon, "batch_norm", "epsilon")})
 
 
 def max_pool2d(data, kernel, strides=None, padding=(0, 0), dilation=(1, 1),
@@ -79,17 +76,9 @@ def max_pool2d(data, kernel, strides=None, padding=(0, 0), dilation=(1, 1),
     """``F.max_pool2d(data, kernel, stride=strides, padding=padding,
     dilation=dilation, ceil_mode=ceil_mode)`` of NCHW data; strides default
     to the kernel."""
-    kernel = _pair(kernel, "max_pool2d", "kernel")
-    if not isinstance(ceil_mode, bool):
-        raise TypeError("relax.op.max_pool2d: ceil_mode must be a bool, got "
-                        f"{ceil_mode!r}")
-    return Call("max_pool2d", [data], {
-        "kernel": kernel,
-        "strides": kernel if strides is None else
-        _pair(strides, "max_pool2d", "strides"),
-        "padding": _pair(padding, "max_pool2d", "padding"),
-        "dilation": _pair(dilation, "max_pool2d", "dilation"),
-        "ceil_mode": ceil_mode})
+    attrs = _window("max_pool2d", kernel, strides, padding, ceil_mode=ceil_mode)
+    attrs["dilation"] = _pair(dilation, "max_pool2d", "dilation")
+    return Call("max_pool2d", [data], attrs)
 
 
 def avg_pool2d(data, kernel, strides=None, padding=(0, 0), ceil_mode=False,
@@ -97,25 +86,37 @@ def avg_pool2d(data, kernel, strides=None, padding=(0, 0), ceil_mode=False,
     """``F.avg_pool2d(data, kernel, stride=strides, padding=padding,
     ceil_mode=ceil_mode, count_include_pad=count_include_pad)`` of float
     NCHW data; strides default to the kernel."""
-    kernel = _pair(kernel, "avg_pool2d", "kernel")
-    for name, flag in (("ceil_mode", ceil_mode),
-                       ("count_include_pad", count_include_pad)):
-        if not isinstance(flag, bool):
-            raise TypeError(f"relax.op.avg_pool2d: {name} must be a bool, "
-                            f"got {flag!r}")
-    return Call("avg_pool2d", [data], {
-        "kernel": kernel,
-        "strides": kernel if strides is None else
-        _pair(strides, "avg_pool2d", "strides"),
-        "padding": _pair(padding, "avg_pool2d", "padding"),
-        "ceil_mode": ceil_mode, "count_include_pad": count_include_pad})
+    return Call("avg_pool2d", [data], _window(
+        "avg_pool2d", kernel, strides, padding, ceil_mode=ceil_mode,
+        count_include_pad=count_include_pad))
 
 
 def layer_norm(data, weight, bias, epsilon=1e-5):
     """``torch.nn.functional.layer_norm(data, weight.shape, weight, bias,
     eps=epsilon)`` of float tensors, as torch's kernel computes it."""
     return Call("layer_norm", [data, weight, bias],
-                {"epsilon": float(epsilon)})
+                {"epsilon": _number(epsilon, "layer_norm", "epsilon")})
+
+
+def _window(op, kernel, strides, padding, **flags):
+    """A pooling window's attributes: kernel, strides (the kernel's when
+    None), padding, and the bool `flags`."""
+    kernel = _pair(kernel, op, "kernel")
+    for name, flag in flags.items():
+        if not isinstance(flag, bool):
+            raise TypeError(f"relax.op.{op}: {name} must be a bool, got "
+                            f"{flag!r}")
+    return {"kernel": kernel,
+            "strides": kernel if strides is None else
+            _pair(strides, op, "strides"),
+            "padding": _pair(padding, op, "padding"), **flags}
+
+
+def _number(value, op, name):
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise TypeError(f"relax.op.{op}: {name} must be a number, got "
+                        f"{value!r}")
+    return float(value)
 
 
 def _int(value, op, name):

@@ -1,7 +1,7 @@
 """Neural-network operators of topi: te definitions.
 
-``dense``, ``relu``, ``conv2d_nchw``, ``max_pool2d``, ``softmax`` and
-``log_softmax`` are the C++ definitions (shared with ``--relax-legalize``);
+``dense``, ``relu``, ``conv2d_nchw``, ``max_pool2d``, ``avg_pool2d``,
+``softmax`` and ``log_softmax`` are the C++ definitions (shared with ``--relax-legalize``);
 the others are written here in te.
 """
 
@@ -51,41 +51,14 @@ def max_pool2d(data, kernel, stride=None, padding=0, dilation=1,
 
 def avg_pool2d(data, kernel, stride=None, padding=0, ceil_mode=False,
                count_include_pad=True, name="avg_pool2d"):
-    """torch.nn.AvgPool2d over NCHW data (H, W static)."""
-    n, c, h, w = data.shape
-    h, w = static(h, "pooling"), static(w, "pooling")
-    kh, kw = pair(kernel)
-    sh, sw = pair(kernel if stride is None or stride == [] else stride)
-    ph, pw = pair(padding)
-    oh = pool_output_size(h, kh, sh, ph, 1, ceil_mode)
-    ow = pool_output_size(w, kw, sw, pw, 1, ceil_mode)
-    ry = te.reduce_axis((0, kh), name="ry")
-    rx = te.reduce_axis((0, kw), name="rx")
-    exact = ph == 0 and pw == 0 and \
-        (oh - 1) * sh + (kh - 1) < h and (ow - 1) * sw + (kw - 1) < w
-
-    def read(b, ch, y, x):
-        yy, xx = y * sh + ry * 1 - ph, x * sw + rx * 1 - pw  # dilation 1
-        if exact:
-            return data[b, ch, yy, xx]
-        return te.if_then_else(te.all(yy >= 0, yy < h, xx >= 0, xx < w),
-                               data[b, ch, yy, xx], 0.0)
-
-    total = te.compute((n, c, oh, ow), lambda b, ch, y, x: te.sum(
-        read(b, ch, y, x), axis=[ry, rx]), name=name + "_sum")
-    if count_include_pad or exact:
-        return te.compute(total.shape,
-                          lambda *i: total(*i) / float(kh * kw), name=name)
-
-    def count(y, x):  # window cells inside the input
-        y0 = te.max(y * sh - ph, 0)
-        y1 = te.min(y * sh - ph + kh, h)
-        x0 = te.max(x * sw - pw, 0)
-        x1 = te.min(x * sw - pw + kw, w)
-        return te.cast((y1 - y0) * (x1 - x0), "float32")
-
-    return te.compute(total.shape, lambda b, ch, y, x: total[b, ch, y, x] /
-                      count(y, x), name=name)
+    """torch.nn.AvgPool2d over float NCHW data, H and W static (the C++
+    definition --relax-legalize gives relax.avg_pool2d); `stride` defaults
+    to the kernel."""
+    stride = kernel if stride is None or stride == [] else stride
+    return lib.te.topi.avg_pool2d(data, list(pair(kernel)),
+                                  list(pair(stride)), list(pair(padding)),
+                                  bool(ceil_mode), bool(count_include_pad),
+                                  name)
 
 
 def adaptive_avg_pool2d(data, output_size, name="adaptive_avg_pool2d"):

@@ -103,8 +103,12 @@ struct RelaxFoldBatchNormPass
     if (!weightOp || resultType != norm.getType())
       return;
     int64_t channels = weightType.getDimSize(0);
+    if (channels == 0 || weightType.getNumElements() == 0)
+      return; // nothing to scale
     std::optional<std::vector<double>> weight =
         constantValues(conv.getWeight());
+    if (!weight)
+      return;
     auto stats = {norm.getMean(), norm.getVar(), norm.getWeight(),
                   norm.getBias()};
     SmallVector<std::vector<double>> per;
@@ -130,8 +134,6 @@ struct RelaxFoldBatchNormPass
         return;
       oldBias = std::move(*b);
     }
-    if (!weight)
-      return;
     const std::vector<double> &mean = per[0], &var = per[1], &gamma = per[2],
                               &beta = per[3];
     double epsilon = norm.getEpsilon().convertToDouble();
