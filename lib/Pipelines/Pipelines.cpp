@@ -51,7 +51,7 @@ void mlc::buildLowerToFuncPipeline(OpPassManager &pm,
   if (options.fuse) {
     // Element-wise generics of one function become one loop nest, written
     // over the tensor it consumes.
-    pm.addPass(createLinalgElementwiseOpFusionPass());
+    pm.addNestedPass<func::FuncOp>(mlc::createMLCFuseElementwisePass());
     pm.addNestedPass<func::FuncOp>(mlc::createMLCElementwiseInPlacePass());
   }
   pm.addPass(createCanonicalizerPass());

@@ -103,6 +103,93 @@ int64_t laneBlock(int64_t extent, int64_t lanes) {
   return lanes;
 }
 
+/// For a contraction, the rows of a register block that reuse each vector
+/// of the operand the columns (`inner`) come from: a static parallel loop of
+/// the output that indexes another input but not that one. A matmul's rows
+/// (`i` of A, not of B) are the output's second-to-last dimension anyway;
+/// a convolution's are its output channels (which index only the weight),
+/// not the output rows before the columns: each input vector loaded then
+/// serves every output channel of the block (an outer product), where
+/// rows of the image needed a load of their own per multiply-add. Of
+/// several candidates, the one nearest the columns in the output.
+std::optional<unsigned> sharedOperandRows(linalg::LinalgOp op, unsigned inner) {
+  if (op.getNumReductionLoops() == 0 || op.getNumDpsInputs() < 2)
+    return std::nullopt;
+  SmallVector<AffineMap> inputs;
+  AffineMap columns;
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(input);
+    if (map.isFunctionOfDim(inner) && !columns)
+      columns = map;
+    else
+      inputs.push_back(map);
+  }
+  if (!columns)
+    return std::nullopt;
+  AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  for (int64_t result = int64_t(out.getNumResults()) - 2; result >= 0;
+       --result) {
+    auto dim = dyn_cast<AffineDimExpr>(out.getResult(result));
+    if (!dim)
+      continue;
+    unsigned d = dim.getPosition();
+    if (d == inner || iterators[d] != utils::IteratorType::parallel ||
+        ShapedType::isDynamic(ranges[d]) || ranges[d] == 1 ||
+        columns.isFunctionOfDim(d))
+      continue;
+    if (llvm::any_of(inputs,
+                     [&](AffineMap map) { return map.isFunctionOfDim(d); }))
+      return d;
+  }
+  return std::nullopt;
+}
+
+/// Whether the register-block tiles of `op` vectorize: upstream's
+/// precondition holds for `op` itself, or fails only because of sliding
+/// windows (a convolution's `h + kh`, a pooling's `2 * h + kh`), which
+/// become plain (or strided) indices in a tile where the reduction loops
+/// take one value (see dropUnitLoopsFromWindows), in a body of plain
+/// arithmetic. A guarded or data-dependent read (a gather, zero padding)
+/// keeps the op scalar.
+bool vectorizesInTiles(linalg::LinalgOp op) {
+  if (succeeded(linalg::vectorizeOpPrecondition(op)))
+    return true;
+  auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+  if (!generic || !op.hasPureBufferSemantics() ||
+      llvm::any_of(op.getStaticLoopRanges(), ShapedType::isDynamic))
+    return false;
+  for (Operation &inner : generic.getBody()->without_terminator())
+    if (inner.getNumRegions() != 0 || !isPure(&inner) ||
+        isa<linalg::IndexOp>(inner))
+      return false;
+  MLIRContext *ctx = op.getContext();
+  SmallVector<AffineExpr> zeroReductions;
+  for (auto [d, iterator] : llvm::enumerate(op.getIteratorTypesArray()))
+    zeroReductions.push_back(iterator == utils::IteratorType::reduction
+                                 ? getAffineConstantExpr(0, ctx)
+                                 : getAffineDimExpr(d, ctx));
+  for (AffineMap map : op.getIndexingMapsArray()) {
+    AffineMap tile = simplifyAffineMap(
+        map.replaceDimsAndSymbols(zeroReductions, {}, map.getNumDims(), 0));
+    SmallVector<AffineExpr> plain;
+    for (AffineExpr result : tile.getResults()) {
+      auto product = dyn_cast<AffineBinaryOpExpr>(result);
+      if (product && product.getKind() == AffineExprKind::Mul &&
+          isa<AffineDimExpr>(product.getLHS()) &&
+          isa<AffineConstantExpr>(product.getRHS()))
+        plain.push_back(product.getLHS());
+      else
+        plain.push_back(result);
+    }
+    if (!AffineMap::get(tile.getNumDims(), 0, plain, ctx)
+             .isProjectedPermutation(/*allowZeroInResults=*/true))
+      return false;
+  }
+  return true;
+}
+
 /// A register block: the output's last dimension in blocks of laneBlock()
 /// lanes, the one before in up to target.rows rows, every other loop one
 /// step. A dynamic row loop (a batch) goes in blocks of that many rows too,
@@ -127,6 +214,9 @@ Tiling registerBlock(linalg::LinalgOp op, ArrayRef<int64_t> ranges,
   int64_t rank = out.getNumResults();
   std::optional<unsigned> inner = loopOf(rank - 1);
   std::optional<unsigned> outer = loopOf(rank - 2);
+  if (inner)
+    if (std::optional<unsigned> rows = sharedOperandRows(op, *inner))
+      outer = rows;
   if (inner && !ShapedType::isDynamic(ranges[*inner]))
     tiling.sizes[*inner] = laneBlock(
         ranges[*inner],
@@ -777,7 +867,7 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
       // dynamic loop, a tile that does not vectorize stays a linalg op.
       if (!llvm::any_of(ranges, ShapedType::isDynamic) &&
           llvm::any_of(group.ops(), [](linalg::LinalgOp member) {
-            return failed(linalg::vectorizeOpPrecondition(member));
+            return !vectorizesInTiles(member);
           }))
         return unsplit();
       Tiling tiling = registerBlock(op, ranges, target);

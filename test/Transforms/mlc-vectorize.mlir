@@ -213,10 +213,16 @@ func.func @small(%A: memref<4x96xf32>, %B: memref<96x128xf32>, %C: memref<4x128x
 
 // A convolution (rows h + kh, columns w + kw): inside a tile kh and kw
 // take one value, so the window maps become plain indices and the tile
-// vectorizes (4 output rows of 6 at once).
+// vectorizes. The block's rows are 4 output channels (f indexes the weight,
+// not the input): one vector of 6 input columns serves all four, an outer
+// product with a column of 4 weights.
 // CHECK-LABEL: func.func @conv(
 // CHECK:         scf.for
-// CHECK:           vector.transfer_read {{.*}} vector<1x1x4x6xf32>
+// CHECK:           vector.transfer_read {{.*}} vector<6xf32>
+// CHECK:           vector.transfer_read {{.*}} vector<4x1x1x1xf32>
+// CHECK:           vector.transfer_read {{.*}} vector<1x4x1x6xf32>
+// CHECK:           vector.contract
+// CHECK-SAME:        into vector<1x4x1x6xf32>
 // CHECK-NOT:     linalg.generic
 // With threads, the batch splits (no static output dimension divides).
 // THREADS-LABEL: func.func @conv(
@@ -234,6 +240,62 @@ func.func @conv(%X: memref<?x1x8x8xf32>, %W: memref<4x1x3x3xf32>, %Y: memref<?x4
     linalg.yield %s : f32
   }
   return
+}
+
+// -----
+
+// The same with static shapes, which upstream's vectorization precondition
+// rejects for the whole op (its window maps are not permutations); its
+// tiles vectorize all the same. 8 output channels in 2 blocks of 4.
+// CHECK-LABEL: func.func @static_conv(
+// CHECK:         scf.for {{.*}} to %c8 step %c4
+// CHECK:           vector.contract
+// CHECK-SAME:        into vector<1x4x1x6xf32>
+// CHECK-NOT:     linalg.generic
+#in = affine_map<(n, f, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>
+#wt = affine_map<(n, f, h, w, c, kh, kw) -> (f, c, kh, kw)>
+#out = affine_map<(n, f, h, w, c, kh, kw) -> (n, f, h, w)>
+func.func @static_conv(%X: memref<1x2x8x8xf32>, %W: memref<8x2x3x3xf32>) -> memref<1x8x6x6xf32> {
+  %Y = memref.alloc() : memref<1x8x6x6xf32>
+  linalg.generic {indexing_maps = [#in, #wt, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%X, %W : memref<1x2x8x8xf32>, memref<8x2x3x3xf32>) outs(%Y : memref<1x8x6x6xf32>) {
+  ^bb0(%x: f32, %w: f32, %acc: f32):
+    %p = arith.mulf %x, %w : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return %Y : memref<1x8x6x6xf32>
+}
+
+// -----
+
+// A read guarded by a condition (zero padding) keeps the op scalar.
+// CHECK-LABEL: func.func @guarded(
+// CHECK-NOT:     vector.transfer_read
+// CHECK:         linalg.generic
+#id2 = affine_map<(i, j) -> (i, j)>
+func.func @guarded(%X: memref<6x6xf32>) -> memref<8x8xf32> {
+  %Y = memref.alloc() : memref<8x8xf32>
+  %c1 = arith.constant 1 : index
+  %c7 = arith.constant 7 : index
+  %zero = arith.constant 0.0 : f32
+  linalg.generic {indexing_maps = [#id2], iterator_types = ["parallel", "parallel"]} outs(%Y : memref<8x8xf32>) {
+  ^bb0(%o: f32):
+    %i = linalg.index 0 : index
+    %j = linalg.index 1 : index
+    %i0 = arith.cmpi sge, %i, %c1 : index
+    %i1 = arith.cmpi slt, %i, %c7 : index
+    %a = arith.andi %i0, %i1 : i1
+    %v = scf.if %a -> (f32) {
+      %ii = arith.subi %i, %c1 : index
+      %l = memref.load %X[%ii, %j] : memref<6x6xf32>
+      scf.yield %l : f32
+    } else {
+      scf.yield %zero : f32
+    }
+    linalg.yield %v : f32
+  }
+  return %Y : memref<8x8xf32>
 }
 
 // -----

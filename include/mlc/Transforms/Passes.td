@@ -27,6 +27,29 @@ def MLCElementwiseInPlacePass
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def MLCFuseElementwisePass
+    : Pass<"mlc-fuse-elementwise", "mlir::func::FuncOp"> {
+  let summary = "Fuses element-wise linalg producers into their consumers "
+                "where no work is repeated";
+  let description = [{
+    Upstream's element-wise fusion of `linalg.generic` producers into their
+    consumers (`linalg::populateElementwiseOpsFusionPatterns`, with the
+    reshape folding and constant folding of `--linalg-fuse-elementwise-ops`),
+    with mlc's rule of when: a producer with one use fuses into a consumer
+    without reduction loops, or into one with reductions only through a
+    permutation map, where each iteration reads its own element (a softmax's
+    `exp` into its `sum`). Fused through any other map, the producer would
+    be recomputed at every step of the reduction that re-reads its element
+    (a `relu` before a matmul, once per output column), and a convolution's
+    zero padding (a guarded gather) would move into the convolution's
+    body, which then no longer vectorizes: the padding stays a loop nest of
+    its own.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::affine::AffineDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def MLCVectorizePass : Pass<"mlc-vectorize", "mlir::func::FuncOp"> {
   let summary = "Tiles linalg ops on buffers to register blocks, vectorizes "
                 "them and keeps accumulators in registers";
