@@ -48,6 +48,8 @@ void mlc::buildLowerToFuncPipeline(OpPassManager &pm,
   pm.addPass(mlc::createConvertTIRToLinalgPass());
   pm.addPass(mlc::createConvertRelaxToFuncPass());
   pm.addPass(createCanonicalizerPass());
+  // Zero padding: a fill and a copy of the interior, not guarded reads.
+  pm.addNestedPass<func::FuncOp>(mlc::createMLCDecomposePaddingPass());
   if (options.fuse) {
     // Element-wise generics of one function become one loop nest, written
     // over the tensor it consumes.
@@ -72,6 +74,8 @@ void mlc::buildFuncToLLVMPipeline(OpPassManager &pm,
   bufferization::buildBufferDeallocationPipeline(pm);
   // Deallocation clones buffers it must hand over (a returned argument).
   pm.addPass(createConvertBufferizationToMemRefPass());
+  // Copies into views (a padded tensor's interior): loops, not calls.
+  pm.addNestedPass<func::FuncOp>(mlc::createMLCStridedCopiesToLinalgPass());
 
   // Ask for C-interface wrappers now, before math-to-libm declares libm
   // functions that must keep their plain C names.

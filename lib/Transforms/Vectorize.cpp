@@ -191,12 +191,13 @@ bool vectorizesInTiles(linalg::LinalgOp op) {
 }
 
 /// A register block: the output's last dimension in blocks of laneBlock()
-/// lanes, the one before in up to target.rows rows, every other loop one
-/// step. A dynamic row loop (a batch) goes in blocks of that many rows too,
-/// its partial last block peeled off later. Loop order: the last
-/// dimension's blocks outermost, then the rows, then the rest, so that the
-/// block of the right operand a row block uses stays in cache across the
-/// rows.
+/// lanes, the one before (or a contraction's sharedOperandRows()) in up to
+/// target.rows rows, every other loop one step. A dynamic row loop (a
+/// batch) goes in blocks of that many rows too, its partial last block
+/// peeled off later. Loop order of an outer product: the last dimension's
+/// blocks outermost, then the rows, then the rest, so that the block of
+/// the right operand a row block uses stays in cache across the rows; of
+/// anything else, the output's.
 Tiling registerBlock(linalg::LinalgOp op, ArrayRef<int64_t> ranges,
                      const VectorTarget &target) {
   Tiling tiling;
@@ -214,9 +215,10 @@ Tiling registerBlock(linalg::LinalgOp op, ArrayRef<int64_t> ranges,
   int64_t rank = out.getNumResults();
   std::optional<unsigned> inner = loopOf(rank - 1);
   std::optional<unsigned> outer = loopOf(rank - 2);
+  std::optional<unsigned> shared;
   if (inner)
-    if (std::optional<unsigned> rows = sharedOperandRows(op, *inner))
-      outer = rows;
+    if ((shared = sharedOperandRows(op, *inner)))
+      outer = shared;
   if (inner && !ShapedType::isDynamic(ranges[*inner]))
     tiling.sizes[*inner] = laneBlock(
         ranges[*inner],
@@ -228,10 +230,16 @@ Tiling registerBlock(linalg::LinalgOp op, ArrayRef<int64_t> ranges,
                                : std::min<int64_t>(ranges[*outer],
                                                    target.rows);
   tiling.inner = inner;
-  if (inner)
+  // Only an outer product (rows that share the columns' operand: a matmul,
+  // a convolution) gains from column blocks outermost. Any other op (an
+  // element-wise one, a depthwise convolution, a pooling window) goes in
+  // the output's own order, a sweep over contiguous memory: with column
+  // blocks outermost, a ReLU over 144 x 56 x 56 floats stepped through the
+  // channels 13 KB apart in its inner loop, at a tenth of memory speed.
+  if (shared) {
     tiling.interchange.push_back(*inner);
-  if (outer)
     tiling.interchange.push_back(*outer);
+  }
   for (unsigned d = 0; d < ranges.size(); ++d)
     if (!llvm::is_contained(tiling.interchange, d))
       tiling.interchange.push_back(d);
@@ -826,7 +834,7 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
     func.walk([&](linalg::LinalgOp op) {
       // A nest with an empty loop runs no iteration: nothing to block (and
       // the block arithmetic below divides by the ranges).
-      if (isa<linalg::GenericOp, linalg::FillOp>(op) &&
+      if (isa<linalg::GenericOp, linalg::FillOp, linalg::CopyOp>(op) &&
           op.hasPureBufferSemantics() && op.getNumDpsInits() == 1 &&
           !llvm::is_contained(op.getStaticLoopRanges(), 0))
         ops.push_back(op);

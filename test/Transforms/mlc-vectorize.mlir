@@ -88,10 +88,12 @@ func.func @matmul_chunks(%A: memref<64x16xf32>, %B: memref<16x256xf32>, %C: memr
 // 2). Remainders are peeled off, so every tile has a static shape (and
 // single-iteration loops fold away).
 // CHECK-LABEL: func.func @odd_shape(
+// An element-wise op goes in the output's order: the row blocks
+// outermost, the columns inside each.
 // CHECK:         vector.transfer_read {{.*}} vector<4x16xf32>
 // CHECK:         math.exp {{.*}} : vector<4x16xf32>
-// CHECK:         vector.transfer_read {{.*}} vector<2x16xf32>
 // CHECK:         vector.transfer_read {{.*}} vector<4x8xf32>
+// CHECK:         vector.transfer_read {{.*}} vector<2x16xf32>
 // CHECK:         vector.transfer_read {{.*}} vector<2x8xf32>
 // CHECK:         vector.transfer_read {{.*}} vector<3x64xf32>
 // CHECK:         vector.transfer_read {{.*}} vector<3x32xf32>
@@ -134,11 +136,12 @@ func.func @hundred_lanes(%X: memref<3x100xf32>, %Y: memref<3x100xf32>) {
 // A dynamic batch goes in blocks of 4 rows; the last, partial block is
 // peeled off and goes one row at a time. Every tile has a static shape.
 // CHECK-LABEL: func.func @dynamic_batch(
-// CHECK:         scf.for {{.*}} step %[[C64:.*]] {
-// CHECK:           %[[FULL:.*]] = affine.apply #{{.*}}()[%[[N:.*]]]
-// CHECK:           scf.for %{{.*}} = %{{.*}} to %[[FULL]] step %[[C4:.*]] {
+// CHECK:         %[[FULL:.*]] = affine.apply #{{.*}}()[%[[N:.*]]]
+// CHECK:         scf.for %{{.*}} = %{{.*}} to %[[FULL]] step %[[C4:.*]] {
+// CHECK:           scf.for {{.*}} step %[[C64:.*]] {
 // CHECK:             vector.transfer_read {{.*}} vector<4x64xf32>
-// CHECK:           scf.for %{{.*}} = %[[FULL]] to %[[N]] step %[[C4]] {
+// CHECK:         scf.for %{{.*}} = %[[FULL]] to %[[N]] step %[[C4]] {
+// CHECK:           scf.for {{.*}} step %[[C64]] {
 // CHECK:             scf.for
 // CHECK:               vector.transfer_read {{.*}} vector<1x64xf32>
 // With threads, the static columns split in two, but only when the op

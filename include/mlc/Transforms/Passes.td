@@ -27,6 +27,53 @@ def MLCElementwiseInPlacePass
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def MLCDecomposePaddingPass
+    : Pass<"mlc-decompose-padding", "mlir::func::FuncOp"> {
+  let summary = "Turns guarded copies (zero padding) into a fill and a copy "
+                "of the interior";
+  let description = [{
+    A `linalg.generic` on tensors that computes
+    `out[i] = lo <= i < lo + size(in) ? in[i - lo] : c` (te's padding
+    stage: `scf.if` on comparisons of `linalg.index` with constants around
+    a `tensor.extract`, the read indices possibly clamped to the input by
+    `--tir-check-bounds`) becomes `linalg.fill` of `c`, an element-wise
+    copy of `in` into the interior (`tensor.extract_slice` at `lo`), and
+    `tensor.insert_slice` of the copy back, which bufferization makes one
+    buffer written in place. Both parts vectorize; the guarded gather did
+    not. Only a guard that describes exactly the interior matches
+    (anything else stays as it is).
+
+    ```mlir
+    %p = linalg.generic outs(%e : tensor<8x8xf32>) {
+      ... %v = scf.if %in_bounds { tensor.extract %x[%i - 1, %j - 1] }
+                     else { %zero } ...
+    }
+    ```
+
+    becomes `%f = linalg.fill ins(%zero) outs(%e)`, a copy of `%x` into
+    `tensor.extract_slice %f[1, 1] [6, 6] [1, 1]`, inserted back.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+def MLCStridedCopiesToLinalgPass
+    : Pass<"mlc-strided-copies-to-linalg", "mlir::func::FuncOp"> {
+  let summary = "Turns memref.copy between strided buffers into linalg.copy";
+  let description = [{
+    Bufferization writes a tensor inserted into a slice of another
+    (`tensor.insert_slice`, the interior of a padded tensor) as
+    `memref.copy` into a subview. The LLVM lowering turns a copy between
+    contiguous buffers into `memcpy`, but one with a strided side into a
+    call of MLIR's runtime library (`memrefCopy`), which mlc neither links
+    nor wants (an element-by-element interpreter of the layout). As a
+    `linalg.copy`, the copy is a loop nest that `--mlc-vectorize` vectorizes
+    like any other. Copies between identity layouts stay `memref.copy`.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
 def MLCFuseElementwisePass
     : Pass<"mlc-fuse-elementwise", "mlir::func::FuncOp"> {
   let summary = "Fuses element-wise linalg producers into their consumers "

@@ -1,0 +1,246 @@
+//===- DecomposePadding.cpp - guarded copies to fill + interior copy -----===//
+//
+// te writes zero padding (topi's `pad` stage of a convolution or pooling)
+// as a guarded read: out[i] = in bounds ? in[i - lo] : c, which becomes a
+// linalg.generic whose body branches (scf.if) around a tensor.extract. Such
+// a body does not vectorize, and the padding ran one element at a time: as
+// long as the depthwise convolution after it. Here it becomes what it
+// means: a fill of the whole output with `c`, and an element-wise copy of
+// the input into the interior slice, both of which vectorize.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mlc/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include <limits>
+
+namespace mlc {
+#define GEN_PASS_DEF_MLCDECOMPOSEPADDINGPASS
+#include "mlc/Transforms/Passes.h.inc"
+} // namespace mlc
+
+using namespace mlir;
+
+namespace {
+
+/// A half-open interval of index values, [lo, hi).
+struct Interval {
+  int64_t lo = std::numeric_limits<int64_t>::min();
+  int64_t hi = std::numeric_limits<int64_t>::max();
+};
+
+std::optional<int64_t> constantIndex(Value v) {
+  APInt value;
+  if (matchPattern(v, m_ConstantInt(&value)))
+    return value.getSExtValue();
+  return std::nullopt;
+}
+
+/// The loop `v` is the index of (linalg.index d), if it is one.
+std::optional<unsigned> loopOf(Value v) {
+  if (auto index = v.getDefiningOp<linalg::IndexOp>())
+    return index.getDim();
+  return std::nullopt;
+}
+
+/// Narrows `bounds` by `cond`, a conjunction (arith.andi) of comparisons
+/// of loop indices with constants; fails on anything else.
+LogicalResult collectBounds(Value cond, SmallVectorImpl<Interval> &bounds) {
+  if (auto conj = cond.getDefiningOp<arith::AndIOp>())
+    return success(succeeded(collectBounds(conj.getLhs(), bounds)) &&
+                   succeeded(collectBounds(conj.getRhs(), bounds)));
+  auto cmp = cond.getDefiningOp<arith::CmpIOp>();
+  if (!cmp)
+    return failure();
+  std::optional<unsigned> loop = loopOf(cmp.getLhs());
+  std::optional<int64_t> bound = constantIndex(cmp.getRhs());
+  if (!loop || !bound || *loop >= bounds.size())
+    return failure();
+  Interval &range = bounds[*loop];
+  switch (cmp.getPredicate()) {
+  case arith::CmpIPredicate::sge:
+    range.lo = std::max(range.lo, *bound);
+    return success();
+  case arith::CmpIPredicate::sgt:
+    range.lo = std::max(range.lo, *bound + 1);
+    return success();
+  case arith::CmpIPredicate::slt:
+    range.hi = std::min(range.hi, *bound);
+    return success();
+  case arith::CmpIPredicate::sle:
+    range.hi = std::min(range.hi, *bound + 1);
+    return success();
+  default:
+    return failure();
+  }
+}
+
+/// The pieces of a guarded copy.
+struct GuardedCopy {
+  Value input;                 // the tensor read in bounds
+  Value padding;               // the value outside
+  SmallVector<int64_t> offset; // where the input starts in the output
+};
+
+/// Reads `generic` as out[i] = (offset <= i < offset + size(in)) ?
+/// in[i - offset] : padding, over loops matching the output's dimensions
+/// one to one, or fails. The clamps the bounds checker puts on each read
+/// index (min/max with constants) are no-ops inside the guard and are
+/// checked to be.
+FailureOr<GuardedCopy> matchGuardedCopy(linalg::GenericOp generic) {
+  if (generic.getNumDpsInits() != 1 || generic.getNumDpsInputs() != 0 ||
+      generic.getNumReductionLoops() != 0 ||
+      !generic.getIndexingMapsArray()[0].isIdentity() ||
+      !generic.hasPureTensorSemantics())
+    return failure();
+  Block *body = generic.getBody();
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  auto branch = yield.getValues().front().getDefiningOp<scf::IfOp>();
+  if (!branch || branch->getNumResults() != 1 || branch->getBlock() != body)
+    return failure();
+  auto outside =
+      cast<scf::YieldOp>(branch.elseBlock()->getTerminator()).getOperand(0);
+  Attribute padValue;
+  if (!matchPattern(outside, m_Constant(&padValue)))
+    return failure();
+  auto inside = cast<scf::YieldOp>(branch.thenBlock()->getTerminator());
+  auto extract = inside.getOperand(0).getDefiningOp<tensor::ExtractOp>();
+  auto outType = cast<RankedTensorType>(generic.getResult(0).getType());
+  int64_t rank = outType.getRank();
+  if (!extract || extract->getBlock() != branch.thenBlock() ||
+      extract.getTensor().getParentBlock() == body ||
+      extract.getTensor().getParentBlock() == branch.thenBlock())
+    return failure();
+  auto inType = cast<RankedTensorType>(extract.getTensor().getType());
+  if (inType.getRank() != rank)
+    return failure();
+  SmallVector<Interval> bounds(rank);
+  if (failed(collectBounds(branch.getCondition(), bounds)))
+    return failure();
+
+  GuardedCopy copy;
+  copy.input = extract.getTensor();
+  for (auto [d, index] : llvm::enumerate(extract.getIndices())) {
+    int64_t inSize = inType.getDimSize(d), outSize = outType.getDimSize(d);
+    // A unit dimension read at 0.
+    if (std::optional<int64_t> c = constantIndex(index)) {
+      if (*c != 0 || inSize != 1 || outSize != 1 || bounds[d].lo > 0 ||
+          bounds[d].hi < 1)
+        return failure();
+      copy.offset.push_back(0);
+      continue;
+    }
+    // Strip the bounds checker's clamps, remembering them.
+    Value v = index;
+    int64_t floor = std::numeric_limits<int64_t>::min();
+    int64_t ceiling = std::numeric_limits<int64_t>::max();
+    while (true) {
+      if (auto max = v.getDefiningOp<arith::MaxSIOp>())
+        if (std::optional<int64_t> c = constantIndex(max.getRhs())) {
+          floor = std::max(floor, *c);
+          v = max.getLhs();
+          continue;
+        }
+      if (auto min = v.getDefiningOp<arith::MinSIOp>())
+        if (std::optional<int64_t> c = constantIndex(min.getRhs())) {
+          ceiling = std::min(ceiling, *c);
+          v = min.getLhs();
+          continue;
+        }
+      break;
+    }
+    int64_t offset = 0;
+    if (auto sub = v.getDefiningOp<arith::SubIOp>()) {
+      std::optional<int64_t> c = constantIndex(sub.getRhs());
+      if (!c)
+        return failure();
+      offset = *c;
+      v = sub.getLhs();
+    }
+    std::optional<unsigned> loop = loopOf(v);
+    if (!loop || *loop != d)
+      return failure();
+    if (offset == 0 && bounds[d].lo <= 0 &&
+        bounds[d].hi == std::numeric_limits<int64_t>::max() &&
+        inSize == outSize && floor <= 0 &&
+        ceiling == std::numeric_limits<int64_t>::max()) {
+      // Not padded: read as it is (a dynamic batch, the channels).
+      copy.offset.push_back(0);
+      continue;
+    }
+    // Padded: a static interior that the guard describes exactly, the
+    // clamps inert in it.
+    if (ShapedType::isDynamic(inSize) || ShapedType::isDynamic(outSize) ||
+        offset < 0 || offset + inSize > outSize || bounds[d].lo != offset ||
+        bounds[d].hi != offset + inSize || floor > 0 || ceiling < inSize - 1)
+      return failure();
+    copy.offset.push_back(offset);
+  }
+  // Nothing else in the body or the branch: indices, comparisons and the
+  // index arithmetic matched above.
+  for (Operation &op : body->without_terminator())
+    if (!isa<linalg::IndexOp, arith::CmpIOp, arith::AndIOp, arith::ConstantOp,
+             scf::IfOp>(op))
+      return failure();
+  for (Operation &op : branch.thenBlock()->without_terminator())
+    if (!isa<arith::SubIOp, arith::MinSIOp, arith::MaxSIOp, arith::ConstantOp,
+             tensor::ExtractOp>(op))
+      return failure();
+  copy.padding = outside;
+  return copy;
+}
+
+struct DecomposePaddingPass
+    : mlc::impl::MLCDecomposePaddingPassBase<DecomposePaddingPass> {
+  void runOnOperation() override {
+    SmallVector<std::pair<linalg::GenericOp, GuardedCopy>> found;
+    getOperation().walk([&](linalg::GenericOp generic) {
+      if (FailureOr<GuardedCopy> copy = matchGuardedCopy(generic);
+          succeeded(copy))
+        found.push_back({generic, *copy});
+    });
+    IRRewriter rewriter(&getContext());
+    for (auto &[generic, copy] : found) {
+      Location loc = generic.getLoc();
+      rewriter.setInsertionPoint(generic);
+      // The padding value, made outside the body if it is inside.
+      Value padding = copy.padding;
+      if (generic->isAncestor(padding.getParentBlock()->getParentOp()))
+        padding = rewriter.clone(*padding.getDefiningOp())->getResult(0);
+      Value init = generic.getDpsInitOperand(0)->get();
+      Value filled =
+          linalg::FillOp::create(rewriter, loc, padding, init).getResult(0);
+      SmallVector<OpFoldResult> offsets, sizes, strides;
+      for (auto [d, offset] : llvm::enumerate(copy.offset)) {
+        offsets.push_back(rewriter.getIndexAttr(offset));
+        sizes.push_back(tensor::getMixedSize(rewriter, loc, copy.input, d));
+        strides.push_back(rewriter.getIndexAttr(1));
+      }
+      Value interior = tensor::ExtractSliceOp::create(rewriter, loc, filled,
+                                                      offsets, sizes, strides);
+      int64_t rank = copy.offset.size();
+      AffineMap id = rewriter.getMultiDimIdentityMap(rank);
+      SmallVector<utils::IteratorType> parallel(rank,
+                                                utils::IteratorType::parallel);
+      auto copied = linalg::GenericOp::create(
+          rewriter, loc, interior.getType(), ValueRange{copy.input},
+          ValueRange{interior}, ArrayRef<AffineMap>{id, id}, parallel,
+          [](OpBuilder &b, Location l, ValueRange args) {
+            linalg::YieldOp::create(b, l, args.front());
+          });
+      Value result = tensor::InsertSliceOp::create(
+          rewriter, loc, copied.getResult(0), filled, offsets, sizes, strides);
+      rewriter.replaceOp(generic, result);
+    }
+  }
+};
+
+} // namespace

@@ -1,0 +1,154 @@
+// RUN: mlc-opt %s --split-input-file --mlc-decompose-padding | FileCheck %s
+
+#id = affine_map<(n, c, h, w) -> (n, c, h, w)>
+
+// A convolution's zero padding, as te writes it and --tir-check-bounds
+// clamps it: a fill of zeros and a copy of the input into the interior.
+// CHECK-LABEL: func.func @pad(
+// CHECK-SAME:    %[[X:.*]]: tensor<1x3x6x6xf32>
+// CHECK:         %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK:         %[[F:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%{{.*}} : tensor<1x3x8x8xf32>)
+// CHECK:         %[[S:.*]] = tensor.extract_slice %[[F]][0, 0, 1, 1] [1, 3, 6, 6] [1, 1, 1, 1]
+// CHECK:         %[[C:.*]] = linalg.generic {{.*}} ins(%[[X]] : tensor<1x3x6x6xf32>) outs(%[[S]] : tensor<1x3x6x6xf32>)
+// CHECK-NEXT:    ^bb0(%[[IN:.*]]: f32, %{{.*}}: f32):
+// CHECK-NEXT:      linalg.yield %[[IN]]
+// CHECK:         %[[R:.*]] = tensor.insert_slice %[[C]] into %[[F]][0, 0, 1, 1] [1, 3, 6, 6] [1, 1, 1, 1]
+// CHECK:         return %[[R]]
+func.func @pad(%x: tensor<1x3x6x6xf32>) -> tensor<1x3x8x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c5 = arith.constant 5 : index
+  %c7 = arith.constant 7 : index
+  %e = tensor.empty() : tensor<1x3x8x8xf32>
+  %p = linalg.generic {indexing_maps = [#id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      outs(%e : tensor<1x3x8x8xf32>) {
+  ^bb0(%o: f32):
+    %c = linalg.index 1 : index
+    %h = linalg.index 2 : index
+    %w = linalg.index 3 : index
+    %h0 = arith.cmpi sge, %h, %c1 : index
+    %h1 = arith.cmpi slt, %h, %c7 : index
+    %w0 = arith.cmpi sge, %w, %c1 : index
+    %w1 = arith.cmpi slt, %w, %c7 : index
+    %a = arith.andi %h0, %h1 : i1
+    %b = arith.andi %a, %w0 : i1
+    %in = arith.andi %b, %w1 : i1
+    %v = scf.if %in -> (f32) {
+      %hh = arith.subi %h, %c1 : index
+      %ww = arith.subi %w, %c1 : index
+      %hc = arith.minsi %hh, %c5 : index
+      %hd = arith.maxsi %hc, %c0 : index
+      %wc = arith.minsi %ww, %c5 : index
+      %wd = arith.maxsi %wc, %c0 : index
+      %l = tensor.extract %x[%c0, %c, %hd, %wd] : tensor<1x3x6x6xf32>
+      scf.yield %l : f32
+    } else {
+      scf.yield %zero : f32
+    }
+    linalg.yield %v : f32
+  } -> tensor<1x3x8x8xf32>
+  return %p : tensor<1x3x8x8xf32>
+}
+
+// -----
+
+#id = affine_map<(n, h) -> (n, h)>
+
+// A dynamic batch is copied whole; the value outside may be any constant
+// (max pooling pads with -inf).
+// CHECK-LABEL: func.func @dynamic_batch(
+// CHECK:         %[[NINF:.*]] = arith.constant 0xFF800000 : f32
+// CHECK:         %[[F:.*]] = linalg.fill ins(%[[NINF]] : f32)
+// CHECK:         %[[N:.*]] = tensor.dim
+// CHECK:         tensor.extract_slice %[[F]][0, 2] [%[[N]], 4] [1, 1]
+// CHECK:         tensor.insert_slice
+func.func @dynamic_batch(%x: tensor<?x4xf32>, %e: tensor<?x8xf32>) -> tensor<?x8xf32> {
+  %ninf = arith.constant 0xFF800000 : f32
+  %c2 = arith.constant 2 : index
+  %c6 = arith.constant 6 : index
+  %p = linalg.generic {indexing_maps = [#id], iterator_types = ["parallel", "parallel"]}
+      outs(%e : tensor<?x8xf32>) {
+  ^bb0(%o: f32):
+    %n = linalg.index 0 : index
+    %h = linalg.index 1 : index
+    %h0 = arith.cmpi sge, %h, %c2 : index
+    %h1 = arith.cmpi slt, %h, %c6 : index
+    %in = arith.andi %h0, %h1 : i1
+    %v = scf.if %in -> (f32) {
+      %hh = arith.subi %h, %c2 : index
+      %l = tensor.extract %x[%n, %hh] : tensor<?x4xf32>
+      scf.yield %l : f32
+    } else {
+      scf.yield %ninf : f32
+    }
+    linalg.yield %v : f32
+  } -> tensor<?x8xf32>
+  return %p : tensor<?x8xf32>
+}
+
+// -----
+
+#id = affine_map<(h) -> (h)>
+
+// A guard that is not the interior (one element short of it) is not
+// padding: left as it is.
+// CHECK-LABEL: func.func @not_the_interior(
+// CHECK-NOT:     linalg.fill
+// CHECK:         scf.if
+func.func @not_the_interior(%x: tensor<4xf32>) -> tensor<8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %c2 = arith.constant 2 : index
+  %c5 = arith.constant 5 : index
+  %e = tensor.empty() : tensor<8xf32>
+  %p = linalg.generic {indexing_maps = [#id], iterator_types = ["parallel"]}
+      outs(%e : tensor<8xf32>) {
+  ^bb0(%o: f32):
+    %h = linalg.index 0 : index
+    %h0 = arith.cmpi sge, %h, %c2 : index
+    %h1 = arith.cmpi slt, %h, %c5 : index
+    %in = arith.andi %h0, %h1 : i1
+    %v = scf.if %in -> (f32) {
+      %hh = arith.subi %h, %c2 : index
+      %l = tensor.extract %x[%hh] : tensor<4xf32>
+      scf.yield %l : f32
+    } else {
+      scf.yield %zero : f32
+    }
+    linalg.yield %v : f32
+  } -> tensor<8xf32>
+  return %p : tensor<8xf32>
+}
+
+// -----
+
+#id = affine_map<(h) -> (h)>
+
+// A strided read (a transposed convolution's zero insertion) is not a
+// copy of the interior either.
+// CHECK-LABEL: func.func @strided(
+// CHECK-NOT:     linalg.fill
+// CHECK:         scf.if
+func.func @strided(%x: tensor<4xf32>) -> tensor<8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %c2 = arith.constant 2 : index
+  %c6 = arith.constant 6 : index
+  %e = tensor.empty() : tensor<8xf32>
+  %p = linalg.generic {indexing_maps = [#id], iterator_types = ["parallel"]}
+      outs(%e : tensor<8xf32>) {
+  ^bb0(%o: f32):
+    %h = linalg.index 0 : index
+    %h0 = arith.cmpi sge, %h, %c2 : index
+    %h1 = arith.cmpi slt, %h, %c6 : index
+    %in = arith.andi %h0, %h1 : i1
+    %v = scf.if %in -> (f32) {
+      %hh = arith.divui %h, %c2 : index
+      %l = tensor.extract %x[%hh] : tensor<4xf32>
+      scf.yield %l : f32
+    } else {
+      scf.yield %zero : f32
+    }
+    linalg.yield %v : f32
+  } -> tensor<8xf32>
+  return %p : tensor<8xf32>
+}
