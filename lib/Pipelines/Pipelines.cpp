@@ -90,6 +90,8 @@ void mlc::buildFuncToLLVMPipeline(OpPassManager &pm,
     vectorize.threads = options.threads;
     vectorize.vectorBits = options.vectorBits;
     pm.addNestedPass<func::FuncOp>(mlc::createMLCVectorizePass(vectorize));
+    // Strided windows (stride-2 convolutions): contiguous loads + shuffles.
+    pm.addNestedPass<func::FuncOp>(mlc::createMLCContiguousStridedReadsPass());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(memref::createFoldMemRefAliasOpsPass());
     pm.addPass(createCanonicalizerPass());

@@ -154,6 +154,34 @@ def MLCVectorizePass : Pass<"mlc-vectorize", "mlir::func::FuncOp"> {
                            "mlir::affine::AffineDialect"];
 }
 
+def MLCContiguousStridedReadsPass
+    : Pass<"mlc-contiguous-strided-reads", "mlir::func::FuncOp"> {
+  let summary = "Reads strided vectors as one contiguous load and a shuffle";
+  let description = [{
+    A strided window (a stride-2 convolution's or pooling's `2 * w + kw`)
+    is vectorized by `--mlc-vectorize` as a `vector.transfer_read` of a
+    `memref.subview` with an innermost step `s` > 1, which the vector
+    lowering turns into one scalar load and insert per lane. Such a read of
+    `n` lanes at the start of the view becomes a read of the `(n - 1) * s +
+    1` contiguous elements it spans (a subview with unit steps of the same
+    buffer) and a `vector.shuffle` of every `s`-th lane, which LLVM emits as
+    a couple of loads and permutes; an n-D read (a block of a stride-2
+    window's rows) reads each row so and shuffles it. Only in-bounds reads
+    along the innermost dimensions, starting at the first element of the
+    view's rows, over a buffer with unit innermost stride.
+
+    ```mlir
+    %v = memref.subview %x[0, 0] [1, 16] [1, 2] : ... to memref<1x16xf32, strided<[58, 2]>>
+    %r = vector.transfer_read %v[%c0, %c0], %pad {in_bounds = [true]} : ..., vector<16xf32>
+    ```
+
+    becomes a `vector<31xf32>` read of `memref.subview %x[0, 0] [1, 31] [1, 1]`
+    and `vector.shuffle` of lanes 0, 2, ..., 30.
+  }];
+  let dependentDialects = ["mlir::vector::VectorDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
 def MLCHoistVectorTransfersPass
     : Pass<"mlc-hoist-vector-transfers", "mlir::func::FuncOp"> {
   let summary = "Keeps vector accumulators in registers; allows FMAs";
