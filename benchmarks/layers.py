@@ -19,7 +19,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from run import peak_gflops  # noqa: E402
-from timing import median_time  # noqa: E402
+from timing import median_time, run_per_thread_count  # noqa: E402
 
 
 def conv_flops(c, o, k, out_hw, groups=1, batch=1):
@@ -61,6 +61,9 @@ def main():
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--repeats", type=int, default=20)
     args = parser.parse_args()
+    threads = [int(t) for t in args.threads.split(",")]
+    if run_per_thread_count(threads, sys.argv):
+        return
 
     import torch
     from torch import fx
@@ -68,7 +71,6 @@ def main():
     from mlc import relax
     from mlc.frontend import from_fx
 
-    threads = [int(t) for t in args.threads.split(",")]
     peaks = {t: peak_gflops(t) for t in threads}
     print("FP32 FMA peak: " + ", ".join(
         f"{peaks[t]:.0f} GFLOP/s on {t} thread(s)" for t in threads))

@@ -196,11 +196,11 @@ def mlp_model(params):
 def torch_peers(what, batch, repeats):
     """PyTorch eager in subprocesses: as shipped (reference BLAS) on 1
     thread, on OpenBLAS on 1 and 2."""
-    return [(f"torch eager reference BLAS 1t", 1,
+    return [("torch eager reference BLAS 1t", 1,
              peer(what, batch, 1, "reference", repeats)),
-            (f"torch eager OpenBLAS 1t", 1,
+            ("torch eager OpenBLAS 1t", 1,
              peer(what, batch, 1, "openblas", repeats)),
-            (f"torch eager OpenBLAS 2t", 2,
+            ("torch eager OpenBLAS 2t", 2,
              peer(what, batch, 2, "openblas", repeats))]
 
 

@@ -16,3 +16,46 @@ def median_time(fn, repeats, warmup=True):
         fn()
         times.append(time.perf_counter() - t)
     return float(np.median(times))
+
+
+OPENBLAS = "/usr/lib/x86_64-linux-gnu/openblas-pthread"
+
+
+def without_threads(argv):
+    """`argv` less its --threads option (`--threads N` or `--threads=N`)."""
+    out, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--threads":
+            skip = True
+        elif not arg.startswith("--threads="):
+            out.append(arg)
+    return out
+
+
+def run_per_thread_count(threads, argv):
+    """Runs this script once per thread count in `threads`, each in a child
+    process whose PyTorch and numpy use OpenBLAS (libopenblas0-pthread,
+    its AVX-512 kernels: OPENBLAS_CORETYPE removed) on that many threads,
+    the peers the benchmarks count; Debian's PyTorch otherwise runs
+    matmuls on the reference BLAS. Returns False in a child (which then
+    measures), True after the children have run."""
+    import os
+    import subprocess
+    import sys
+    if os.environ.get("MLC_BENCH_CHILD"):
+        return False
+    if not os.path.isdir(OPENBLAS):
+        print(f"note: {OPENBLAS} missing (apt-get install "
+              "libopenblas0-pthread): PyTorch runs on the reference BLAS")
+    for t in threads:
+        env = {k: v for k, v in os.environ.items()
+               if k != "OPENBLAS_CORETYPE"}
+        env.update(MLC_BENCH_CHILD="1", OPENBLAS_NUM_THREADS=str(t),
+                   OMP_NUM_THREADS=str(t))
+        if os.path.isdir(OPENBLAS):
+            env["LD_LIBRARY_PATH"] = OPENBLAS
+        subprocess.run([sys.executable] + without_threads(argv) +
+                       ["--threads", str(t)], env=env, check=True)
+    return True

@@ -217,15 +217,18 @@ func.func @small(%A: memref<4x96xf32>, %B: memref<96x128xf32>, %C: memref<4x128x
 // A convolution (rows h + kh, columns w + kw): inside a tile kh and kw
 // take one value, so the window maps become plain indices and the tile
 // vectorizes. The block's rows are 4 output channels (f indexes the weight,
-// not the input): one vector of 6 input columns serves all four, an outer
-// product with a column of 4 weights.
+// not the input): each vector of 6 input columns serves all four, an outer
+// product with a column of 4 weights. Its columns being one register, 4
+// rows of the image fill it to 16 accumulators (6 = 4 + 2 peeled).
 // CHECK-LABEL: func.func @conv(
 // CHECK:         scf.for
-// CHECK:           vector.transfer_read {{.*}} vector<6xf32>
+// CHECK:           vector.transfer_read {{.*}} vector<4x6xf32>
 // CHECK:           vector.transfer_read {{.*}} vector<4x1x1x1xf32>
-// CHECK:           vector.transfer_read {{.*}} vector<1x4x1x6xf32>
+// CHECK:           vector.transfer_read {{.*}} vector<1x4x4x6xf32>
 // CHECK:           vector.contract
-// CHECK-SAME:        into vector<1x4x1x6xf32>
+// CHECK-SAME:        into vector<1x4x4x6xf32>
+// CHECK:           vector.contract
+// CHECK-SAME:        into vector<1x4x2x6xf32>
 // CHECK-NOT:     linalg.generic
 // With threads, the batch splits (no static output dimension divides).
 // THREADS-LABEL: func.func @conv(
@@ -253,7 +256,9 @@ func.func @conv(%X: memref<?x1x8x8xf32>, %W: memref<4x1x3x3xf32>, %Y: memref<?x4
 // CHECK-LABEL: func.func @static_conv(
 // CHECK:         scf.for {{.*}} to %c8 step %c4
 // CHECK:           vector.contract
-// CHECK-SAME:        into vector<1x4x1x6xf32>
+// CHECK-SAME:        into vector<1x4x4x6xf32>
+// CHECK:           vector.contract
+// CHECK-SAME:        into vector<1x4x2x6xf32>
 // CHECK-NOT:     linalg.generic
 #in = affine_map<(n, f, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>
 #wt = affine_map<(n, f, h, w, c, kh, kw) -> (f, c, kh, kw)>
