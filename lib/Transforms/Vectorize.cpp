@@ -270,8 +270,9 @@ Tiling registerBlock(linalg::LinalgOp op, ArrayRef<int64_t> ranges,
 
 /// The loop to split across `threads`: the output's last dimension, or the
 /// one before, whichever is static and splits into chunks that are still
-/// whole register blocks; failing that, the output's outermost dynamic
-/// parallel loop (a batch), in chunks computed at run time.
+/// whole register blocks, else any other static one that does (outermost
+/// first); failing that, the output's outermost dynamic parallel loop (a
+/// batch), in chunks computed at run time.
 std::optional<unsigned> parallelLoop(linalg::LinalgOp op,
                                      ArrayRef<int64_t> ranges,
                                      const Tiling &block, unsigned threads) {
@@ -292,6 +293,16 @@ std::optional<unsigned> parallelLoop(linalg::LinalgOp op,
     int64_t extent = ranges[*dim];
     int64_t unit = block.sizes[*dim] * threads;
     if (!ShapedType::isDynamic(extent) && extent % unit == 0)
+      return dim;
+  }
+  // Any other static dimension that splits evenly, outermost first (a
+  // convolution's output channels, when 28 or 14 pixels do not split into
+  // whole blocks per thread; an element-wise op's outer dimension).
+  for (int64_t result = 0; result < rank - 2; ++result) {
+    std::optional<unsigned> dim = parallelDim(result);
+    if (!dim || ShapedType::isDynamic(ranges[*dim]) || ranges[*dim] == 1)
+      continue;
+    if (ranges[*dim] % (block.sizes[*dim] * threads) == 0)
       return dim;
   }
   for (int64_t result = 0; result < rank; ++result)

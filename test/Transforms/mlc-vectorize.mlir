@@ -603,3 +603,25 @@ func.func @add_f64(%A: memref<12x100xf64>, %B: memref<12x100xf64>, %C: memref<12
   }
   return
 }
+
+// -----
+
+// With threads, a convolution whose image (14 x 14) does not split into
+// whole blocks per thread splits its output channels (8 = 2 x 4).
+// THREADS-LABEL: func.func @conv_channels_split(
+// THREADS:         scf.forall (%{{.*}}) = (0) to (8) step (4) {
+// THREADS:           vector.contract
+#in = affine_map<(n, f, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>
+#wt = affine_map<(n, f, h, w, c, kh, kw) -> (f, c, kh, kw)>
+#out = affine_map<(n, f, h, w, c, kh, kw) -> (n, f, h, w)>
+func.func @conv_channels_split(%X: memref<1x8x16x16xf32>, %W: memref<8x8x3x3xf32>) -> memref<1x8x14x14xf32> {
+  %Y = memref.alloc() : memref<1x8x14x14xf32>
+  linalg.generic {indexing_maps = [#in, #wt, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%X, %W : memref<1x8x16x16xf32>, memref<8x8x3x3xf32>) outs(%Y : memref<1x8x14x14xf32>) {
+  ^bb0(%x: f32, %w: f32, %acc: f32):
+    %p = arith.mulf %x, %w : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return %Y : memref<1x8x14x14xf32>
+}
