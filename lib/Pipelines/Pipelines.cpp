@@ -96,6 +96,8 @@ void mlc::buildFuncToLLVMPipeline(OpPassManager &pm,
     pm.addPass(memref::createFoldMemRefAliasOpsPass());
     pm.addPass(createCanonicalizerPass());
     pm.addNestedPass<func::FuncOp>(mlc::createMLCHoistVectorTransfersPass());
+    // exp on vectors: a polynomial, not a libm call per lane.
+    pm.addNestedPass<func::FuncOp>(mlc::createMLCApproximateVectorMathPass());
     pm.addPass(createCanonicalizerPass());
   }
 

@@ -591,3 +591,31 @@ def test_uint8_image_normalization():
                         generator=torch.Generator().manual_seed(0))
     mean = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
     check(Fn(lambda x: (x.float() / 255 - mean) / 0.25), img)
+
+
+@pytest.mark.parametrize("name", ["exp", "sigmoid", "silu", "softmax"])
+def test_vector_exp_matches_torch_at_the_edges(name):
+    """Vector exp is a polynomial (--mlc-approximate-vector-math), not
+    libm: within float32's tolerance of PyTorch over the whole range,
+    overflow (88.8), underflow and denormal results, infinities and NaN."""
+    modules = {"exp": _Exp, "sigmoid": nn.Sigmoid,
+               "silu": nn.SiLU, "softmax": lambda: nn.Softmax(-1)}
+    model = modules[name]()
+    edges = np.array([np.inf, -np.inf, np.nan, 88.7, 88.8, 89.0, -87.3,
+                      -88.0, -103.0, -104.0, 0.0, -0.0, 1e-30, 0.5, -0.5],
+                     np.float32)
+    rng = np.random.default_rng(0)
+    x = np.concatenate([edges, rng.uniform(-100, 100, 241).astype(np.float32),
+                        rng.standard_normal(256).astype(np.float32)])
+    x = x.reshape(4, 128)
+    mod = from_fx(fx.symbolic_trace(model), input_shapes=[x.shape])
+    vm = relax.VirtualMachine(relax.vm.build(mod), mlc.cpu())
+    got = vm["main"](x).numpy()
+    want = model(torch.from_numpy(x)).numpy()
+    assert got.dtype == want.dtype and got.shape == want.shape
+    np.testing.assert_allclose(got, want, rtol=1.3e-6, atol=1e-30)
+
+
+class _Exp(nn.Module):
+    def forward(self, x):
+        return x.exp()

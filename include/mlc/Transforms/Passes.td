@@ -182,6 +182,26 @@ def MLCContiguousStridedReadsPass
                            "mlir::memref::MemRefDialect"];
 }
 
+def MLCApproximateVectorMathPass
+    : Pass<"mlc-approximate-vector-math", "mlir::func::FuncOp"> {
+  let summary = "Computes math.exp on vectors with upstream's polynomial";
+  let description = [{
+    LLVM has no vector `exp` of its own: `llvm.exp` on a vector becomes one
+    call of libm's `expf` per lane, which made every sigmoid, SiLU and
+    softmax an element-at-a-time loop. Here `math.exp` on vectors of f32
+    becomes upstream's polynomial approximation
+    (`populateMathPolynomialApproximationPatterns`: range reduction to
+    [-ln 2 / 2, ln 2 / 2] and a polynomial, with overflow to inf, underflow
+    to 0 and NaN kept), a few ulp from libm and within PyTorch's own
+    float32 tolerance (checked against PyTorch in test_torch_semantics and
+    by the OpInfo conformance run). Scalar `math.exp` and every other
+    function stay libm calls.
+  }];
+  let dependentDialects = ["mlir::vector::VectorDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::math::MathDialect"];
+}
+
 def MLCHoistVectorTransfersPass
     : Pass<"mlc-hoist-vector-transfers", "mlir::func::FuncOp"> {
   let summary = "Keeps vector accumulators in registers; allows FMAs";
