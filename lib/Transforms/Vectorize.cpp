@@ -49,6 +49,8 @@ struct Tiling {
   SmallVector<int64_t> interchange;
   /// The loop of the output's last dimension, if it is a parallel one.
   std::optional<unsigned> inner;
+  /// A reduction vectorized whole (contiguousReduction()).
+  std::optional<unsigned> wholeReduction;
 };
 
 /// The vector registers register blocks are sized for: their width and
@@ -190,6 +192,48 @@ bool vectorizesInTiles(linalg::LinalgOp op) {
   return true;
 }
 
+/// The reduction loop of `op` to vectorize whole, if any: a static one of
+/// at most kMaxWholeReduction steps that indexes the innermost dimension
+/// of an input (softmax's or layer norm's sum over the last axis), while
+/// the output's last dimension does not (output lanes would read that
+/// input with a stride, one scalar load per lane). Its vectors are then
+/// the input's contiguous rows, reduced across lanes at the end.
+constexpr int64_t kMaxWholeReduction = 4096;
+std::optional<unsigned> contiguousReduction(linalg::LinalgOp op) {
+  if (op.getNumReductionLoops() == 0 || op.getNumDpsInits() != 1)
+    return std::nullopt;
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(input);
+    if (map.getNumResults() == 0)
+      continue;
+    auto last = dyn_cast<AffineDimExpr>(map.getResults().back());
+    if (!last)
+      continue;
+    unsigned d = last.getPosition();
+    if (iterators[d] != utils::IteratorType::reduction ||
+        ShapedType::isDynamic(ranges[d]) || ranges[d] < 2 ||
+        ranges[d] > kMaxWholeReduction)
+      continue;
+    // Not where output lanes read some input contiguously already: a
+    // matmul (A along k, but B along the lanes), a convolution or pooling
+    // window (`w + kw`: the lanes along the image row).
+    if (out.getNumResults() > 0)
+      if (auto lanes = dyn_cast<AffineDimExpr>(out.getResults().back());
+          lanes && ranges[lanes.getPosition()] != 1)
+        if (llvm::any_of(op.getDpsInputOperands(), [&](OpOperand *other) {
+              AffineMap m = op.getMatchingIndexingMap(other);
+              return m.getNumResults() > 0 &&
+                     m.getResults().back().isFunctionOfDim(lanes.getPosition());
+            }))
+          return std::nullopt;
+    return d;
+  }
+  return std::nullopt;
+}
+
 /// A register block: the output's last dimension in blocks of laneBlock()
 /// lanes, the one before (or a contraction's sharedOperandRows()) in up to
 /// target.rows rows, every other loop one step. A dynamic row loop (a
@@ -202,6 +246,13 @@ Tiling registerBlock(linalg::LinalgOp op, ArrayRef<int64_t> ranges,
                      const VectorTarget &target) {
   Tiling tiling;
   tiling.sizes.assign(ranges.size(), 1);
+  if ((tiling.wholeReduction = contiguousReduction(op))) {
+    // One output element per block, its reduction vectorized whole; the
+    // output's order.
+    for (unsigned d = 0; d < ranges.size(); ++d)
+      tiling.interchange.push_back(d);
+    return tiling;
+  }
   AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   auto loopOf = [&](int64_t result) -> std::optional<unsigned> {
@@ -696,10 +747,12 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
     SmallVector<int64_t> ranges = block.getStaticLoopRanges();
     SmallVector<utils::IteratorType> iterators =
         block.getIteratorTypesArray();
+    std::optional<unsigned> whole = contiguousReduction(block);
     SmallVector<int64_t> sizes;
-    for (auto [range, iterator] : llvm::zip(ranges, iterators))
-      sizes.push_back(ShapedType::isDynamic(range) ||
-                              iterator == utils::IteratorType::reduction
+    for (auto [d, range, iterator] : llvm::enumerate(ranges, iterators))
+      sizes.push_back((ShapedType::isDynamic(range) ||
+                       iterator == utils::IteratorType::reduction) &&
+                              d != whole
                           ? 1
                           : 0);
     SmallVector<Operation *> tiles = {block};
@@ -912,7 +965,8 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
           }))
         return unsplit();
       Tiling tiling = registerBlock(op, ranges, target);
-      if (llvm::all_of(tiling.sizes, [](int64_t t) { return t == 1; }))
+      if (!tiling.wholeReduction &&
+          llvm::all_of(tiling.sizes, [](int64_t t) { return t == 1; }))
         return unsplit(); // no vector width to gain
       if (mayThread)
         if (auto dim = parallelLoop(op, ranges, tiling, threads))
@@ -1096,6 +1150,10 @@ struct MLCHoistVectorTransfersPass
         patterns, vector::VectorContractLowering::OuterProduct);
     vector::populateVectorOuterProductLoweringPatterns(patterns);
     vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+    // A reduction vectorized whole (a row of softmax's sum): reduced
+    // across the lanes of its innermost dimension.
+    vector::populateVectorMultiReductionLoweringPatterns(
+        patterns, vector::VectorMultiReductionLowering::InnerReduction);
     if (failed(applyPatternsGreedily(func, std::move(patterns))))
       return signalPassFailure();
     func.walk([](Operation *op) {

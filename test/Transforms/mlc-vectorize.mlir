@@ -625,3 +625,26 @@ func.func @conv_channels_split(%X: memref<1x8x16x16xf32>, %W: memref<8x8x3x3xf32
   }
   return %Y : memref<1x8x14x14xf32>
 }
+
+// -----
+
+// A sum over the contiguous last axis (softmax's, layer norm's): one
+// output element per block, its whole row of 56 read as one vector and
+// reduced across lanes, not 16 outputs read with a stride of 56.
+// CHECK-LABEL: func.func @row_sum(
+// CHECK:         scf.for {{.*}} to %c8 step %c1
+// CHECK-NOT:       scf.for
+// CHECK:           vector.transfer_read {{.*}} vector<1x56xf32>
+// CHECK:           vector.multi_reduction <add>
+// CHECK-NOT:     linalg.generic
+#x = affine_map<(i, j) -> (i, j)>
+#row = affine_map<(i, j) -> (i)>
+func.func @row_sum(%X: memref<8x56xf32>, %S: memref<8xf32>) {
+  linalg.generic {indexing_maps = [#x, #row], iterator_types = ["parallel", "reduction"]}
+      ins(%X : memref<8x56xf32>) outs(%S : memref<8xf32>) {
+  ^bb0(%x: f32, %acc: f32):
+    %s = arith.addf %acc, %x : f32
+    linalg.yield %s : f32
+  }
+  return
+}
