@@ -11,15 +11,12 @@ timed (rtol 1e-3); times are medians. "vs eager" is torch time / mlc time
 (above 1: mlc is faster). FLOPs count a multiply-add as two.
 """
 
-import argparse
 import os
 import sys
 
-import numpy as np
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from run import peak_gflops  # noqa: E402
-from timing import median_time, run_per_thread_count  # noqa: E402
+from timing import bench_args, build_checked, median_time  # noqa: E402
 
 
 def conv_flops(c, o, k, out_hw, groups=1, batch=1):
@@ -55,26 +52,17 @@ def layers():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--layers", default="",
-                        help="comma-separated substrings of layer names")
-    parser.add_argument("--threads", default="1,2")
-    parser.add_argument("--repeats", type=int, default=20)
-    args = parser.parse_args()
-    threads = [int(t) for t in args.threads.split(",")]
-    if run_per_thread_count(threads, sys.argv):
+    parsed = bench_args(__doc__, "layers", repeats=20)
+    if parsed is None:
         return
-
+    args, threads, wanted = parsed
     import torch
     from torch import fx
-    import mlc
-    from mlc import relax
     from mlc.frontend import from_fx
 
     peaks = {t: peak_gflops(t) for t in threads}
     print("FP32 FMA peak: " + ", ".join(
         f"{peaks[t]:.0f} GFLOP/s on {t} thread(s)" for t in threads))
-    wanted = [w for w in args.layers.split(",") if w]
     header = (f"{'layer':<26}{'thr':>4}{'mlc':>11}{'eager':>11}"
               f"{'vs eager':>10}{'mlc % peak':>12}{'eager % peak':>14}")
     print(header)
@@ -89,13 +77,8 @@ def main():
         mod = from_fx(fx.symbolic_trace(model), input_shapes=[shape])
         xs = x.numpy()
         for t in threads:
-            vm = relax.VirtualMachine(relax.vm.build(mod, threads=t),
-                                      mlc.cpu())
-            got = vm["main"](xs).numpy()
-            scale = float(np.abs(expected).max())
-            np.testing.assert_allclose(got, expected, rtol=1e-3,
-                                       atol=1e-3 * scale)
-            ours = median_time(lambda: vm["main"](xs), args.repeats)
+            run, _ = build_checked(mod, xs, expected, t)
+            ours = median_time(lambda: run(xs), args.repeats)
             torch.set_num_threads(t)
             with torch.no_grad():
                 theirs = median_time(lambda: model(x), args.repeats)

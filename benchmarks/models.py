@@ -12,17 +12,13 @@ scale) before it is timed; times are medians. "vs eager" and "vs jit" are
 torch time / mlc time (above 1: mlc is faster).
 """
 
-import argparse
 import os
 import sys
-import time
-
-import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "test", "python"))
-from timing import median_time, run_per_thread_count  # noqa: E402
+from timing import bench_args, build_checked, median_time  # noqa: E402
 
 
 def models():
@@ -42,23 +38,14 @@ def models():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", default="",
-                        help="comma-separated substrings of model names")
-    parser.add_argument("--threads", default="1,2")
-    parser.add_argument("--repeats", type=int, default=10)
-    args = parser.parse_args()
-    threads = [int(t) for t in args.threads.split(",")]
-    if run_per_thread_count(threads, sys.argv):
+    parsed = bench_args(__doc__, "models", repeats=10)
+    if parsed is None:
         return
-
+    args, threads, wanted = parsed
     import torch
     from torch import fx
-    import mlc
-    from mlc import relax
     from mlc.frontend import from_fx
 
-    wanted = [w for w in args.models.split(",") if w]
     print(f"{'model':<20}{'thr':>4}{'build':>8}{'mlc':>11}{'eager':>11}"
           f"{'jit':>11}{'vs eager':>10}{'vs jit':>8}")
     for name, (make, shape) in models().items():
@@ -73,15 +60,8 @@ def main():
         mod = from_fx(fx.symbolic_trace(model), input_shapes=[shape])
         xs = x.numpy()
         for t in threads:
-            start = time.perf_counter()
-            vm = relax.VirtualMachine(relax.vm.build(mod, threads=t),
-                                      mlc.cpu())
-            build = time.perf_counter() - start
-            got = vm["main"](xs).numpy()
-            scale = float(np.abs(expected).max())
-            np.testing.assert_allclose(got, expected, rtol=1e-3,
-                                       atol=1e-3 * scale)
-            ours = median_time(lambda: vm["main"](xs), args.repeats)
+            run, build = build_checked(mod, xs, expected, t)
+            ours = median_time(lambda: run(xs), args.repeats)
             torch.set_num_threads(t)
             with torch.no_grad():
                 eager = median_time(lambda: model(x), args.repeats)

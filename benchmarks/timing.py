@@ -59,3 +59,39 @@ def run_per_thread_count(threads, argv):
         subprocess.run([sys.executable] + without_threads(argv) +
                        ["--threads", str(t)], env=env, check=True)
     return True
+
+
+def bench_args(doc, names, repeats):
+    """The command line of a per-thread-count benchmark (layers.py,
+    models.py): --<names> (substrings of what to run), --threads, --repeats.
+    Returns (args, threads, wanted), or None in the parent once the
+    children (run_per_thread_count) have run."""
+    import argparse
+    import sys
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument(f"--{names}", default="",
+                        help=f"comma-separated substrings of {names}' names")
+    parser.add_argument("--threads", default="1,2")
+    parser.add_argument("--repeats", type=int, default=repeats)
+    args = parser.parse_args()
+    threads = [int(t) for t in args.threads.split(",")]
+    if run_per_thread_count(threads, sys.argv):
+        return None
+    wanted = [w for w in getattr(args, names).split(",") if w]
+    return args, threads, wanted
+
+
+def build_checked(module, example, expected, threads):
+    """Builds `module` (relax) for `threads`, checks its output on
+    `example` against PyTorch's `expected` (rtol 1e-3 of the output's
+    scale), and returns (the compiled main, build seconds)."""
+    import mlc
+    from mlc import relax
+    start = time.perf_counter()
+    vm = relax.VirtualMachine(relax.vm.build(module, threads=threads),
+                              mlc.cpu())
+    seconds = time.perf_counter() - start
+    got = vm["main"](example).numpy()
+    scale = float(np.abs(expected).max())
+    np.testing.assert_allclose(got, expected, rtol=1e-3, atol=1e-3 * scale)
+    return vm["main"], seconds
