@@ -218,12 +218,25 @@ struct DecomposePaddingPass
       Value init = generic.getDpsInitOperand(0)->get();
       Value filled =
           linalg::FillOp::create(rewriter, loc, padding, init).getResult(0);
+      // A padded dimension is static (matchGuardedCopy); an unpadded
+      // dynamic one (a batch) is read over the output's extent, as the
+      // original loop nest did, which may be less than the input's.
+      auto inType = cast<RankedTensorType>(copy.input.getType());
       SmallVector<OpFoldResult> offsets, sizes, strides;
+      bool partial = false;
       for (auto [d, offset] : llvm::enumerate(copy.offset)) {
         offsets.push_back(rewriter.getIndexAttr(offset));
-        sizes.push_back(tensor::getMixedSize(rewriter, loc, copy.input, d));
+        partial |= inType.isDynamicDim(d);
+        sizes.push_back(tensor::getMixedSize(
+            rewriter, loc, inType.isDynamicDim(d) ? init : copy.input, d));
         strides.push_back(rewriter.getIndexAttr(1));
       }
+      Value input = copy.input;
+      if (partial)
+        input = tensor::ExtractSliceOp::create(
+            rewriter, loc, input,
+            SmallVector<OpFoldResult>(offsets.size(), rewriter.getIndexAttr(0)),
+            sizes, strides);
       Value interior = tensor::ExtractSliceOp::create(rewriter, loc, filled,
                                                       offsets, sizes, strides);
       int64_t rank = copy.offset.size();
@@ -231,7 +244,7 @@ struct DecomposePaddingPass
       SmallVector<utils::IteratorType> parallel(rank,
                                                 utils::IteratorType::parallel);
       auto copied = linalg::GenericOp::create(
-          rewriter, loc, interior.getType(), ValueRange{copy.input},
+          rewriter, loc, interior.getType(), ValueRange{input},
           ValueRange{interior}, ArrayRef<AffineMap>{id, id}, parallel,
           [](OpBuilder &b, Location l, ValueRange args) {
             linalg::YieldOp::create(b, l, args.front());

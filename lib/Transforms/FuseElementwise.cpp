@@ -1,4 +1,4 @@
-//===- FuseElementwise.cpp - element-wise fusion without repeated work ----===//
+//===- FuseElementwise.cpp - element-wise fusion, reductions guarded -----===//
 //
 // Upstream's element-wise fusion patterns, the same set as
 // --linalg-fuse-elementwise-ops, under a control function that refuses the

@@ -44,13 +44,20 @@ using namespace mlir;
 
 namespace {
 
+/// A reduction vectorized along the input's contiguous rows, `step`
+/// elements at a time (see contiguousReduction()).
+struct RowReduction {
+  unsigned loop;
+  int64_t step;
+};
+
 struct Tiling {
   SmallVector<int64_t> sizes;
   SmallVector<int64_t> interchange;
   /// The loop of the output's last dimension, if it is a parallel one.
   std::optional<unsigned> inner;
-  /// A reduction vectorized whole (contiguousReduction()).
-  std::optional<unsigned> wholeReduction;
+  /// A reduction vectorized along its row (contiguousReduction()).
+  std::optional<RowReduction> rowReduction;
 };
 
 /// The vector registers register blocks are sized for: their width and
@@ -178,9 +185,13 @@ bool vectorizesInTiles(linalg::LinalgOp op) {
     SmallVector<AffineExpr> plain;
     for (AffineExpr result : tile.getResults()) {
       auto product = dyn_cast<AffineBinaryOpExpr>(result);
-      if (product && product.getKind() == AffineExprKind::Mul &&
-          isa<AffineDimExpr>(product.getLHS()) &&
-          isa<AffineConstantExpr>(product.getRHS()))
+      // A stride (`2 * h`): read through a strided view. Only positive
+      // ones; dropUnitLoopsFromWindows makes no view of a reversed read.
+      auto factor = product && product.getKind() == AffineExprKind::Mul
+                        ? dyn_cast<AffineConstantExpr>(product.getRHS())
+                        : AffineConstantExpr();
+      if (factor && factor.getValue() > 0 &&
+          isa<AffineDimExpr>(product.getLHS()))
         plain.push_back(product.getLHS());
       else
         plain.push_back(result);
@@ -192,19 +203,32 @@ bool vectorizesInTiles(linalg::LinalgOp op) {
   return true;
 }
 
-/// The reduction loop of `op` to vectorize whole, if any: a static one of
-/// at most kMaxWholeReduction steps that indexes the innermost dimension
-/// of an input (softmax's or layer norm's sum over the last axis), while
-/// the output's last dimension does not (output lanes would read that
-/// input with a stride, one scalar load per lane). Its vectors are then
-/// the input's contiguous rows, reduced across lanes at the end.
-constexpr int64_t kMaxWholeReduction = 4096;
-std::optional<unsigned> contiguousReduction(linalg::LinalgOp op) {
+/// A reduction over the contiguous innermost dimension of an input
+/// (softmax's or layer norm's sum over the last axis), where the output's
+/// lanes would read that input with a stride (one scalar load per lane):
+/// vectorized along it instead, one output element per block, in chunks of
+/// `step` elements (the whole row when it is at most 4 registers; else 4,
+/// 2 or 1 registers that divide it), each reduced across lanes into the
+/// accumulator.
+std::optional<RowReduction> contiguousReduction(linalg::LinalgOp op,
+                                                const VectorTarget &target) {
   if (op.getNumReductionLoops() == 0 || op.getNumDpsInits() != 1)
     return std::nullopt;
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  // Not where output lanes read some input contiguously already: a matmul
+  // (A along k, but B along the lanes), a convolution or pooling window
+  // (`w + kw`: the lanes along the image row).
+  if (out.getNumResults() > 0)
+    if (auto lanes = dyn_cast<AffineDimExpr>(out.getResults().back());
+        lanes && ranges[lanes.getPosition()] != 1)
+      if (llvm::any_of(op.getDpsInputOperands(), [&](OpOperand *input) {
+            AffineMap map = op.getMatchingIndexingMap(input);
+            return map.getNumResults() > 0 &&
+                   map.getResults().back().isFunctionOfDim(lanes.getPosition());
+          }))
+        return std::nullopt;
   for (OpOperand *input : op.getDpsInputOperands()) {
     AffineMap map = op.getMatchingIndexingMap(input);
     if (map.getNumResults() == 0)
@@ -213,23 +237,17 @@ std::optional<unsigned> contiguousReduction(linalg::LinalgOp op) {
     if (!last)
       continue;
     unsigned d = last.getPosition();
+    int64_t range = ranges[d];
     if (iterators[d] != utils::IteratorType::reduction ||
-        ShapedType::isDynamic(ranges[d]) || ranges[d] < 2 ||
-        ranges[d] > kMaxWholeReduction)
+        ShapedType::isDynamic(range) || range < 2)
       continue;
-    // Not where output lanes read some input contiguously already: a
-    // matmul (A along k, but B along the lanes), a convolution or pooling
-    // window (`w + kw`: the lanes along the image row).
-    if (out.getNumResults() > 0)
-      if (auto lanes = dyn_cast<AffineDimExpr>(out.getResults().back());
-          lanes && ranges[lanes.getPosition()] != 1)
-        if (llvm::any_of(op.getDpsInputOperands(), [&](OpOperand *other) {
-              AffineMap m = op.getMatchingIndexingMap(other);
-              return m.getNumResults() > 0 &&
-                     m.getResults().back().isFunctionOfDim(lanes.getPosition());
-            }))
-          return std::nullopt;
-    return d;
+    int64_t lanes = target.lanes(getElementTypeOrSelf(input->get()));
+    if (range <= 4 * lanes)
+      return RowReduction{d, range};
+    for (int64_t step : {4 * lanes, 2 * lanes, lanes})
+      if (range % step == 0)
+        return RowReduction{d, step};
+    return std::nullopt;
   }
   return std::nullopt;
 }
@@ -246,9 +264,9 @@ Tiling registerBlock(linalg::LinalgOp op, ArrayRef<int64_t> ranges,
                      const VectorTarget &target) {
   Tiling tiling;
   tiling.sizes.assign(ranges.size(), 1);
-  if ((tiling.wholeReduction = contiguousReduction(op))) {
-    // One output element per block, its reduction vectorized whole; the
-    // output's order.
+  if ((tiling.rowReduction = contiguousReduction(op, target))) {
+    // One output element per block, its reduction vectorized along the
+    // row; the output's order.
     for (unsigned d = 0; d < ranges.size(); ++d)
       tiling.interchange.push_back(d);
     return tiling;
@@ -747,14 +765,18 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
     SmallVector<int64_t> ranges = block.getStaticLoopRanges();
     SmallVector<utils::IteratorType> iterators =
         block.getIteratorTypesArray();
-    std::optional<unsigned> whole = contiguousReduction(block);
+    std::optional<RowReduction> row =
+        contiguousReduction(block, VectorTarget::get(vectorBits));
     SmallVector<int64_t> sizes;
-    for (auto [d, range, iterator] : llvm::enumerate(ranges, iterators))
-      sizes.push_back((ShapedType::isDynamic(range) ||
-                       iterator == utils::IteratorType::reduction) &&
-                              d != whole
-                          ? 1
-                          : 0);
+    for (auto [d, range, iterator] : llvm::enumerate(ranges, iterators)) {
+      if (row && d == row->loop)
+        sizes.push_back(row->step == range ? 0 : row->step);
+      else
+        sizes.push_back(ShapedType::isDynamic(range) ||
+                                iterator == utils::IteratorType::reduction
+                            ? 1
+                            : 0);
+    }
     SmallVector<Operation *> tiles = {block};
     if (llvm::any_of(sizes, [](int64_t s) { return s != 0; })) {
       scf::SCFTilingOptions options;
@@ -965,7 +987,7 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
           }))
         return unsplit();
       Tiling tiling = registerBlock(op, ranges, target);
-      if (!tiling.wholeReduction &&
+      if (!tiling.rowReduction &&
           llvm::all_of(tiling.sizes, [](int64_t t) { return t == 1; }))
         return unsplit(); // no vector width to gain
       if (mayThread)

@@ -55,13 +55,17 @@ func.func @pad(%x: tensor<1x3x6x6xf32>) -> tensor<1x3x8x8xf32> {
 
 #id = affine_map<(n, h) -> (n, h)>
 
-// A dynamic batch is copied whole; the value outside may be any constant
-// (max pooling pads with -inf).
+// A dynamic batch is copied over the output's extent, as the loop nest
+// read it (the input may have more rows); the value outside may be any
+// constant (max pooling pads with -inf).
 // CHECK-LABEL: func.func @dynamic_batch(
+// CHECK-SAME:    %[[X:.*]]: tensor<?x4xf32>, %[[E:.*]]: tensor<?x8xf32>
 // CHECK:         %[[NINF:.*]] = arith.constant 0xFF800000 : f32
-// CHECK:         %[[F:.*]] = linalg.fill ins(%[[NINF]] : f32)
-// CHECK:         %[[N:.*]] = tensor.dim
-// CHECK:         tensor.extract_slice %[[F]][0, 2] [%[[N]], 4] [1, 1]
+// CHECK:         %[[F:.*]] = linalg.fill ins(%[[NINF]] : f32) outs(%[[E]]
+// CHECK:         %[[N:.*]] = tensor.dim %[[E]]
+// CHECK:         %[[ROWS:.*]] = tensor.extract_slice %[[X]][0, 0] [%[[N]], 4] [1, 1]
+// CHECK:         %[[S:.*]] = tensor.extract_slice %[[F]][0, 2] [%[[N]], 4] [1, 1]
+// CHECK:         linalg.generic {{.*}} ins(%[[ROWS]] : tensor<?x4xf32>) outs(%[[S]] : tensor<?x4xf32>)
 // CHECK:         tensor.insert_slice
 func.func @dynamic_batch(%x: tensor<?x4xf32>, %e: tensor<?x8xf32>) -> tensor<?x8xf32> {
   %ninf = arith.constant 0xFF800000 : f32

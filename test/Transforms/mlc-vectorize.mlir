@@ -648,3 +648,25 @@ func.func @row_sum(%X: memref<8x56xf32>, %S: memref<8xf32>) {
   }
   return
 }
+
+// -----
+
+// A longer row goes in chunks of 4 registers that divide it (1024 = 16 x
+// 64), each reduced into the accumulator: no vector longer than 4
+// registers.
+// CHECK-LABEL: func.func @long_row_sum(
+// CHECK:         scf.for {{.*}} to %c1024 step %c64
+// CHECK:           vector.transfer_read {{.*}} vector<1x64xf32>
+// CHECK:           vector.multi_reduction <add>
+// CHECK-NOT:     vector<1x1024xf32>
+#x = affine_map<(i, j) -> (i, j)>
+#row = affine_map<(i, j) -> (i)>
+func.func @long_row_sum(%X: memref<2x1024xf32>, %S: memref<2xf32>) {
+  linalg.generic {indexing_maps = [#x, #row], iterator_types = ["parallel", "reduction"]}
+      ins(%X : memref<2x1024xf32>) outs(%S : memref<2xf32>) {
+  ^bb0(%x: f32, %acc: f32):
+    %s = arith.addf %acc, %x : f32
+    linalg.yield %s : f32
+  }
+  return
+}

@@ -619,3 +619,51 @@ def test_vector_exp_matches_torch_at_the_edges(name):
 class _Exp(nn.Module):
     def forward(self, x):
         return x.exp()
+
+
+class _RowOps(nn.Module):
+    def __init__(self, n):
+        super().__init__()
+        self.norm = nn.LayerNorm(n)
+
+    def forward(self, x):
+        return (torch.softmax(x, -1), self.norm(x), x.sum(-1), x.amax(-1),
+                x.mean(-1, keepdim=True))
+
+
+@pytest.mark.parametrize("n", [7, 56, 64, 768, 1000, 4099])
+def test_reductions_over_the_last_axis_match_torch(n):
+    """Rows short and long, whole registers or not (768 goes in chunks of
+    64, 1000 and 4099 take the strided path): against PyTorch."""
+    torch.manual_seed(0)
+    model = _RowOps(n).eval()
+    x = torch.randn(3, 5, n) * 4
+    x[0, 0, 0] = float("nan")  # max and softmax propagate it
+    mod = from_fx(fx.symbolic_trace(model), input_shapes=[tuple(x.shape)])
+    got = relax.VirtualMachine(relax.vm.build(mod), mlc.cpu())["main"](
+        x.numpy())
+    with torch.no_grad():
+        want = model(x)
+    for g, w in zip(got, want):
+        g, w = g.numpy(), w.numpy()
+        assert g.dtype == w.dtype and g.shape == w.shape
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-5 * n)
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int8", "int64", "float16",
+                                   "float32"])
+def test_constant_padding_matches_torch(dtype):
+    """Padding decomposed into a fill and an interior copy
+    (--mlc-decompose-padding), for each dtype and a dynamic batch."""
+    class Pad(nn.Module):
+        def forward(self, x):
+            return F.pad(x, (1, 2, 3, 0), value=1)
+    x = (torch.rand(2, 3, 9, 17) * 4).to(getattr(torch, dtype))
+    for shape in [tuple(x.shape), (None,) + tuple(x.shape[1:])]:
+        mod = from_fx(fx.symbolic_trace(Pad()),
+                      input_info=[(shape, dtype)])
+        vm = relax.VirtualMachine(relax.vm.build(mod), mlc.cpu())
+        got = vm["main"](x.numpy()).numpy()
+        want = Pad()(x).numpy()
+        assert got.dtype == want.dtype and got.shape == want.shape
+        np.testing.assert_array_equal(got, want)

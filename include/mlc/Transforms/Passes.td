@@ -76,8 +76,8 @@ def MLCStridedCopiesToLinalgPass
 
 def MLCFuseElementwisePass
     : Pass<"mlc-fuse-elementwise", "mlir::func::FuncOp"> {
-  let summary = "Fuses element-wise linalg producers into their consumers "
-                "where no work is repeated";
+  let summary = "Fuses element-wise linalg producers into their consumers, "
+                "into reductions only through permutation maps";
   let description = [{
     Upstream's element-wise fusion of `linalg.generic` producers into their
     consumers (`linalg::populateElementwiseOpsFusionPatterns`, with the
@@ -90,7 +90,10 @@ def MLCFuseElementwisePass
     (a `relu` before a matmul, once per output column), and a convolution's
     zero padding (a guarded gather) would move into the convolution's
     body, which then no longer vectorizes: the padding stays a loop nest of
-    its own.
+    its own. Into an element-wise consumer that broadcasts the producer
+    (reads it through a map that drops loops), fusion repeats the producer
+    per broadcast element, as upstream does; it saves the intermediate
+    buffer.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::affine::AffineDialect",
