@@ -53,7 +53,7 @@ def run_per_thread_count(threads, argv):
         env = {k: v for k, v in os.environ.items()
                if k != "OPENBLAS_CORETYPE"}
         env.update(MLC_BENCH_CHILD="1", OPENBLAS_NUM_THREADS=str(t),
-                   OMP_NUM_THREADS=str(t))
+                   OMP_NUM_THREADS=str(t), TVM_NUM_THREADS=str(t))
         if os.path.isdir(OPENBLAS):
             env["LD_LIBRARY_PATH"] = OPENBLAS
         subprocess.run([sys.executable] + without_threads(argv) +
@@ -61,11 +61,12 @@ def run_per_thread_count(threads, argv):
     return True
 
 
-def bench_args(doc, names, repeats):
+def bench_args(doc, names, repeats, options=None):
     """The command line of a per-thread-count benchmark (layers.py,
-    models.py): --<names> (substrings of what to run), --threads, --repeats.
-    Returns (args, threads, wanted), or None in the parent once the
-    children (run_per_thread_count) have run."""
+    models.py): --<names> (substrings of what to run), --threads, --repeats,
+    and whatever `options(parser)` adds. Returns (args, threads, wanted),
+    or None in the parent once the children (run_per_thread_count) have
+    run."""
     import argparse
     import sys
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
@@ -73,6 +74,8 @@ def bench_args(doc, names, repeats):
                         help=f"comma-separated substrings of {names}' names")
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--repeats", type=int, default=repeats)
+    if options is not None:
+        options(parser)
     args = parser.parse_args()
     threads = [int(t) for t in args.threads.split(",")]
     if run_per_thread_count(threads, sys.argv):
@@ -91,7 +94,14 @@ def build_checked(module, example, expected, threads):
     vm = relax.VirtualMachine(relax.vm.build(module, threads=threads),
                               mlc.cpu())
     seconds = time.perf_counter() - start
-    got = vm["main"](example).numpy()
+    check_close(vm["main"](example).numpy(), expected)
+    return vm["main"], seconds
+
+
+def check_close(got, expected):
+    """Raises unless `got` matches PyTorch's `expected` in shape, dtype and
+    value (rtol 1e-3, atol 1e-3 of the output's scale)."""
+    assert got.shape == expected.shape and got.dtype == expected.dtype, \
+        f"{got.dtype}{list(got.shape)} != {expected.dtype}{list(expected.shape)}"
     scale = float(np.abs(expected).max())
     np.testing.assert_allclose(got, expected, rtol=1e-3, atol=1e-3 * scale)
-    return vm["main"], seconds
