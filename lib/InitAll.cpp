@@ -7,6 +7,7 @@
 #include "mlc/Dialect/Relax/Transforms/Passes.h"
 #include "mlc/Pipelines/Pipelines.h"
 #include "mlc/Transforms/Passes.h"
+#include "mlc/Codegen/Passes.h"
 #include "mlc/Dialect/TIR/IR/TIR.h"
 #include "mlc/Dialect/TIR/Transforms/Passes.h"
 
@@ -114,6 +115,7 @@ void mlc::registerAllPasses() {
   mlc::relax::registerRelaxPasses();
   mlc::tir::registerTIRPasses();
   mlc::registerMLCTransformsPasses();
+  mlc::registerMLCCodegenPasses();
   mlc::registerPipelines();
   mlir::registerTransformsPasses();
   mlir::registerConversionPasses();

@@ -49,10 +49,16 @@ FLAGS = [
     ["--mlc-lower-to-llvm"],
     ["--mlc-lower-to-llvm=threads=2"],
     ["--mlc-lower-to-llvm=vectorize=false"],
-    ["--pass-pipeline=builtin.module(func.func(mlc-vectorize))"],
-    ["--pass-pipeline=builtin.module(func.func(mlc-vectorize{threads=2}))"],
-    ["--pass-pipeline=builtin.module(func.func(mlc-vectorize),canonicalize,"
-     "func.func(mlc-hoist-vector-transfers))"],
+    ["--mlc-codegen"],
+    ["--mlc-codegen=threads=2"],
+    ["--pass-pipeline=builtin.module(func.func(mlc-select-lowering-config,"
+     "mlc-distribute-to-threads,mlc-pack-panels,mlc-tile-register-blocks))"],
+    # Each later stage alone, on whatever configs the input carries.
+    ["--mlc-distribute-to-threads"],
+    ["--mlc-pack-panels"],
+    ["--mlc-tile-register-blocks"],
+    ["--mlc-vectorize"],
+    ["--mlc-hoist-vector-transfers", "--mlc-lower-vector-contractions"],
     ["--pass-pipeline=builtin.module(func.func(mlc-elementwise-in-place))"],
     ["--convert-forall-to-openmp"],
 ]

@@ -2,6 +2,7 @@
 
 #include "mlc/Pipelines/Pipelines.h"
 
+#include "mlc/Codegen/Passes.h"
 #include "mlc/Conversion/Passes.h"
 #include "mlc/Dialect/Relax/Transforms/Passes.h"
 #include "mlc/Dialect/TIR/Transforms/Passes.h"
@@ -82,25 +83,12 @@ void mlc::buildFuncToLLVMPipeline(OpPassManager &pm,
   if (options.cInterface)
     pm.addNestedPass<func::FuncOp>(LLVM::createLLVMRequestCWrappersPass());
 
-  // Register blocks of vectors for what has static shapes, accumulators
-  // kept in registers (subviews folded into the transfers first, which the
-  // hoisting needs).
-  if (options.vectorize) {
-    mlc::MLCVectorizePassOptions vectorize;
-    vectorize.threads = options.threads;
-    vectorize.vectorBits = options.vectorBits;
-    pm.addNestedPass<func::FuncOp>(mlc::createMLCVectorizePass(vectorize));
-    // Strided windows (stride-2 convolutions): contiguous loads + shuffles.
-    pm.addNestedPass<func::FuncOp>(mlc::createMLCContiguousStridedReadsPass());
-    pm.addPass(createCanonicalizerPass());
-    pm.addPass(memref::createFoldMemRefAliasOpsPass());
-    pm.addPass(createCanonicalizerPass());
-    pm.addNestedPass<func::FuncOp>(mlc::createMLCHoistVectorTransfersPass());
-    // exp on vectors: a polynomial, not a libm call per lane.
-    pm.addNestedPass<func::FuncOp>(mlc::createMLCApproximateVectorMathPass());
-    pm.addPass(createCanonicalizerPass());
-  }
-
+  // The CPU code generator, one pass per stage (docs/lowering.md, "Code
+  // generation"): the strategy records a lowering config on each op, the
+  // next stages carry it out (threads, packing, register blocks), then the
+  // blocks become vector code with their accumulators in registers.
+  if (options.vectorize)
+    buildCodegenPipeline(pm, options);
   // Loops: linalg -> affine -> scf -> cf; vector transfers to loads.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToAffineLoopsPass());
   pm.addPass(createLowerAffinePass());
@@ -144,10 +132,45 @@ void mlc::buildFuncToLLVMPipeline(OpPassManager &pm,
     pm.addPass(mlc::createMLCExternalizeConstantsPass());
 }
 
+void mlc::buildCodegenPipeline(OpPassManager &pm,
+                               const LowerToLLVMOptions &options) {
+  mlc::MLCSelectLoweringConfigPassOptions strategy;
+  strategy.threads = options.threads;
+  strategy.vectorBits = options.vectorBits;
+  pm.addNestedPass<func::FuncOp>(
+      mlc::createMLCSelectLoweringConfigPass(strategy));
+  pm.addNestedPass<func::FuncOp>(mlc::createMLCDistributeToThreadsPass());
+  pm.addNestedPass<func::FuncOp>(mlc::createMLCPackPanelsPass());
+  pm.addNestedPass<func::FuncOp>(mlc::createMLCTileRegisterBlocksPass());
+  mlc::MLCVectorizePassOptions vectorize;
+  vectorize.contract = options.contract;
+  pm.addNestedPass<func::FuncOp>(mlc::createMLCVectorizePass(vectorize));
+  // Strided windows (stride-2 convolutions): contiguous loads + shuffles.
+  pm.addNestedPass<func::FuncOp>(mlc::createMLCContiguousStridedReadsPass());
+  // Tile views folded into the transfers, which the hoisting needs.
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(memref::createFoldMemRefAliasOpsPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(mlc::createMLCHoistVectorTransfersPass());
+  mlc::MLCLowerVectorContractionsPassOptions contractions;
+  contractions.contract = options.contract;
+  pm.addNestedPass<func::FuncOp>(
+      mlc::createMLCLowerVectorContractionsPass(contractions));
+  // exp on vectors: a polynomial, not a libm call per lane.
+  pm.addNestedPass<func::FuncOp>(mlc::createMLCApproximateVectorMathPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
 void mlc::registerPipelines() {
   PassPipelineRegistration<LowerToLLVMOptions>(
       "mlc-lower-to-llvm",
       "Lowers relax and tir to the LLVM dialect (legalize, tir -> linalg, "
       "relax -> func, bufferization, deallocation, affine loops, LLVM)",
       buildLowerToLLVMPipeline);
+  PassPipelineRegistration<LowerToLLVMOptions>(
+      "mlc-codegen",
+      "The CPU code generator's stages from linalg on buffers to vector "
+      "code (the part of --mlc-lower-to-llvm after bufferization that "
+      "vectorize turns on; options threads, vector-bits, contract)",
+      buildCodegenPipeline);
 }

@@ -1,9 +1,9 @@
-// Fuzzer crashers (issue 12): --mlc-vectorize divided by a zero loop range
+// Fuzzer crashers (issue 12): the code generator divided by a zero loop range
 // (packRightPanel) and tiled a zero-size dimension (computeTileSizes) for
 // nests over memref<?x0xf32>. A nest with an empty loop runs no iteration:
 // it is left as it is.
-// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-vectorize{vector-bits=512}))" | FileCheck %s
-// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-vectorize{threads=2 vector-bits=512}))" | FileCheck %s --check-prefix=THREADS
+// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-select-lowering-config{vector-bits=512},mlc-distribute-to-threads,mlc-pack-panels,mlc-tile-register-blocks,mlc-vectorize))" | FileCheck %s
+// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-select-lowering-config{threads=2 vector-bits=512},mlc-distribute-to-threads,mlc-pack-panels,mlc-tile-register-blocks,mlc-vectorize))" | FileCheck %s --check-prefix=THREADS
 
 #a = affine_map<(i, j, k) -> (i, k)>
 #b = affine_map<(i, j, k) -> (k, j)>

@@ -74,7 +74,7 @@ def ConvertForallToOpenMPPass
   let summary = "Lowers one-chunk-per-thread scf.forall loops to OpenMP "
                 "parallel regions";
   let description = [{
-    Each one-dimensional `scf.forall` on buffers (what `--mlc-vectorize`
+    Each one-dimensional `scf.forall` on buffers (what `--mlc-distribute-to-threads`
     makes of a thread split) becomes an `omp.parallel` in which every thread
     runs the forall's iterations `thread, thread + nthreads, ...` as an
     `scf.for`, with its number from libomp (`__kmpc_bound_thread_num`,

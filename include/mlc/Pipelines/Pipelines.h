@@ -23,8 +23,8 @@ struct LowerToLLVMOptions
       llvm::cl::init(true)};
   Option<bool> vectorize{
       *this, "vectorize",
-      llvm::cl::desc("Tile static-shape linalg ops to register blocks and "
-                     "vectorize them (--mlc-vectorize)"),
+      llvm::cl::desc("Run the CPU code generator (--mlc-codegen): register "
+                     "blocks, threads and vector code"),
       llvm::cl::init(true)};
   Option<unsigned> threads{
       *this, "threads",
@@ -34,8 +34,15 @@ struct LowerToLLVMOptions
   Option<unsigned> vectorBits{
       *this, "vector-bits",
       llvm::cl::desc("Vector width register blocks are sized for (512, "
-                     "256); 0 asks the host CPU (--mlc-vectorize)"),
+                     "256); 0 asks the host CPU "
+                     "(--mlc-select-lowering-config)"),
       llvm::cl::init(0)};
+  Option<bool> contract{
+      *this, "contract",
+      llvm::cl::desc("Let LLVM fuse the multiply-adds of reductions into "
+                     "FMAs (fastmath<contract>; element-wise arithmetic "
+                     "keeps PyTorch's rounding either way)"),
+      llvm::cl::init(true)};
   Option<bool> cInterface{
       *this, "c-interface",
       llvm::cl::desc("Emit _mlir_ciface_ wrappers taking memref descriptors "
@@ -66,7 +73,17 @@ void buildLowerToFuncPipeline(mlir::OpPassManager &pm,
 void buildFuncToLLVMPipeline(mlir::OpPassManager &pm,
                              const LowerToLLVMOptions &options);
 
-/// Registers --mlc-lower-to-llvm.
+/// The CPU code generator on buffers (part of buildFuncToLLVMPipeline
+/// when `vectorize` is on): --mlc-select-lowering-config,
+/// --mlc-distribute-to-threads, --mlc-pack-panels,
+/// --mlc-tile-register-blocks, --mlc-vectorize,
+/// --mlc-contiguous-strided-reads, --mlc-hoist-vector-transfers,
+/// --mlc-lower-vector-contractions, --mlc-approximate-vector-math, with
+/// canonicalization between them.
+void buildCodegenPipeline(mlir::OpPassManager &pm,
+                          const LowerToLLVMOptions &options);
+
+/// Registers --mlc-lower-to-llvm and --mlc-codegen.
 void registerPipelines();
 
 } // namespace mlc

@@ -68,7 +68,7 @@ def MLCStridedCopiesToLinalgPass
     contiguous buffers into `memcpy`, but one with a strided side into a
     call of MLIR's runtime library (`memrefCopy`), which mlc neither links
     nor wants (an element-by-element interpreter of the layout). As a
-    `linalg.copy`, the copy is a loop nest that `--mlc-vectorize` vectorizes
+    `linalg.copy`, the copy is a loop nest that the code generator (`--mlc-codegen`) vectorizes
     like any other. Copies between identity layouts stay `memref.copy`.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
@@ -98,129 +98,6 @@ def MLCFuseElementwisePass
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::affine::AffineDialect",
                            "mlir::tensor::TensorDialect"];
-}
-
-def MLCVectorizePass : Pass<"mlc-vectorize", "mlir::func::FuncOp"> {
-  let summary = "Tiles linalg ops on buffers to register blocks, vectorizes "
-                "them and keeps accumulators in registers";
-  let description = [{
-    For each `linalg.generic` or `linalg.fill` on buffers that linalg can
-    vectorize: tiles its parallel loops with upstream `scf::tileUsingSCF`
-    into register blocks (1, 2 or 4 vector registers of the output's last
-    dimension: 16, 32 or 64 f32 lanes with AVX-512, 8, 16 or 32 with AVX2;
-    lanes scale with the element width, bool and i8 counting as bytes;
-    chosen so that the remainder is whole registers or fits in one, a
-    dimension of at most one register whole; up to 4 rows of the one before
-    with AVX-512's 32 registers, 3 with AVX2's 16, see `vector-bits`;
-    one step of every other parallel loop), the column blocks outermost so
-    that a panel of the right operand stays in cache. A loop the block does
-    not divide (a dynamic batch, 100 columns) is peeled
-    (`scf::peelForLoopAndSimplifyBounds`, inner loops first) so that every
-    block but a dynamic loop's last has a static shape; that last one goes
-    one row at a time. A matmul whose right operand has rows of 1 KB or
-    more copies each column panel (K x 64, K >= 256, reused by 16 rows or
-    more) into a dense buffer first, which avoids cache-set conflicts.
-    Reductions then step one at a time around each block, which
-    `linalg::vectorize` turns into vector code (a convolution's window
-    indices, `h + kh` with `kh` fixed in the block, are first rewritten
-    without the unit loops; a strided one, `2 * h + kh`, is read through a
-    strided view of the input). What does not vectorize (data-dependent or
-    guarded reads) stays a linalg op for the scalar lowering. With `threads` > 1, one parallel loop is first split into
-    per-thread chunks (an `scf.forall`), for ops of at least
-    `min-parallel-work` iterations (an `scf.if` decides at run time when the
-    shape is dynamic). A contraction into a fresh buffer is tiled together
-    with the `linalg.fill` of that buffer just before it and the
-    element-wise ops just after it that update it in place: each of its
-    tiles gets theirs alongside, so the epilogue (bias, activation) works
-    on the block of accumulators. Run `canonicalize`,
-    `fold-memref-alias-ops` and `--mlc-hoist-vector-transfers` afterwards
-    (whose store-to-load forwarding then keeps that block in registers).
-  }];
-  let options = [
-    Option<"threads", "threads", "unsigned", /*default=*/"1",
-           "Split the work into this many parallel chunks (an scf.forall "
-           "over one parallel loop, outside the register blocks)">,
-    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"0",
-           "Size register blocks for vectors of this many bits (512: "
-           "AVX-512's 32 registers, blocks of 4 rows; 256: AVX2's 16, 3 "
-           "rows); 0 asks the host CPU">,
-    Option<"minParallelWork", "min-parallel-work", "int64_t",
-           /*default=*/"65536",
-           "Split only ops of at least this many loop iterations (all "
-           "loops' extents multiplied; checked at run time when some are "
-           "dynamic): waking the other threads costs about a microsecond">
-  ];
-  let dependentDialects = ["mlir::scf::SCFDialect",
-                           "mlir::vector::VectorDialect",
-                           "mlir::memref::MemRefDialect",
-                           "mlir::arith::ArithDialect",
-                           "mlir::affine::AffineDialect"];
-}
-
-def MLCContiguousStridedReadsPass
-    : Pass<"mlc-contiguous-strided-reads", "mlir::func::FuncOp"> {
-  let summary = "Reads strided vectors as one contiguous load and a shuffle";
-  let description = [{
-    A strided window (a stride-2 convolution's or pooling's `2 * w + kw`)
-    is vectorized by `--mlc-vectorize` as a `vector.transfer_read` of a
-    `memref.subview` with an innermost step `s` > 1, which the vector
-    lowering turns into one scalar load and insert per lane. Such a read of
-    `n` lanes at the start of the view becomes a read of the `(n - 1) * s +
-    1` contiguous elements it spans (a subview with unit steps of the same
-    buffer) and a `vector.shuffle` of every `s`-th lane, which LLVM emits as
-    a couple of loads and permutes; an n-D read (a block of a stride-2
-    window's rows) reads each row so and shuffles it. Only in-bounds reads
-    along the innermost dimensions, starting at the first element of the
-    view's rows, over a buffer with unit innermost stride.
-
-    ```mlir
-    %v = memref.subview %x[0, 0] [1, 16] [1, 2] : ... to memref<1x16xf32, strided<[58, 2]>>
-    %r = vector.transfer_read %v[%c0, %c0], %pad {in_bounds = [true]} : ..., vector<16xf32>
-    ```
-
-    becomes a `vector<31xf32>` read of `memref.subview %x[0, 0] [1, 31] [1, 1]`
-    and `vector.shuffle` of lanes 0, 2, ..., 30.
-  }];
-  let dependentDialects = ["mlir::vector::VectorDialect",
-                           "mlir::memref::MemRefDialect"];
-}
-
-def MLCApproximateVectorMathPass
-    : Pass<"mlc-approximate-vector-math", "mlir::func::FuncOp"> {
-  let summary = "Computes math.exp on vectors with upstream's polynomial";
-  let description = [{
-    LLVM has no vector `exp` of its own: `llvm.exp` on a vector becomes one
-    call of libm's `expf` per lane, which made every sigmoid, SiLU and
-    softmax an element-at-a-time loop. Here `math.exp` on vectors of f32
-    becomes upstream's polynomial approximation
-    (`populateMathPolynomialApproximationPatterns`: range reduction to
-    [-ln 2 / 2, ln 2 / 2] and a polynomial, with overflow to inf, underflow
-    to 0 and NaN kept), a few ulp from libm and within PyTorch's own
-    float32 tolerance (checked against PyTorch in test_torch_semantics and
-    by the OpInfo conformance run). Scalar `math.exp` and every other
-    function stay libm calls.
-  }];
-  let dependentDialects = ["mlir::vector::VectorDialect",
-                           "mlir::arith::ArithDialect",
-                           "mlir::math::MathDialect"];
-}
-
-def MLCHoistVectorTransfersPass
-    : Pass<"mlc-hoist-vector-transfers", "mlir::func::FuncOp"> {
-  let summary = "Keeps vector accumulators in registers; allows FMAs";
-  let description = [{
-    After `--mlc-vectorize` and canonicalization: moves loop-invariant code
-    out of loops, then runs upstream `linalg::hoistRedundantVectorTransfers`
-    so that a reduction loop's accumulator block is read once before the
-    loop and written once after it, then upstream
-    `vector::transferOpflowOpt`: a store followed by a load of the same
-    block (a fill's zeros, an accumulator the epilogue reads) forwards its
-    value and a store overwritten before any load is dropped. It also marks
-    vector float multiplications
-    and additions `fastmath<contract>` so LLVM may fuse them into FMAs (what
-    C compilers do with -ffp-contract=fast).
-  }];
-  let dependentDialects = ["mlir::vector::VectorDialect"];
 }
 
 def MLCSignlessIntegersPass : Pass<"mlc-signless-integers", "mlir::ModuleOp"> {

@@ -1,8 +1,14 @@
-// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-vectorize{vector-bits=512}))" | FileCheck %s
-// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-vectorize{vector-bits=512}),canonicalize,fold-memref-alias-ops,canonicalize,func.func(mlc-hoist-vector-transfers),canonicalize)" | FileCheck %s --check-prefix=HOIST
-// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-vectorize{vector-bits=256}))" | FileCheck %s --check-prefix=AVX2
-// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-vectorize{threads=2 vector-bits=512}))" | FileCheck %s --check-prefix=THREADS
-// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-vectorize{threads=2 vector-bits=512}),canonicalize,fold-memref-alias-ops,canonicalize,func.func(mlc-hoist-vector-transfers),canonicalize)" | FileCheck %s --check-prefix=THREADS-HOIST
+// The code generator's stages together (the register blocks they make for
+// matmuls, convolutions, pooling, reductions, fused epilogues, dynamic
+// batches, on one and two threads, for AVX-512 and AVX2), up to vector
+// code (CHECK, AVX2, THREADS) and after the accumulator and contraction
+// stages (HOIST, THREADS-HOIST; --mlc-codegen is all of them).
+// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-select-lowering-config{vector-bits=512},mlc-distribute-to-threads,mlc-pack-panels,mlc-tile-register-blocks,mlc-vectorize))" | FileCheck %s
+// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-select-lowering-config{vector-bits=512},mlc-distribute-to-threads,mlc-pack-panels,mlc-tile-register-blocks,mlc-vectorize),canonicalize,fold-memref-alias-ops,canonicalize,func.func(mlc-hoist-vector-transfers,mlc-lower-vector-contractions),canonicalize)" | FileCheck %s --check-prefix=HOIST
+// RUN: mlc-opt %s --split-input-file --mlc-codegen="vector-bits=512" | FileCheck %s --check-prefix=HOIST
+// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-select-lowering-config{vector-bits=256},mlc-distribute-to-threads,mlc-pack-panels,mlc-tile-register-blocks,mlc-vectorize))" | FileCheck %s --check-prefix=AVX2
+// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-select-lowering-config{threads=2 vector-bits=512},mlc-distribute-to-threads,mlc-pack-panels,mlc-tile-register-blocks,mlc-vectorize))" | FileCheck %s --check-prefix=THREADS
+// RUN: mlc-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(mlc-select-lowering-config{threads=2 vector-bits=512},mlc-distribute-to-threads,mlc-pack-panels,mlc-tile-register-blocks,mlc-vectorize),canonicalize,fold-memref-alias-ops,canonicalize,func.func(mlc-hoist-vector-transfers,mlc-lower-vector-contractions),canonicalize)" | FileCheck %s --check-prefix=THREADS-HOIST
 
 #a = affine_map<(i, j, k) -> (i, k)>
 #b = affine_map<(i, j, k) -> (k, j)>

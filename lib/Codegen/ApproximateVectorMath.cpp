@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mlc/Transforms/Passes.h"
+#include "mlc/Codegen/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -15,7 +15,7 @@
 
 namespace mlc {
 #define GEN_PASS_DEF_MLCAPPROXIMATEVECTORMATHPASS
-#include "mlc/Transforms/Passes.h.inc"
+#include "mlc/Codegen/Passes.h.inc"
 } // namespace mlc
 
 using namespace mlir;

@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mlc/Transforms/Passes.h"
+#include "mlc/Codegen/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -17,7 +17,7 @@
 
 namespace mlc {
 #define GEN_PASS_DEF_MLCCONTIGUOUSSTRIDEDREADSPASS
-#include "mlc/Transforms/Passes.h.inc"
+#include "mlc/Codegen/Passes.h.inc"
 } // namespace mlc
 
 using namespace mlir;
