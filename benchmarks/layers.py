@@ -14,6 +14,8 @@ timed (rtol 1e-3); times are medians. "vs eager" is torch time / mlc time
 import os
 import sys
 
+from torch import nn
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from run import peak_gflops  # noqa: E402
 from timing import bench_args, build_checked, median_time  # noqa: E402
@@ -24,8 +26,7 @@ def conv_flops(c, o, k, out_hw, groups=1, batch=1):
 
 
 def layers():
-    """name -> (module factory, input shape, flops)."""
-    from torch import nn
+    """name -> (module factory, input shape, flops or None)."""
 
     def conv(c, o, k, hw, stride=1, pad=0, groups=1):
         out = ((hw + 2 * pad - k) // stride + 1,) * 2
@@ -48,7 +49,69 @@ def layers():
     }
     table["linear 768->3072 x128"] = (lambda: nn.Linear(768, 3072),
                                       (128, 768), 2 * 128 * 768 * 3072)
+    # The other convolutions a model brings (issue 14, part 2).
+    table["conv1d k3 64->64 4096"] = (
+        lambda: nn.Conv1d(64, 64, 3, padding=1, bias=False), (1, 64, 4096),
+        2 * 64 * 64 * 3 * 4096)
+    table["conv3d 3^3 32->32 8x28^2"] = (
+        lambda: nn.Conv3d(32, 32, 3, padding=1, bias=False),
+        (1, 32, 8, 28, 28), 2 * 32 * 32 * 27 * 8 * 28 * 28)
+    table["conv3x3 dil2 64->64 56^2"] = (
+        lambda: nn.Conv2d(64, 64, 3, padding=2, dilation=2, bias=False),
+        (1, 64, 56, 56), conv_flops(64, 64, 3, (56, 56)))
+    table["conv3x3 g32 128 28^2"] = conv(128, 128, 3, 28, pad=1, groups=32)
+    table["deconv4x4 s2 64->32 28^2"] = (
+        lambda: Transposed(nn.ConvTranspose2d(64, 32, 4, 2, 1, bias=False)),
+        (1, 64, 28, 28), 2 * 64 * 32 * 16 * 28 * 28)
+    # Attention's batched matmuls (4 heads, 128 tokens, 64 per head), and
+    # ops whose work is memory, not FLOPs ("-" for % of peak).
+    table["q @ k^T 4x128x64"] = (
+        lambda: MatMul(transpose=True), (4, 128, 64), 2 * 4 * 128 * 128 * 64)
+    table["att @ v 4x128x128"] = (
+        lambda: MatMul(transpose=False), (4, 128, 128),
+        2 * 4 * 128 * 128 * 128)
+    table["softmax 4x128x128"] = (lambda: nn.Softmax(-1), (4, 128, 128), None)
+    table["layer_norm 128x768"] = (lambda: nn.LayerNorm(768), (128, 768),
+                                   None)
+    table["maxpool3x3 s2 64 112^2"] = (lambda: nn.MaxPool2d(3, 2, 1),
+                                       (1, 64, 112, 112), None)
+    table["avgpool global 512 7^2"] = (lambda: nn.AdaptiveAvgPool2d(1),
+                                       (1, 512, 7, 7), None)
+    table["transpose 4x128x64"] = (lambda: Permute(), (4, 128, 64), None)
     return table
+
+
+class MatMul(nn.Module):
+    """x @ x^T (scores of attention) or x @ x (weights times values)."""
+
+    def __init__(self, transpose):
+        super().__init__()
+        self.transpose = transpose
+
+    def forward(self, x):
+        return x @ (x.transpose(-2, -1) if self.transpose else x)
+
+
+class Permute(nn.Module):
+    """(heads, tokens, dim) -> (tokens, heads, dim), made contiguous."""
+
+    def forward(self, x):
+        return x.permute(1, 0, 2).contiguous()
+
+
+class Transposed(nn.Module):
+    """A transposed convolution through F.conv_transpose2d (fx in torch 1.13
+    cannot trace nn.ConvTranspose2d.forward)."""
+
+    def __init__(self, conv):
+        super().__init__()
+        self.conv = conv
+
+    def forward(self, x):
+        import torch.nn.functional as F
+        c = self.conv
+        return F.conv_transpose2d(x, c.weight, c.bias, c.stride, c.padding,
+                                  c.output_padding, c.groups, c.dilation)
 
 
 def main():
@@ -83,9 +146,12 @@ def main():
             with torch.no_grad():
                 theirs = median_time(lambda: model(x), args.repeats)
             peak = peaks[t] * 1e9
-            print(f"{name:<26}{t:>4}{ours * 1e3:>9.2f}ms{theirs * 1e3:>9.2f}ms"
-                  f"{theirs / ours:>10.2f}{100 * flops / ours / peak:>11.1f}%"
-                  f"{100 * flops / theirs / peak:>13.1f}%", flush=True)
+            shares = (f"{100 * flops / ours / peak:>11.1f}%"
+                      f"{100 * flops / theirs / peak:>13.1f}%" if flops
+                      else f"{'-':>12}{'-':>14}")
+            print(f"{name:<26}{t:>4}{ours * 1e3:>9.3f}ms"
+                  f"{theirs * 1e3:>9.3f}ms{theirs / ours:>10.2f}" + shares,
+                  flush=True)
 
 
 if __name__ == "__main__":

@@ -152,6 +152,10 @@ void mlc::buildCodegenPipeline(OpPassManager &pm,
   pm.addPass(memref::createFoldMemRefAliasOpsPass());
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(mlc::createMLCHoistVectorTransfersPass());
+  // Row reductions: across lanes once per row, not once per chunk.
+  mlc::MLCDeferLaneReductionsPassOptions lanes;
+  lanes.contract = options.contract;
+  pm.addNestedPass<func::FuncOp>(mlc::createMLCDeferLaneReductionsPass(lanes));
   mlc::MLCLowerVectorContractionsPassOptions contractions;
   contractions.contract = options.contract;
   pm.addNestedPass<func::FuncOp>(

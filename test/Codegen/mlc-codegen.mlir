@@ -360,11 +360,11 @@ func.func @kept(%X: memref<?xf32>, %Y: memref<?xf32>, %T: memref<10xf32>,
 // HOIST:         %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<4x64xf32>
 // HOIST:         scf.for %[[J:.*]] =
 // HOIST-NEXT:      %[[BIAS:.*]] = vector.transfer_read %{{.*}}[%[[J]]]
+// HOIST-NEXT:      %[[BROADCAST:.*]] = vector.broadcast %[[BIAS]]
 // HOIST-NEXT:      scf.for %[[I:.*]] =
 // HOIST-NEXT:        %[[ACC:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[ZERO]])
 // HOIST-COUNT-4:       vector.fma {{.*}} : vector<64xf32>
 // HOIST:             }
-// HOIST-NEXT:        %[[BROADCAST:.*]] = vector.broadcast %[[BIAS]]
 // HOIST-NEXT:        %[[SUM:.*]] = arith.addf %[[ACC]], %[[BROADCAST]]
 // HOIST-NEXT:        %[[RELU:.*]] = arith.maximumf %[[SUM]], %[[ZERO]]
 // HOIST-NEXT:        vector.transfer_write %[[RELU]], %{{.*}}[%[[I]], %[[J]]] {{.*}}

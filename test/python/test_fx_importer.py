@@ -229,13 +229,18 @@ def test_small_cnn_with_batchnorm_and_pooling():
 
 
 @pytest.mark.parametrize("bias,groups,stride,dilation", [
-    (True, 1, 1, 1), (False, 1, 2, 1), (True, 2, 1, 2), (False, 6, 1, 1)])
+    (True, 1, 1, 1), (False, 1, 2, 1), (True, 1, 1, 2), (False, 6, 1, 1),
+    (True, 2, 1, 2)])
 def test_batch_norm_folds_into_the_convolution(bias, groups, stride,
                                                dilation):
     # --relax-fold-batch-norm: conv (+ bias) + eval batch norm compiles to
     # one convolution and a bias (no batch_norm kernel is left), with the
     # values of torch's unfolded computation; a second use of the
-    # convolution keeps the batch norm.
+    # convolution keeps the batch norm. A grouped convolution with several
+    # channels per group (groups=2 of 6) is imported as views of its
+    # groups (not relax.conv2d, whose grouped reads do not vectorize): its
+    # batch norm stays, fused after it, and the values still match.
+    folds = groups == 1 or groups == 6
     torch.manual_seed(1)
     conv = nn.Conv2d(6, 6, 3, padding=1, bias=bias, groups=groups,
                      stride=stride, dilation=dilation)
@@ -249,7 +254,7 @@ def test_batch_norm_folds_into_the_convolution(bias, groups, stride,
     x = r(2, 6, 9, 9)
     exe = relax.vm.build(from_fx(fx.symbolic_trace(model),
                                  input_info=[((2, 6, 9, 9), torch.float32)]))
-    assert "batch_norm" not in exe.lowered_text()
+    assert ("batch_norm" not in exe.lowered_text()) == folds
     got = relax.VirtualMachine(exe)["main"](mlc.nd.array(x.numpy())).numpy()
     with torch.no_grad():
         np.testing.assert_allclose(got, model(x).numpy(), rtol=1e-4,

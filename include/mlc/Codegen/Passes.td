@@ -164,9 +164,51 @@ def MLCHoistVectorTransfersPass
     block read once before the loop and written once after it), then
     upstream `vector::transferOpflowOpt`: a store followed by a load of the
     same block (a fill's zeros, the accumulators the epilogue reads)
-    forwards its value, and a store overwritten before any load goes.
+    forwards its value, and a store overwritten before any load goes;
+    then loop-invariant code motion again, for what the hoisted reads feed
+    (a layer norm's `1 / sqrt(var + eps)` over each chunk of its row).
   }];
   let dependentDialects = ["mlir::vector::VectorDialect"];
+}
+
+def MLCDeferLaneReductionsPass
+    : Pass<"mlc-defer-lane-reductions", "mlir::func::FuncOp"> {
+  let summary = "Reduces a row across lanes once, after its loop";
+  let description = [{
+    A row reduction vectorized in chunks (`row_reduction` with a step
+    shorter than the row: a layer norm's mean over 768 floats in chunks of
+    64) folds each chunk into its scalar accumulator with a
+    `vector.multi_reduction`, a reduction across the lanes per chunk whose
+    latency chains through the accumulator. Here such a loop (the
+    accumulator loop-carried, after `--mlc-hoist-vector-transfers`) carries
+    the chunk-wide partial results instead, combined lane by lane with each
+    chunk, and reduces them across lanes once after the loop. For additions
+    this sums in another order (as any vectorized sum does); maxima and
+    minima are exact.
+
+    ```mlir
+    %r = scf.for %k = %c0 to %c768 step %c64 iter_args(%acc = %init) -> (vector<1xf32>) {
+      %chunk = vector.transfer_read ... : vector<1x64xf32>
+      %s = vector.multi_reduction <add>, %chunk, %acc [1] : vector<1x64xf32> to vector<1xf32>
+      scf.yield %s : vector<1xf32>
+    }
+    ```
+
+    becomes a loop carrying a `vector<1x64xf32>` of partial sums (from
+    zeros, `arith.addf` with each chunk) and one `vector.multi_reduction`
+    of them into `%init` after it. A dot product along the row
+    (`vector.contract` of two chunks of one shape into the accumulator: a
+    variance) is first split into its multiplication and multi_reduction.
+    With `contract`, those multiplications and additions may fuse into
+    FMAs.
+  }];
+  let options = [
+    Option<"contract", "contract", "bool", /*default=*/"true",
+           "Let LLVM fuse the multiply-adds of the deferred reductions into "
+           "FMAs (fastmath<contract>)">
+  ];
+  let dependentDialects = ["mlir::vector::VectorDialect",
+                           "mlir::arith::ArithDialect"];
 }
 
 def MLCLowerVectorContractionsPass

@@ -78,7 +78,7 @@ void buildFuncToLLVMPipeline(mlir::OpPassManager &pm,
 /// --mlc-distribute-to-threads, --mlc-pack-panels,
 /// --mlc-tile-register-blocks, --mlc-vectorize,
 /// --mlc-contiguous-strided-reads, --mlc-hoist-vector-transfers,
-/// --mlc-lower-vector-contractions, --mlc-approximate-vector-math, with
+/// --mlc-defer-lane-reductions, --mlc-lower-vector-contractions, --mlc-approximate-vector-math, with
 /// canonicalization between them.
 void buildCodegenPipeline(mlir::OpPassManager &pm,
                           const LowerToLLVMOptions &options);
