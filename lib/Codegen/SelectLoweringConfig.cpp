@@ -133,6 +133,30 @@ std::optional<unsigned> sharedOperandRows(linalg::LinalgOp op, unsigned inner) {
   return std::nullopt;
 }
 
+/// Whether an input of `op` is read along the column loop `inner` with a
+/// stride (`2 * w + kw`): a window whose vectors of inputs each need a
+/// shuffle (--mlc-contiguous-strided-reads).
+bool stridedColumns(linalg::LinalgOp op, unsigned inner) {
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(input);
+    if (map.getNumResults() == 0)
+      continue;
+    bool strided = false;
+    map.getResults().back().walk([&](AffineExpr e) {
+      auto product = dyn_cast<AffineBinaryOpExpr>(e);
+      if (!product || product.getKind() != AffineExprKind::Mul)
+        return;
+      auto dim = dyn_cast<AffineDimExpr>(product.getLHS());
+      auto factor = dyn_cast<AffineConstantExpr>(product.getRHS());
+      strided |= dim && dim.getPosition() == inner && factor &&
+                 factor.getValue() > 1;
+    });
+    if (strided)
+      return true;
+  }
+  return false;
+}
+
 /// Whether the register-block tiles of `op` vectorize: upstream's
 /// precondition holds for `op` itself, or fails only because of sliding
 /// windows (a convolution's `h + kh`, a pooling's `2 * h + kh`), which
@@ -266,16 +290,25 @@ Tiling registerBlock(linalg::LinalgOp op, ArrayRef<int64_t> ranges,
   if (inner)
     if ((shared = sharedOperandRows(op, *inner)))
       outer = shared;
+  int64_t lanes =
+      target.lanes(getElementTypeOrSelf(op.getDpsInitOperand(0)->get()));
+  // A strided window along the columns (a stride-2 convolution's `2 * w +
+  // kw`) costs a shuffle per vector of inputs read: each one then serves
+  // as many output channels as there are accumulators, one register of
+  // columns wide (measured on conv3x3 s2 64->128 at 28^2: 4 channels x 4
+  // image rows 2.95 ms, 16 channels x 1 row 1.25 ms; conv7x7 s2 3->64
+  // 3.9 -> 2.2 ms).
+  bool strided = shared && stridedColumns(op, *inner);
   if (inner && !ShapedType::isDynamic(ranges[*inner]))
-    tiling.sizes[*inner] = laneBlock(
-        ranges[*inner],
-        target.lanes(getElementTypeOrSelf(op.getDpsInitOperand(0)->get())));
+    tiling.sizes[*inner] =
+        strided ? std::min(ranges[*inner], lanes)
+                : laneBlock(ranges[*inner], lanes);
   // Rows in blocks and a peeled remainder, dynamic (a batch) or not.
+  int64_t rows = strided ? target.rows * 4 : target.rows;
   if (outer)
     tiling.sizes[*outer] = ShapedType::isDynamic(ranges[*outer])
-                               ? target.rows
-                               : std::min<int64_t>(ranges[*outer],
-                                                   target.rows);
+                               ? rows
+                               : std::min<int64_t>(ranges[*outer], rows);
   // A convolution's column block is one or two registers of an image
   // row (56, 28, 14 or 7 pixels), four times fewer accumulators than a
   // matmul's block of 4 x 64: one load of input per 4 multiply-adds, each
@@ -288,8 +321,6 @@ Tiling registerBlock(linalg::LinalgOp op, ArrayRef<int64_t> ranges,
       !ShapedType::isDynamic(ranges[*inner]))
     if ((imageRows = loopOf(rank - 2)) && *imageRows != *inner &&
         !ShapedType::isDynamic(ranges[*imageRows])) {
-      int64_t lanes =
-          target.lanes(getElementTypeOrSelf(op.getDpsInitOperand(0)->get()));
       int64_t registers = llvm::divideCeil(tiling.sizes[*inner], lanes);
       int64_t budget = target.rows * 4;
       int64_t block = budget / (tiling.sizes[*outer] * registers);

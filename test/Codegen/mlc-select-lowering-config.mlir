@@ -207,3 +207,27 @@ func.func @empty(%x: memref<?x0xf32>, %y: memref<?x0xf32>) {
   linalg.copy ins(%x : memref<?x0xf32>) outs(%y : memref<?x0xf32>)
   return
 }
+
+// -----
+
+// A stride-2 convolution reads each vector of inputs with a shuffle: the
+// block is one register of pixels by as many output channels as there are
+// accumulators (16 with AVX-512, 12 with AVX2), no rows of the image
+// (pixel blocks outermost, then channels, then the rest in order).
+// CHECK-LABEL: func.func @conv_stride_2
+// CHECK: mlc.lowering_config = {interchange = array<i64: 3, 1, 0, 2, 4, 5, 6>, register_tile = array<i64: 1, 16, 1, 16, 0, 0, 0>}
+// AVX2-LABEL: func.func @conv_stride_2
+// AVX2: mlc.lowering_config = {interchange = array<i64: 3, 1, 0, 2, 4, 5, 6>, register_tile = array<i64: 1, 12, 1, 8, 0, 0, 0>}
+#in2 = affine_map<(n, o, h, w, c, kh, kw) -> (n, c, 2 * h + kh, 2 * w + kw)>
+#wt2 = affine_map<(n, o, h, w, c, kh, kw) -> (o, c, kh, kw)>
+#out2 = affine_map<(n, o, h, w, c, kh, kw) -> (n, o, h, w)>
+func.func @conv_stride_2(%x: memref<1x64x57x57xf32>, %w: memref<128x64x3x3xf32>, %y: memref<1x128x28x28xf32>) {
+  linalg.generic {indexing_maps = [#in2, #wt2, #out2], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : memref<1x64x57x57xf32>, memref<128x64x3x3xf32>) outs(%y : memref<1x128x28x28xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
