@@ -90,13 +90,19 @@ void mlc::buildFuncToLLVMPipeline(OpPassManager &pm,
   if (options.vectorize)
     buildCodegenPipeline(pm, options);
   // Loops: linalg -> affine -> scf -> cf; vector transfers to loads.
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToAffineLoopsPass());
-  pm.addPass(createLowerAffinePass());
+  // Passes that convert one function at a time run nested on each, which
+  // the pass manager spreads over the cores (the module-level vector
+  // conversion alone took 0.6 s of efficientnet_b0's build).
+  auto perFunction = [&](std::unique_ptr<Pass> pass) {
+    pm.addNestedPass<func::FuncOp>(std::move(pass));
+  };
+  perFunction(createConvertLinalgToAffineLoopsPass());
+  perFunction(createLowerAffinePass());
   if (options.vectorize) {
     VectorTransferToSCFOptions transfers;
     transfers.enableFullUnroll(true);
-    pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(transfers));
-    pm.addPass(createLowerAffinePass());
+    perFunction(createConvertVectorToSCFPass(transfers));
+    perFunction(createLowerAffinePass());
   }
   if (options.vectorize && options.threads > 1) {
     // Thread chunks: scf.forall -> omp.parallel (no worksharing loop).
@@ -104,24 +110,24 @@ void mlc::buildFuncToLLVMPipeline(OpPassManager &pm,
     omp.threads = options.threads;
     pm.addPass(mlc::createConvertForallToOpenMPPass(omp));
   }
-  pm.addPass(createSCFToControlFlowPass());
-  pm.addPass(memref::createExpandStridedMetadataPass());
-  pm.addPass(createLowerAffinePass());
+  perFunction(createSCFToControlFlowPass());
+  perFunction(memref::createExpandStridedMetadataPass());
+  perFunction(createLowerAffinePass());
 
   // LLVM. Math ops without an LLVM intrinsic (erf, tanh, ...) call libm,
   // one element at a time for vectors; then vectors, whose lowering makes
   // arith ops the later steps convert.
-  pm.addPass(createConvertMathToLLVMPass());
+  perFunction(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   if (options.vectorize)
-    pm.addPass(createConvertVectorToLLVMPass());
+    perFunction(createConvertVectorToLLVMPass());
   // Allocations call mlc's runtime (lib/Runtime/RuntimeCore.c), which
   // turns a failed malloc into an error instead of a null buffer.
   FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
   memrefToLLVM.useGenericFunctions = true;
   pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
-  pm.addPass(createArithToLLVMConversionPass());
-  pm.addPass(createConvertIndexToLLVMPass());
+  perFunction(createArithToLLVMConversionPass());
+  perFunction(createConvertIndexToLLVMPass());
   if (options.vectorize && options.threads > 1)
     pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createUBToLLVMConversionPass());
