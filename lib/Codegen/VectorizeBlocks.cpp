@@ -100,11 +100,15 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
       tiles = steps->tiledOps;
     }
     for (Operation *tile : tiles) {
+      // Bool buffers stay scalar, whatever the op: a fill or copy of them
+      // (a padded mask) was vectorized, and wrote bits for bytes.
+      if (readsOrWritesBool(tile))
+        continue;
       if (auto generic = dyn_cast<linalg::GenericOp>(tile)) {
         // Upstream vectorization of linalg.index in a tile with unit loops
         // (the last partial block) can write a vector of the wrong rank
         // (vector<5xf32> into a 1x1x1x5 view): leave such tiles scalar.
-        if (hasIndexWithUnitLoops(generic) || readsOrWritesBool(generic))
+        if (hasIndexWithUnitLoops(generic))
           continue;
         dropUnitLoopsFromWindows(rewriter, generic);
         if (contract && generic.getNumReductionLoops() > 0)
@@ -137,7 +141,7 @@ struct MLCVectorizePass : mlc::impl::MLCVectorizePassBase<MLCVectorizePass> {
   /// tensor holds one byte per element (numpy's and torch's layout): a
   /// vector load or store of a bool buffer would read bits. Such tiles stay
   /// scalar (i1 loads and stores are bytes).
-  static bool readsOrWritesBool(linalg::GenericOp tile) {
+  static bool readsOrWritesBool(Operation *tile) {
     return llvm::any_of(tile->getOperands(), [](Value v) {
       auto type = dyn_cast<ShapedType>(v.getType());
       return type && type.getElementType().isInteger(1);

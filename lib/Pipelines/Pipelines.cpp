@@ -57,6 +57,10 @@ void mlc::buildLowerToFuncPipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(mlc::createMLCFuseElementwisePass());
     pm.addNestedPass<func::FuncOp>(mlc::createMLCElementwiseInPlacePass());
   }
+  // Rows of 7 or 14 pixels (a 1x1 convolution, an element-wise op late in
+  // a CNN) merged into rows of 49 or 196, which fill the vector registers.
+  if (options.vectorize)
+    pm.addNestedPass<func::FuncOp>(mlc::createMLCCollapseShortRowsPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   // A model's repeated layers: one kernel each, compiled once.

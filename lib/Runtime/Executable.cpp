@@ -1,6 +1,7 @@
 //===- Executable.cpp - JIT-compiled mlc modules --------------------------===//
 
 #include "mlc/Runtime/Executable.h"
+#include "mlc/Runtime/PartitionedJIT.h"
 
 #include "mlc/Dialect/Relax/IR/Relax.h"
 #include "mlc/Dialect/TIR/IR/TIR.h"
@@ -248,15 +249,10 @@ std::unique_ptr<Executable> Executable::compile(ModuleOp module,
   engineOptions.transformer = transformer;
   engineOptions.jitCodeGenOptLevel =
       static_cast<llvm::CodeGenOptLevel>(std::min(options.optLevel, 3u));
-  auto engine = ExecutionEngine::create(*exe->lowered, engineOptions);
-  if (!engine)
-    fail("JIT compilation failed: " + llvm::toString(engine.takeError()) +
-         "\n" + diagnostics.str());
-  exe->engine = std::move(*engine);
   // What the generated code calls: run-time requirements and allocation
   // (lib/Runtime/RuntimeCore.c, linked into this library), and the
   // weights.
-  exe->engine->registerSymbols([&](llvm::orc::MangleAndInterner interner) {
+  auto bind = [&](llvm::orc::MangleAndInterner interner) {
     llvm::orc::SymbolMap symbols;
     auto add = [&](llvm::StringRef name, auto *function) {
       symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(function),
@@ -280,7 +276,20 @@ std::unique_ptr<Executable> Executable::compile(ModuleOp module,
           llvm::orc::ExecutorAddr::fromPtr(constant.data),
           llvm::JITSymbolFlags::Exported};
     return symbols;
-  });
+  };
+  // LLVM's optimization and code generation on every core, the kernels
+  // split into parts (lib/Runtime/PartitionedJIT.cpp).
+  unsigned parts =
+      options.compileThreads
+          ? options.compileThreads
+          : std::max(1u, std::thread::hardware_concurrency());
+  auto engines =
+      compilePartitioned(*exe->lowered, engineOptions, bind, parts);
+  if (!engines)
+    fail("JIT compilation failed: " + llvm::toString(engines.takeError()) +
+         "\n" + diagnostics.str());
+  exe->engines = std::move(*engines);
+  ExecutionEngine *engine = exe->engines.callers.get();
   // A tir.func that fusion folded into its callers has no entry point: it
   // is not a function of the executable.
   std::vector<FunctionInfo> compiled;
@@ -288,7 +297,7 @@ std::unique_ptr<Executable> Executable::compile(ModuleOp module,
     std::string symbol = symbolOf(info.compiledName);
     if (!exe->lowered->lookupSymbol("_mlir_ciface_" + symbol))
       continue;
-    auto entry = exe->engine->lookupPacked("_mlir_ciface_" + symbol);
+    auto entry = engine->lookupPacked("_mlir_ciface_" + symbol);
     if (!entry)
       fail("JIT compilation of '" + info.name +
            "' failed: " + llvm::toString(entry.takeError()));

@@ -201,14 +201,19 @@ FailureOr<GuardedCopy> matchGuardedCopy(linalg::GenericOp generic) {
 struct DecomposePaddingPass
     : mlc::impl::MLCDecomposePaddingPassBase<DecomposePaddingPass> {
   void runOnOperation() override {
-    SmallVector<std::pair<linalg::GenericOp, GuardedCopy>> found;
-    getOperation().walk([&](linalg::GenericOp generic) {
-      if (FailureOr<GuardedCopy> copy = matchGuardedCopy(generic);
-          succeeded(copy))
-        found.push_back({generic, *copy});
-    });
+    // Matched one at a time, after the rewrites before it: a padding of a
+    // padding reads the first one's result, which the first rewrite
+    // replaces (matched all at once, the second kept the erased value: a
+    // bool mask padded twice, in MultiheadAttention, came out all false).
+    SmallVector<linalg::GenericOp> generics;
+    getOperation().walk(
+        [&](linalg::GenericOp generic) { generics.push_back(generic); });
     IRRewriter rewriter(&getContext());
-    for (auto &[generic, copy] : found) {
+    for (linalg::GenericOp generic : generics) {
+      FailureOr<GuardedCopy> match = matchGuardedCopy(generic);
+      if (failed(match))
+        continue;
+      GuardedCopy &copy = *match;
       Location loc = generic.getLoc();
       rewriter.setInsertionPoint(generic);
       // The padding value, made outside the body if it is inside.

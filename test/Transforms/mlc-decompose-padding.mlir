@@ -156,3 +156,65 @@ func.func @strided(%x: tensor<4xf32>) -> tensor<8xf32> {
   } -> tensor<8xf32>
   return %p : tensor<8xf32>
 }
+
+// -----
+
+#id3 = affine_map<(i, j, l) -> (i, j, l)>
+
+// A padding of a padding (a bool mask padded twice, in MultiheadAttention):
+// the second copies the first's result into its interior, [3, 3, 4] of
+// [3, 3, 5]. (Both were matched before either was rewritten, and the
+// second kept the first's erased result: the mask came out all false.)
+// CHECK-LABEL: func.func @padded_twice(
+// CHECK:         %[[F1:.*]] = linalg.fill ins(%{{.*}} : i1) outs(%{{.*}} : tensor<3x3x4xi1>)
+// CHECK:         %[[FIRST:.*]] = tensor.insert_slice %{{.*}} into %[[F1]][0, 0, 0] [3, 3, 3] [1, 1, 1]
+// CHECK:         %[[F2:.*]] = linalg.fill ins(%{{.*}} : i1) outs(%{{.*}} : tensor<3x3x5xi1>)
+// CHECK:         %[[INTERIOR:.*]] = tensor.extract_slice %[[F2]][0, 0, 0] [3, 3, 4] [1, 1, 1]
+// CHECK:         %[[COPY:.*]] = linalg.generic {{.*}} ins(%[[FIRST]] : tensor<3x3x4xi1>) outs(%[[INTERIOR]] : tensor<3x3x4xi1>)
+// CHECK:         tensor.insert_slice %[[COPY]] into %[[F2]][0, 0, 0] [3, 3, 4] [1, 1, 1]
+func.func @padded_twice(%arg0: tensor<3x3x3xi1>) -> tensor<3x3x5xi1> {
+  %false = arith.constant false
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %c3 = arith.constant 3 : index
+  %c4 = arith.constant 4 : index
+  %0 = tensor.empty() : tensor<3x3x4xi1>
+  %1 = linalg.generic {indexing_maps = [#id3], iterator_types = ["parallel", "parallel", "parallel"]} outs(%0 : tensor<3x3x4xi1>) {
+  ^bb0(%out: i1):
+    %i = linalg.index 0 : index
+    %j = linalg.index 1 : index
+    %l = linalg.index 2 : index
+    %lt = arith.cmpi slt, %l, %c3 : index
+    %ge = arith.cmpi sge, %l, %c0 : index
+    %in = arith.andi %lt, %ge : i1
+    %v = scf.if %in -> (i1) {
+      %m = arith.minsi %l, %c2 : index
+      %k = arith.maxsi %m, %c0 : index
+      %e = tensor.extract %arg0[%i, %j, %k] : tensor<3x3x3xi1>
+      scf.yield %e : i1
+    } else {
+      scf.yield %false : i1
+    }
+    linalg.yield %v : i1
+  } -> tensor<3x3x4xi1>
+  %2 = tensor.empty() : tensor<3x3x5xi1>
+  %3 = linalg.generic {indexing_maps = [#id3], iterator_types = ["parallel", "parallel", "parallel"]} outs(%2 : tensor<3x3x5xi1>) {
+  ^bb0(%out: i1):
+    %i = linalg.index 0 : index
+    %j = linalg.index 1 : index
+    %l = linalg.index 2 : index
+    %lt = arith.cmpi slt, %l, %c4 : index
+    %ge = arith.cmpi sge, %l, %c0 : index
+    %in = arith.andi %lt, %ge : i1
+    %v = scf.if %in -> (i1) {
+      %m = arith.minsi %l, %c3 : index
+      %k = arith.maxsi %m, %c0 : index
+      %e = tensor.extract %1[%i, %j, %k] : tensor<3x3x4xi1>
+      scf.yield %e : i1
+    } else {
+      scf.yield %false : i1
+    }
+    linalg.yield %v : i1
+  } -> tensor<3x3x5xi1>
+  return %3 : tensor<3x3x5xi1>
+}

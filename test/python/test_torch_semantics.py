@@ -667,3 +667,43 @@ def test_constant_padding_matches_torch(dtype):
         want = Pad()(x).numpy()
         assert got.dtype == want.dtype and got.shape == want.shape
         np.testing.assert_array_equal(got, want)
+
+
+def test_a_bool_mask_padded_twice_matches_torch():
+    # A padding of a padding: --mlc-decompose-padding rewrote both at once
+    # and the second copied an erased value (MultiheadAttention's mask with
+    # add_bias_kv and add_zero_attn came out all false).
+    class PadTwice(torch.nn.Module):
+        def forward(self, mask, x):
+            m = F.pad(F.pad(mask, (0, 1)), (0, 1))
+            return x.masked_fill(m, float("-inf"))
+
+    mask = torch.tensor([[False, False, True], [True, False, False]])
+    x = torch.arange(10, dtype=torch.float32).reshape(2, 5)
+    expected = PadTwice()(mask, x)
+    mod = from_fx(fx.symbolic_trace(PadTwice()),
+                  input_info=[((2, 3), torch.bool), ((2, 5), torch.float32)])
+    got = relax.VirtualMachine(relax.vm.build(mod), mlc.cpu())["main"](
+        mask.numpy(), x.numpy()).numpy()
+    assert got.dtype == np.float32 and got.shape == (2, 5)
+    np.testing.assert_array_equal(got, expected.numpy())
+
+
+@pytest.mark.parametrize("shape", [(1, 3, 3, 5), (2, 4, 7, 7), (1, 8, 14, 14)])
+def test_a_mean_over_a_middle_axis_with_short_rows_matches_torch(shape):
+    # MultiheadAttention's weights averaged over heads: rows of 5 merged
+    # into 15 by --mlc-collapse-short-rows, read back at a constant index
+    # by the division, came out wrong (the view folded into the wrong
+    # elements); such results now stay as they are.
+    class Mean(torch.nn.Module):
+        def forward(self, x):
+            return x.sum(dim=1) / shape[1] + x.mean(dim=1, keepdim=True)[0]
+
+    torch.manual_seed(0)
+    x = torch.randn(*shape)
+    mod = from_fx(fx.symbolic_trace(Mean()), input_shapes=[shape])
+    got = relax.VirtualMachine(relax.vm.build(mod), mlc.cpu())["main"](
+        x.numpy()).numpy()
+    expected = Mean()(x).numpy()
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)

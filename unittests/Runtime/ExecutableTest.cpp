@@ -106,6 +106,106 @@ TEST_F(ExecutableTest, RunsAThousandTimesWithoutLeaking) {
       << "heap grew by " << (after - before) << " bytes over 1000 runs";
 }
 
+// Four kernels (two of them fused with their consumers) and a graph
+// function calling them, compiled as one LLVM module and split into two
+// and three parts compiled on threads of their own: the same numbers.
+constexpr const char *kKernels = R"mlir(
+tir.func @scale(%A: tensor<16x16xf32>) -> tensor<16x16xf32> {
+  %C = tir.compute "scale" (%i, %j) : tensor<16x16xf32> {
+    %a = tir.read %A[%i, %j] : tensor<16x16xf32>
+    %two = arith.constant 2.0 : f32
+    %p = arith.mulf %a, %two : f32
+    tir.yield %p : f32
+  }
+  tir.return %C : tensor<16x16xf32>
+}
+tir.func @matmul(%A: tensor<16x16xf32>, %B: tensor<16x16xf32>)
+    -> tensor<16x16xf32> {
+  %C = tir.compute "matmul" (%i, %j) reduce sum (%k : 16) : tensor<16x16xf32> {
+    %a = tir.read %A[%i, %k] : tensor<16x16xf32>
+    %b = tir.read %B[%k, %j] : tensor<16x16xf32>
+    %p = arith.mulf %a, %b : f32
+    tir.yield %p : f32
+  }
+  tir.return %C : tensor<16x16xf32>
+}
+tir.func @shift(%A: tensor<16x16xf32>) -> tensor<16x16xf32> {
+  %C = tir.compute "shift" (%i, %j) : tensor<16x16xf32> {
+    %a = tir.read %A[%i, %j] : tensor<16x16xf32>
+    %one = arith.constant 1.0 : f32
+    %p = arith.subf %a, %one : f32
+    tir.yield %p : f32
+  }
+  tir.return %C : tensor<16x16xf32>
+}
+tir.func @rowsum(%A: tensor<16x16xf32>) -> tensor<16x16xf32> {
+  %C = tir.compute "rowsum" (%i, %j) reduce sum (%k : 16) : tensor<16x16xf32> {
+    %a = tir.read %A[%i, %k] : tensor<16x16xf32>
+    tir.yield %a : f32
+  }
+  tir.return %C : tensor<16x16xf32>
+}
+func.func @main(%A: tensor<16x16xf32>, %B: tensor<16x16xf32>)
+    -> tensor<16x16xf32> {
+  %R = relax.dataflow -> tensor<16x16xf32> {
+    %x = relax.call_tir @matmul(%A, %B)
+        : (tensor<16x16xf32>, tensor<16x16xf32>) -> tensor<16x16xf32>
+    %y = relax.call_tir @scale(%x) : (tensor<16x16xf32>) -> tensor<16x16xf32>
+    %z = relax.call_tir @rowsum(%y) : (tensor<16x16xf32>) -> tensor<16x16xf32>
+    %w = relax.call_tir @shift(%z) : (tensor<16x16xf32>) -> tensor<16x16xf32>
+    %v = relax.call_tir @matmul(%w, %A)
+        : (tensor<16x16xf32>, tensor<16x16xf32>) -> tensor<16x16xf32>
+    relax.output %v : tensor<16x16xf32>
+  }
+  return %R : tensor<16x16xf32>
+}
+)mlir";
+
+TEST_F(ExecutableTest, KernelsCompiledInPartsGiveTheSameResults) {
+  OwningOpRef<ModuleOp> module =
+      parseSourceString<ModuleOp>(kKernels, &context);
+  ASSERT_TRUE(module);
+  const int n = 16;
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<float> dist(-1, 1);
+  std::vector<float> a(n * n), b(n * n);
+  for (float &x : a)
+    x = dist(rng);
+  for (float &x : b)
+    x = dist(rng);
+  // (rowsum(2 * (a @ b)) - 1) @ a, by hand in double.
+  std::vector<double> x(n * n), w(n * n), expected(n * n);
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j)
+      for (int k = 0; k < n; ++k)
+        x[i * n + j] += double(a[i * n + k]) * b[k * n + j];
+  for (int i = 0; i < n; ++i) {
+    double row = 0;
+    for (int k = 0; k < n; ++k)
+      row += 2 * x[i * n + k];
+    for (int j = 0; j < n; ++j)
+      w[i * n + j] = row - 1;
+  }
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j)
+      for (int k = 0; k < n; ++k)
+        expected[i * n + j] += w[i * n + k] * a[k * n + j];
+  runtime::BufferView va{a.data(), {n, n}, {n, 1}};
+  runtime::BufferView vb{b.data(), {n, n}, {n, 1}};
+  for (unsigned parts : {1u, 2u, 3u}) {
+    runtime::CompileOptions options;
+    options.compileThreads = parts;
+    auto exe = runtime::Executable::compile(*module, options);
+    auto results = exe->call("main", {va, vb});
+    ASSERT_EQ(results.size(), 1u);
+    auto *got = static_cast<float *>(results[0].data);
+    for (int i = 0; i < n * n; ++i)
+      ASSERT_NEAR(got[i], expected[i], 1e-3 * (1 + std::abs(expected[i])))
+          << "in " << parts << " parts, element " << i;
+    std::free(results[0].allocated);
+  }
+}
+
 TEST_F(ExecutableTest, SignaturesAndCallErrors) {
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(kModule, &context);
   auto exe = runtime::Executable::compile(*module);

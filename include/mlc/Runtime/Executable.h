@@ -14,6 +14,7 @@
 #ifndef MLC_RUNTIME_EXECUTABLE_H
 #define MLC_RUNTIME_EXECUTABLE_H
 
+#include "mlc/Runtime/PartitionedJIT.h"
 #include "mlc/Support/Resources.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -97,6 +98,10 @@ struct CompileOptions {
   /// Loop nests with too little work stay on one thread (see
   /// docs/lowering.md).
   unsigned threads = 0;
+  /// Threads LLVM optimizes and compiles the code on: the kernels are
+  /// split into this many parts (lib/Runtime/PartitionedJIT.cpp); 0, the
+  /// default, means every core.
+  unsigned compileThreads = 0;
 };
 
 class Executable {
@@ -152,7 +157,8 @@ public:
 private:
   Executable() = default;
   CompileOptions options;
-  std::unique_ptr<mlir::ExecutionEngine> engine;
+  /// The compiled code: entry points in `engines.callers`.
+  PartitionedEngine engines;
   std::vector<FunctionInfo> infos;
   /// The packed entry point (packedEntryOf) of each of
   /// `infos`, looked up once at compile time: a JIT symbol lookup per call

@@ -100,6 +100,43 @@ def MLCFuseElementwisePass
                            "mlir::tensor::TensorDialect"];
 }
 
+def MLCCollapseShortRowsPass
+    : Pass<"mlc-collapse-short-rows", "mlir::func::FuncOp"> {
+  let summary = "Merges the two innermost output dimensions of linalg "
+                "generics whose rows are short";
+  let description = [{
+    The code generator vectorizes along the output's last dimension, so a
+    row of 7 or 14 pixels fills 7 or 14 of a register's 16 lanes. A
+    `linalg.generic` on tensors whose output's last two dimensions are
+    static parallel loops, the last shorter than `max-row`, and which every
+    operand indexes (if at all) as one contiguous run (a 1x1 convolution's
+    `(n, c, h, w)`, an element-wise op; not a window's `h + kh`) gets them
+    merged into one loop (upstream `linalg::collapseOpIterationDims`), its
+    operands and result reshaped (views once bufferized): a 1x1
+    convolution over 7 x 7 pixels computes rows of 49.
+
+    ```mlir
+    linalg.generic {indexing_maps = [(n, o, h, w, c) -> (n, c, h, w),
+                                     (n, o, h, w, c) -> (o, c),
+                                     (n, o, h, w, c) -> (n, o, h, w)], ...}
+        ins(%x, %w : tensor<1x512x7x7xf32>, tensor<2048x512xf32>) ...
+    ```
+
+    becomes the same over `tensor<1x512x49xf32>` (a `tensor.collapse_shape`
+    of `%x`) into `tensor<1x2048x49xf32>`, expanded back to 7 x 7. Not
+    merged: a body that reads `linalg.index`, and a result that some user
+    reads other than with plain indices (a broadcast's constant index:
+    upstream `fold-memref-alias-ops` folds such a read of the expanded view
+    into the wrong elements).
+  }];
+  let options = [
+    Option<"maxRow", "max-row", "int64_t", /*default=*/"16",
+           "Merge rows shorter than this many elements (16: one AVX-512 "
+           "register of f32)">
+  ];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
 def MLCSignlessIntegersPass : Pass<"mlc-signless-integers", "mlir::ModuleOp"> {
   let summary = "Rewrites unsigned integer types (ui8) to signless ones";
   let description = [{
