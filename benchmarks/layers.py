@@ -20,6 +20,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from run import peak_gflops  # noqa: E402
 from timing import bench_args, build_checked, median_time  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "test", "python"))
+from test_convolutions import Transposed  # noqa: E402
+
 
 def conv_flops(c, o, k, out_hw, groups=1, batch=1):
     return 2 * batch * o * (c // groups) * k * k * out_hw[0] * out_hw[1]
@@ -97,21 +101,6 @@ class Permute(nn.Module):
 
     def forward(self, x):
         return x.permute(1, 0, 2).contiguous()
-
-
-class Transposed(nn.Module):
-    """A transposed convolution through F.conv_transpose2d (fx in torch 1.13
-    cannot trace nn.ConvTranspose2d.forward)."""
-
-    def __init__(self, conv):
-        super().__init__()
-        self.conv = conv
-
-    def forward(self, x):
-        import torch.nn.functional as F
-        c = self.conv
-        return F.conv_transpose2d(x, c.weight, c.bias, c.stride, c.padding,
-                                  c.output_padding, c.groups, c.dilation)
 
 
 def main():
