@@ -25,23 +25,31 @@ bool callsDefined(LLVM::LLVMFuncOp func,
 }
 
 /// A copy of `module` that defines only the functions named in `keep`; the
-/// others become external declarations, bound by the JIT.
+/// others become external declarations, bound by the JIT. Built op by op:
+/// copying the whole module and erasing the bodies not kept cost a tenth
+/// of resnet18's build.
 OwningOpRef<ModuleOp> partOf(ModuleOp module,
                              const llvm::DenseSet<StringAttr> &keep) {
-  OwningOpRef<ModuleOp> part(cast<ModuleOp>(module->clone()));
-  for (auto func : part->getOps<LLVM::LLVMFuncOp>()) {
-    if (func.isExternal())
-      continue;
-    if (keep.contains(func.getSymNameAttr())) {
-      // Found by the other parts' engines.
-      if (func.getLinkage() == LLVM::Linkage::Private ||
-          func.getLinkage() == LLVM::Linkage::Internal)
-        func.setLinkage(LLVM::Linkage::External);
+  OwningOpRef<ModuleOp> part(ModuleOp::create(module.getLoc()));
+  (*part)->setAttrs(module->getAttrs());
+  OpBuilder builder = OpBuilder::atBlockEnd(part->getBody());
+  for (Operation &op : *module.getBody()) {
+    auto func = dyn_cast<LLVM::LLVMFuncOp>(op);
+    if (!func || func.isExternal()) {
+      builder.clone(op);
       continue;
     }
-    func.getBody().dropAllReferences();
-    func.getBody().getBlocks().clear();
-    func.setLinkage(LLVM::Linkage::External);
+    if (keep.contains(func.getSymNameAttr())) {
+      auto copy = cast<LLVM::LLVMFuncOp>(builder.clone(op));
+      // Found by the other parts' engines.
+      if (copy.getLinkage() == LLVM::Linkage::Private ||
+          copy.getLinkage() == LLVM::Linkage::Internal)
+        copy.setLinkage(LLVM::Linkage::External);
+      continue;
+    }
+    auto declaration = cast<LLVM::LLVMFuncOp>(
+        builder.insert(op.cloneWithoutRegions()));
+    declaration.setLinkage(LLVM::Linkage::External);
   }
   return part;
 }
