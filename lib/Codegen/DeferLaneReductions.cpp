@@ -26,7 +26,8 @@ using namespace mlir;
 namespace {
 
 /// The element `kind` leaves unchanged, for elements of `type`; none for
-/// the kinds not deferred.
+/// the kinds not deferred. (Upstream's arith::getNeutralElement, asked of
+/// the combining op, knows only additions and multiplications here.)
 std::optional<TypedAttr> neutral(vector::CombiningKind kind, Type type) {
   using Kind = vector::CombiningKind;
   if (auto f = dyn_cast<FloatType>(type)) {
@@ -37,11 +38,14 @@ std::optional<TypedAttr> neutral(vector::CombiningKind kind, Type type) {
     case Kind::MUL:
       return FloatAttr::get(f, llvm::APFloat::getOne(sem));
     case Kind::MAXIMUMF:
-    case Kind::MAXNUMF:
       return FloatAttr::get(f, llvm::APFloat::getInf(sem, /*Negative=*/true));
     case Kind::MINIMUMF:
-    case Kind::MINNUMF:
       return FloatAttr::get(f, llvm::APFloat::getInf(sem));
+    // maxnum/minnum ignore a NaN operand: NaN is what they leave unchanged
+    // (from -inf, a row of NaN would reduce to -inf, not NaN).
+    case Kind::MAXNUMF:
+    case Kind::MINNUMF:
+      return FloatAttr::get(f, llvm::APFloat::getNaN(sem));
     default:
       return std::nullopt;
     }

@@ -78,7 +78,17 @@ compilePartitioned(ModuleOp module, const ExecutionEngineOptions &options,
     func.walk([&](Operation *) { ++size; });
     kernels.push_back({size, func.getSymNameAttr()});
   }
-  parts = std::min<unsigned>(parts, kernels.size());
+  // Each part holds a copy of the module's globals: only constant ones
+  // may be copied. A few parts suffice (an engine each costs its setup).
+  bool mutableGlobals = llvm::any_of(
+      module.getOps<LLVM::GlobalOp>(), [](LLVM::GlobalOp global) {
+        return !global.getConstant() &&
+               (global.getValueOrNull() ||
+                !global.getInitializerRegion().empty());
+      });
+  if (mutableGlobals)
+    parts = 1;
+  parts = std::min<unsigned>({parts, unsigned(kernels.size()), 8u});
   if (parts <= 1) {
     auto engine = ExecutionEngine::create(module, options);
     if (!engine)

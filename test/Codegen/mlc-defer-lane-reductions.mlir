@@ -33,6 +33,11 @@
 // CHECK:         scf.for {{.*}} -> (f32) {
 // CHECK:           vector.multi_reduction <add>, %{{.*}}, %{{.*}} [0] : vector<64xf32> to f32
 // CHECK:           memref.store
+// CHECK-LABEL: func.func @row_maxnum(
+// CHECK:         %[[NAN:.*]] = arith.constant dense<0x7FC00000> : vector<64xf32>
+// CHECK:         scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %[[NAN]]) -> (f32, vector<64xf32>)
+// CHECK-LABEL: func.func @row_max_i32(
+// CHECK:         arith.constant dense<-2147483648> : vector<64xi32>
 // EXACT-NOT:     fastmath
 func.func @row_sum(%x: memref<4x768xf32>, %out: memref<4xf32>) {
   %c0 = arith.constant 0 : index
@@ -87,4 +92,28 @@ func.func @kept(%x: memref<768xf32>, %init: f32, %y: memref<12xf32>) -> f32 {
     scf.yield %r : f32
   }
   return %m : f32
+}
+func.func @row_maxnum(%x: memref<768xf32>, %init: f32) -> f32 {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %c768 = arith.constant 768 : index
+  %pad = ub.poison : f32
+  %m = scf.for %k = %c0 to %c768 step %c64 iter_args(%acc = %init) -> (f32) {
+    %chunk = vector.transfer_read %x[%k], %pad {in_bounds = [true]} : memref<768xf32>, vector<64xf32>
+    %r = vector.multi_reduction <maxnumf>, %chunk, %acc [0] : vector<64xf32> to f32
+    scf.yield %r : f32
+  }
+  return %m : f32
+}
+func.func @row_max_i32(%x: memref<768xi32>, %init: i32) -> i32 {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %c768 = arith.constant 768 : index
+  %pad = ub.poison : i32
+  %m = scf.for %k = %c0 to %c768 step %c64 iter_args(%acc = %init) -> (i32) {
+    %chunk = vector.transfer_read %x[%k], %pad {in_bounds = [true]} : memref<768xi32>, vector<64xi32>
+    %r = vector.multi_reduction <maxsi>, %chunk, %acc [0] : vector<64xi32> to i32
+    scf.yield %r : i32
+  }
+  return %m : i32
 }
