@@ -69,6 +69,31 @@ Tensor broadcastBinary(const Tensor &a, const Tensor &b, llvm::StringRef name,
       name);
 }
 
+/// NCHW `data` in a (N, C, height, width) stage whose rows and columns
+/// from `low` on hold the input and the rest `value`: a window op's
+/// padding as its own stage (a guarded copy), which --mlc-decompose-padding
+/// turns into a fill and a copy of the interior, and the code generator's
+/// window strategies then read without bounds checks. `height` and `width`
+/// cover at least the input.
+Tensor padSpatial(const Tensor &data, std::array<int64_t, 2> low,
+                  int64_t height, int64_t width, Expr value) {
+  llvm::ArrayRef<Expr> ds = data.getShape();
+  int64_t h = *staticSize(ds[2]), w = *staticSize(ds[3]);
+  return te::compute(
+      {ds[0], ds[1], Expr(height), Expr(width)},
+      [&](llvm::ArrayRef<Expr> i) {
+        Expr y = i[2], x = i[3];
+        Expr inside = te::all({y >= Expr(low[0]), y < Expr(h + low[0]),
+                               x >= Expr(low[1]), x < Expr(w + low[1])});
+        // One statement per step: C++ leaves the order of operands'
+        // evaluation open, and each step emits IR.
+        Expr row = y - Expr(low[0]);
+        Expr column = x - Expr(low[1]);
+        return te::ifThenElse(inside, data(i[0], i[1], row, column), value);
+      },
+      "pad");
+}
+
 } // namespace
 
 std::vector<Expr> topi::broadcastShape(llvm::ArrayRef<Expr> a,
@@ -419,25 +444,13 @@ Tensor topi::conv2dNCHW(const Tensor &data, const Tensor &weight,
   if (oh < 1 || ow < 1)
     fail("topi conv2d: the kernel does not fit the padded input");
 
-  // Zero padding as its own stage (guarded reads), which the code
-  // generator's convolution strategy expects before the product.
+  // Zero padding as its own stage, which the code generator's
+  // convolution strategy expects before the product.
   Tensor padded = data;
   if (ph || pw) {
     Expr zero = mlir::isa<mlir::FloatType>(data.getElementType()) ? Expr(0.0)
                                                                    : Expr(0);
-    padded = te::compute(
-        {ds[0], ds[1], Expr(h + 2 * ph), Expr(w + 2 * pw)},
-        [&](llvm::ArrayRef<Expr> i) {
-          Expr y = i[2], x = i[3];
-          Expr inside = te::all({y >= Expr(ph), y < Expr(h + ph),
-                                 x >= Expr(pw), x < Expr(w + pw)});
-          // One statement per step: C++ leaves the order of operands'
-          // evaluation open, and each step emits IR.
-          Expr row = y - Expr(ph);
-          Expr column = x - Expr(pw);
-          return te::ifThenElse(inside, data(i[0], i[1], row, column), zero);
-        },
-        "pad");
+    padded = padSpatial(data, {ph, pw}, h + 2 * ph, w + 2 * pw, zero);
   }
   te::IterVar rc = te::reduceAxis(0, Expr(icg), "rc");
   te::IterVar ry = te::reduceAxis(0, Expr(kh), "ry");
@@ -522,8 +535,16 @@ Tensor topi::maxPool2d(const Tensor &data, llvm::ArrayRef<int64_t> kernel,
       mlir::isa<mlir::FloatType>(type)
           ? Expr(-std::numeric_limits<double>::infinity())
           : Expr(-(int64_t(1) << (type.getIntOrFloatBitWidth() - 1)));
-  bool exact = ph == 0 && pw == 0 && (oh - 1) * sh + (kh - 1) * dh < h &&
-               (ow - 1) * sw + (kw - 1) * dw < w;
+  // Windows that reach outside the input read a padding stage of the
+  // lowest value (what the convolutions do with zeros): the window op
+  // itself then has no guarded reads and vectorizes. It covers every
+  // window (ceil mode's last one may end past the input and the padding).
+  Tensor padded = data;
+  int64_t reachH = (oh - 1) * sh + (kh - 1) * dh + 1;
+  int64_t reachW = (ow - 1) * sw + (kw - 1) * dw + 1;
+  if (ph || pw || reachH > h || reachW > w)
+    padded = padSpatial(data, {ph, pw}, std::max(h + ph, reachH),
+                        std::max(w + pw, reachW), lowest);
   te::IterVar ry = te::reduceAxis(0, Expr(kh), "ry");
   te::IterVar rx = te::reduceAxis(0, Expr(kw), "rx");
   return te::compute(
@@ -532,22 +553,11 @@ Tensor topi::maxPool2d(const Tensor &data, llvm::ArrayRef<int64_t> kernel,
         // One statement per step (C++ leaves operand order open).
         Expr rowBase = i[2] * Expr(sh);
         Expr rowStep = Expr(ry) * Expr(dh);
-        Expr rowSum = rowBase + rowStep;
-        Expr row = rowSum - Expr(ph);
+        Expr row = rowBase + rowStep;
         Expr columnBase = i[3] * Expr(sw);
         Expr columnStep = Expr(rx) * Expr(dw);
-        Expr columnSum = columnBase + columnStep;
-        Expr column = columnSum - Expr(pw);
-        Expr value;
-        if (exact) {
-          value = data(i[0], i[1], row, column);
-        } else {
-          Expr inside = te::all({row >= Expr(0), row < Expr(h),
-                                 column >= Expr(0), column < Expr(w)});
-          Expr read = data(i[0], i[1], row, column);
-          value = te::ifThenElse(inside, read, lowest);
-        }
-        return te::max(value, {ry, rx});
+        Expr column = columnBase + columnStep;
+        return te::max(padded(i[0], i[1], row, column), {ry, rx});
       },
       name);
 }
@@ -693,26 +703,29 @@ Tensor topi::avgPool2d(const Tensor &data, llvm::ArrayRef<int64_t> kernel,
   int64_t sizes[2] = {*staticSize(ds[2]), *staticSize(ds[3])};
   std::vector<Expr> out = {ds[0], ds[1], Expr(sizesOut[0]),
                            Expr(sizesOut[1])};
+  // Zeros outside the input, as their own stage (see maxPool2d); the
+  // divisor below counts the window's cells by the rule asked for.
+  Tensor padded = data;
+  int64_t reach[2];
+  for (int k = 0; k < 2; ++k)
+    reach[k] = (sizesOut[k] - 1) * stride[k] + kernel[k];
+  if (padding[0] || padding[1] || reach[0] > sizes[0] || reach[1] > sizes[1])
+    padded = padSpatial(data, {padding[0], padding[1]},
+                        std::max(sizes[0] + padding[0], reach[0]),
+                        std::max(sizes[1] + padding[1], reach[1]),
+                        te::cast(type, Expr(0.0)));
   te::IterVar rk[2] = {te::reduceAxis(0, Expr(kernel[0]), "rk0"),
                        te::reduceAxis(0, Expr(kernel[1]), "rk1")};
   Tensor summed = te::compute(
       out,
       [&](llvm::ArrayRef<Expr> i) {
-        Expr pos[2];
-        std::vector<Expr> inside;
-        for (int k = 0; k < 2; ++k) {
-          Expr base = i[2 + k] * Expr(stride[k]);
-          Expr shifted = base + Expr(rk[k]);
-          pos[k] = shifted - Expr(padding[k]);
-          inside.push_back(pos[k] >= Expr(0));
-          inside.push_back(pos[k] < Expr(sizes[k]));
-        }
-        Expr read = data(i[0], i[1], pos[0], pos[1]);
+        Expr row = i[2] * Expr(stride[0]);
+        Expr rowAt = row + Expr(rk[0]);
+        Expr column = i[3] * Expr(stride[1]);
+        Expr columnAt = column + Expr(rk[1]);
+        Expr read = padded(i[0], i[1], rowAt, columnAt);
         Expr wide = read.getType() == acc ? read : te::cast(acc, read);
-        Expr zero = te::cast(acc, Expr(0.0));
-        Expr all = te::all(inside);
-        Expr value = te::ifThenElse(all, wide, zero);
-        return te::sum(value, {rk[0], rk[1]});
+        return te::sum(wide, {rk[0], rk[1]});
       },
       (name + "_sum").str());
   return te::compute(

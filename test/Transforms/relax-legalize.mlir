@@ -111,12 +111,16 @@ func.func @conv2d(%x: tensor<?x4x9x7xf32>, %w: tensor<6x2x3x2xf32>) -> tensor<?x
 
 // -----
 
-// max_pool2d: the maximum over the window; with padding, reads outside the
-// input give -inf (never the maximum).
+// max_pool2d: the maximum over the window; with padding, the window reads
+// a padding stage of -inf (never the maximum) that covers every window:
+// ceil mode's last one ends 2 past the input and its padding (11 > 8 + 1).
 // CHECK-LABEL: tir.func @max_pool2d_0(
-// CHECK:         tir.compute "max_pool2d" (%i, %j, %l, %m) reduce max (%k : 3, %k1 : 3) : tensor<1x2x5x5xf32>
+// CHECK:         tir.compute "pad" (%i, %j, %l, %m) : tensor<1x2x11x11xf32>
 // CHECK:           scf.if
 // CHECK:           arith.constant 0xFF800000 : f32
+// CHECK:         tir.compute "max_pool2d" (%i, %j, %l, %m) reduce max (%k : 3, %k1 : 3) : tensor<1x2x5x5xf32>
+// CHECK-NOT:       scf.if
+// CHECK:           tir.read %pad
 // CHECK-LABEL: tir.func @max_pool2d(
 // CHECK:         tir.compute "max_pool2d" (%i, %j, %l, %m) sizes(%{{.*}}) reduce max (%k : 2, %k1 : 2) : tensor<?x32x13x13xf32>
 // CHECK-NOT:       scf.if
@@ -200,11 +204,13 @@ func.func @normalize(%x: tensor<2x8xf32>, %w: tensor<8xf32>, %b: tensor<8xf32>) 
 
 // -----
 
-// avg_pool2d: the guarded window sum, then the division by each window's
-// count (its clamped span when padding does not count).
+// avg_pool2d: the window sum over a zero padding stage, then the division
+// by each window's count (its clamped span when padding does not count).
 // CHECK-LABEL: tir.func @avg_pool2d(
-// CHECK:         tir.compute "avg_pool2d_sum" (%i, %j, %l, %m) reduce sum (%k : 3, %k1 : 3) : tensor<1x2x4x4xf32>
+// CHECK:         tir.compute "pad" (%i, %j, %l, %m) : tensor<1x2x9x9xf32>
 // CHECK:           scf.if
+// CHECK:         tir.compute "avg_pool2d_sum" (%i, %j, %l, %m) reduce sum (%k : 3, %k1 : 3) : tensor<1x2x4x4xf32>
+// CHECK-NOT:       scf.if
 // CHECK:         tir.compute "avg_pool2d" (%i, %j, %l, %m) : tensor<1x2x4x4xf32>
 // CHECK:           arith.maxsi
 // CHECK:           arith.minsi
