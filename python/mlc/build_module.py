@@ -63,6 +63,29 @@ class Module:
     def function_names(self):
         return self._exe.function_names()
 
+    @property
+    def entry_name(self):
+        """The function a call of the module runs (its only one)."""
+        names = self._exe.function_names()
+        return names[0] if len(names) == 1 else "main"
+
+    def time_evaluator(self, func_name, dev=None, number=10, repeat=1,
+                       min_repeat_ms=0, **options):
+        """TVM's timing (see runtime.timing): ``f = rt.time_evaluator(
+        "mm", tvm.cpu()); f(a, b, c).mean``. The arguments are all of the
+        function's, outputs included as TVM passes them; the timed calls
+        write fresh result buffers, not the outputs."""
+        from .runtime.timing import time_evaluator
+        params = self._exe.signature(func_name)["params"]
+
+        def inputs_of(args):
+            if len(args) != len(params):
+                raise TypeError(f"{func_name} takes {len(params)} arguments, "
+                                f"got {len(args)}")
+            return [a for a, p in zip(args, params) if not p["is_output"]]
+        return time_evaluator(self._exe, func_name, dev, number, repeat,
+                              min_repeat_ms, inputs_of=inputs_of, **options)
+
     def export_library(self, path):
         """Writes the compiled functions as a shared library (see
         ``mlc/runtime/loader.py``)."""
@@ -70,6 +93,9 @@ class Module:
 
 
 def build(module, target="llvm", opt_level=3, threads=0):
+    from .target import Target
+    if isinstance(target, Target):
+        target = target.kind_and_attrs
     """Compiles a tensor function (``te.create_prim_func``) or a module of
     them for the host CPU; `threads` as for ``relax.vm.build``."""
     if target not in ("llvm", "llvm -mcpu=native", "c"):

@@ -16,6 +16,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <map>
 
@@ -79,6 +80,73 @@ std::string shapeText(const py::array &array) {
   return s + (array.ndim() == 1 ? ",)" : ")");
 }
 
+/// `args` (numpy arrays) as the buffer views a call of `info` takes,
+/// checked against its parameters; `keep` holds the arrays (a strided one
+/// made contiguous) while the views are in use.
+std::vector<runtime::BufferView>
+argumentViews(const std::string &name, const runtime::FunctionInfo &info,
+              py::sequence args, std::vector<py::array> &keep) {
+  const std::vector<runtime::TensorInfo> &inputs = info.inputs();
+  if (args.size() != inputs.size())
+    throw mlc::Error(name + " takes " +
+                     std::to_string(inputs.size()) +
+                     " inputs, got " + std::to_string(args.size()));
+  std::vector<runtime::BufferView> views(inputs.size());
+  keep.reserve(inputs.size());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const runtime::TensorInfo &param = inputs[i];
+    // Messages are built only on failure: this loop is on the
+    // batch-1 latency path.
+    auto what = [&] {
+      return name + ": argument #" + std::to_string(i) + " '" +
+             param.name + "'";
+    };
+    py::object arg = args[i];
+    if (!py::isinstance<py::array>(arg))
+      throw mlc::Error(what() + " is not an array");
+    auto array = py::reinterpret_borrow<py::array>(arg);
+    if (!isDtype(array.dtype(), param.dtype))
+      throw mlc::Error(
+          what() + " has dtype " +
+          std::string(py::str(array.dtype())) +
+          (array.dtype().byteorder() == '>' ? " (big-endian)"
+                                            : "") +
+          " but the function takes " + param.dtype +
+          " in the host's byte order");
+    // A strided view (a transpose, a slice) is copied once into
+    // the dense layout the compiled code indexes.
+    if (!(array.flags() & py::array::c_style))
+      array = py::array::ensure(array, py::array::c_style);
+    runtime::BufferView &view = views[i];
+    view.data = const_cast<void *>(array.data());
+    py::ssize_t rank = array.ndim();
+    view.shape.assign(array.shape(), array.shape() + rank);
+    view.strides.resize(rank);
+    for (py::ssize_t d = 0; d < rank; ++d)
+      view.strides[d] = array.strides(d) / array.itemsize();
+    if (static_cast<size_t>(rank) == param.shape.size())
+      for (size_t d = 0; d < param.shape.size(); ++d)
+        if (param.shape[d] >= 0 &&
+            param.shape[d] != array.shape(d))
+          throw mlc::Error(what() + " has shape " +
+                           shapeText(array) +
+                           " but the function takes another in "
+                           "dimension " +
+                           std::to_string(d) + " (size " +
+                           std::to_string(param.shape[d]) + ")");
+    keep.push_back(std::move(array));
+  }
+  return views;
+}
+
+/// Frees what one call's results own.
+void freeResults(std::vector<runtime::OwnedBuffer> &buffers) {
+  for (runtime::OwnedBuffer &buffer : buffers)
+    if (buffer.sharedWith < 0)
+      std::free(buffer.allocated);
+  buffers.clear();
+}
+
 } // namespace
 
 void mlc::python::registerRuntime(py::module_ &m) {
@@ -109,57 +177,9 @@ void mlc::python::registerRuntime(py::module_ &m) {
           "call",
           [](Executable &exe, const std::string &name, py::sequence args) {
             const runtime::FunctionInfo &info = exe.function(name);
-            const std::vector<runtime::TensorInfo> &inputs = info.inputs();
-            if (args.size() != inputs.size())
-              throw mlc::Error(name + " takes " +
-                               std::to_string(inputs.size()) +
-                               " inputs, got " + std::to_string(args.size()));
-            std::vector<runtime::BufferView> views(inputs.size());
             std::vector<py::array> keep;
-            keep.reserve(inputs.size());
-            for (size_t i = 0; i < inputs.size(); ++i) {
-              const runtime::TensorInfo &param = inputs[i];
-              // Messages are built only on failure: this loop is on the
-              // batch-1 latency path.
-              auto what = [&] {
-                return name + ": argument #" + std::to_string(i) + " '" +
-                       param.name + "'";
-              };
-              py::object arg = args[i];
-              if (!py::isinstance<py::array>(arg))
-                throw mlc::Error(what() + " is not an array");
-              auto array = py::reinterpret_borrow<py::array>(arg);
-              if (!isDtype(array.dtype(), param.dtype))
-                throw mlc::Error(
-                    what() + " has dtype " +
-                    std::string(py::str(array.dtype())) +
-                    (array.dtype().byteorder() == '>' ? " (big-endian)"
-                                                      : "") +
-                    " but the function takes " + param.dtype +
-                    " in the host's byte order");
-              // A strided view (a transpose, a slice) is copied once into
-              // the dense layout the compiled code indexes.
-              if (!(array.flags() & py::array::c_style))
-                array = py::array::ensure(array, py::array::c_style);
-              runtime::BufferView &view = views[i];
-              view.data = const_cast<void *>(array.data());
-              py::ssize_t rank = array.ndim();
-              view.shape.assign(array.shape(), array.shape() + rank);
-              view.strides.resize(rank);
-              for (py::ssize_t d = 0; d < rank; ++d)
-                view.strides[d] = array.strides(d) / array.itemsize();
-              if (static_cast<size_t>(rank) == param.shape.size())
-                for (size_t d = 0; d < param.shape.size(); ++d)
-                  if (param.shape[d] >= 0 &&
-                      param.shape[d] != array.shape(d))
-                    throw mlc::Error(what() + " has shape " +
-                                     shapeText(array) +
-                                     " but the function takes another in "
-                                     "dimension " +
-                                     std::to_string(d) + " (size " +
-                                     std::to_string(param.shape[d]) + ")");
-              keep.push_back(std::move(array));
-            }
+            std::vector<runtime::BufferView> views =
+                argumentViews(name, info, args, keep);
             std::vector<runtime::OwnedBuffer> buffers;
             {
               py::gil_scoped_release release;
@@ -185,7 +205,56 @@ void mlc::python::registerRuntime(py::module_ &m) {
             }
             return results;
           },
-          py::arg("name"), py::arg("args"));
+          py::arg("name"), py::arg("args"))
+      .def(
+          "time",
+          [](Executable &exe, const std::string &name, py::sequence args,
+             int number, int repeat, double minRepeatMs) {
+            // TVM's time_evaluator: one untimed call, then `repeat`
+            // measurements of `number` calls each, `number` grown until a
+            // measurement lasts `minRepeatMs`; seconds per call, each
+            // measurement. The loop runs here, without Python in it.
+            if (number < 1 || repeat < 1 || minRepeatMs < 0)
+              throw mlc::Error("time_evaluator: number and repeat must be "
+                               ">= 1 and min_repeat_ms >= 0");
+            const runtime::FunctionInfo &info = exe.function(name);
+            std::vector<py::array> keep;
+            std::vector<runtime::BufferView> views =
+                argumentViews(name, info, args, keep);
+            std::vector<double> seconds;
+            {
+              py::gil_scoped_release release;
+              using Clock = std::chrono::steady_clock;
+              std::vector<runtime::OwnedBuffer> buffers =
+                  exe.call(info, views);
+              freeResults(buffers);
+              for (int r = 0; r < repeat; ++r) {
+                double elapsed = 0;
+                int calls = number;
+                while (true) {
+                  Clock::time_point start = Clock::now();
+                  for (int i = 0; i < calls; ++i) {
+                    buffers = exe.call(info, views);
+                    freeResults(buffers);
+                  }
+                  elapsed = std::chrono::duration<double>(Clock::now() -
+                                                          start)
+                                .count();
+                  if (elapsed * 1e3 >= minRepeatMs)
+                    break;
+                  // TVM's growth: to the estimate, at least x1.618.
+                  double estimate =
+                      minRepeatMs / 1e3 / std::max(elapsed / calls, 1e-9);
+                  calls = static_cast<int>(std::min(
+                      1e9, std::max(estimate + 1, calls * 1.618)));
+                }
+                seconds.push_back(elapsed / calls);
+              }
+            }
+            return seconds;
+          },
+          py::arg("name"), py::arg("args"), py::arg("number"),
+          py::arg("repeat"), py::arg("min_repeat_ms"));
 
   m.def(
       "compile",

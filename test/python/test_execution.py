@@ -230,14 +230,26 @@ def test_returning_a_parameter_and_several_results():
     assert same.numpy()[0] != 100.0
 
 
-def test_nd_array_shares_memory():
+def test_nd_array_copies_and_from_dlpack_shares_memory():
+    # TVM's tvm.nd.array copies; from_dlpack is the zero-copy path.
     a = rand(3, 4)
     nd = mlc.nd.array(a)
-    assert nd.numpy() is a
-    assert np.shares_memory(mlc.nd.array(a).numpy(), a)
+    assert not np.shares_memory(nd.numpy(), a)
+    a[0, 0] = 42.0
+    assert nd.numpy()[0, 0] != 42.0
     assert nd.shape == (3, 4) and nd.dtype == "float32"
-    t = mlc.nd.array(a.T)  # not contiguous: copied once
+    t = mlc.nd.array(a.T)  # not contiguous: the copy is
     assert t.numpy().flags["C_CONTIGUOUS"]
+    np.testing.assert_array_equal(t.numpy(), a.T)
+    shared = mlc.nd.from_dlpack(a)
+    assert np.shares_memory(shared.numpy(), a)
+    torch = pytest.importorskip("torch")
+    x = torch.arange(6.0).reshape(2, 3)
+    view = mlc.nd.from_dlpack(x)
+    x[0, 0] = 7.0
+    assert view.numpy()[0, 0] == 7.0 and view.dtype == "float32"
+    with pytest.raises(TypeError, match="has no __dlpack__"):
+        mlc.nd.from_dlpack([1, 2])
 
 
 # --- errors ---------------------------------------------------------------
@@ -384,7 +396,7 @@ def test_identical_kernels_are_compiled_once_and_stay_callable(tmp_path):
             c = bb.emit_output(bb.emit_te(te_relu, b))
         bb.emit_func_output(c)
     mod = bb.get()
-    kernels = [n for n in mod.functions() if n != "main"]
+    kernels = [n for n in mod.function_names() if n != "main"]
     assert sorted(kernels) == ["te_exp", "te_relu", "te_relu1"]
     exe = relax.vm.build(mod, fuse=False)
     lowered = exe.lowered_text()

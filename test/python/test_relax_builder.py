@@ -86,7 +86,7 @@ def test_emit_te_with_topi_and_unique_names():
             out = bb.emit_output(c)
         bb.emit_func_output(out)
     module = bb.get()
-    assert module.functions() == ["dense", "te_relu", "te_relu1", "main"]
+    assert module.function_names() == ["dense", "te_relu", "te_relu1", "main"]
     check_in_order(function_body(str(module), "main"), [
         r"relax\.call_tir @dense\(",
         r"relax\.call_tir @te_relu\(",
@@ -146,7 +146,7 @@ def test_two_functions_in_one_module():
     for name in ["f", "g"]:
         with bb.function(name, params=[x]):
             bb.emit_func_output(bb.emit(relax.op.relu(x)))
-    assert bb.get().functions() == ["f", "g"]
+    assert bb.get().function_names() == ["f", "g"]
 
 
 # --- misuse ---------------------------------------------------------------
@@ -171,7 +171,7 @@ def test_emit_func_output_twice():
     # The failed function is dropped; the builder stays usable.
     with bb.function("main", params=[x]):
         bb.emit_func_output(bb.emit(relax.op.relu(x)))
-    assert bb.get().functions() == ["main"]
+    assert bb.get().function_names() == ["main"]
 
 
 def test_missing_emit_func_output():

@@ -173,13 +173,41 @@ class ConstantTable:
     twice is one constant). Each entry keeps its tensor alive, so the
     tensor's address cannot be reused by another while it is a key."""
 
-    def __init__(self, bb_of=None):
+    def __init__(self, bb_of=None, weights=None):
         self._constants = {}
         self._bb_of = bb_of
+        # Tensors that become function parameters (keep_params_as_input):
+        # key -> qualified name; those made so far, in order.
+        self._weights = weights
+        self._weight_params = []
+
+    def weight_params(self):
+        """(relax.Var, tensor) of each weight made a parameter, in order."""
+        return list(self._weight_params)
+
+    def weight_var(self, tensor):
+        """The parameter variable of `tensor` if it is a weight that
+        keep_params_as_input makes a parameter (made on first use), else
+        None."""
+        key = (tensor.data_ptr(), tensor.dtype, tuple(tensor.shape),
+               tuple(tensor.stride()))
+        if not self._weights or key not in self._weights or \
+                tensor.dtype == torch.bool:
+            return None
+        if key not in self._constants:
+            data = tensor.detach()
+            var = relax.Var(self._weights[key], tuple(data.shape),
+                            relax.DynTensorType(
+                                data.dim(), promotion.dtype_name(data.dtype)))
+            self._weight_params.append((var, data))
+            self._constants[key] = (tensor, var)
+        return self._constants[key][1]
 
     def get(self, tensor, name=None):
         key = (tensor.data_ptr(), tensor.dtype, tuple(tensor.shape),
                tuple(tensor.stride()))
+        if self.weight_var(tensor) is not None:
+            return self._constants[key][1]
         if key not in self._constants:
             data = tensor.detach().cpu().contiguous()
             dtype = promotion.dtype_name(data.dtype)
@@ -237,6 +265,11 @@ class AtenGraphImporter:
         self.placeholders = [n for n in graph_module.graph.nodes
                              if n.op == "placeholder"]
         for node, value in zip(self.placeholders, inputs):
+            if isinstance(value, torch.Tensor):
+                # A weight that keep_params_as_input makes a parameter:
+                # its relax variable, so nothing on it folds into a
+                # constant.
+                value = importer.constants.weight_var(value) or value
             self.env[node] = value
         self.mutations = []  # (placeholder index, new value)
 
@@ -275,7 +308,10 @@ class AtenGraphImporter:
 
     def _evaluate(self, node):
         if node.op == "get_attr":
-            return getattr(self.gm, node.target)
+            value = getattr(self.gm, node.target)
+            if isinstance(value, torch.Tensor):
+                value = self.importer.constants.weight_var(value) or value
+            return value
         if node.op != "call_function":
             raise MLCError(f"{self.where}: unexpected {node.op} node in the "
                            "ATen graph")

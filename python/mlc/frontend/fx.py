@@ -86,6 +86,22 @@ def source_line(node, graph_module):
     return "unknown line"
 
 
+class _TVMImporterView:
+    """What a TVM custom converter gets as its importer: ``env`` (fx node
+    -> relax value), ``block_builder`` and ``named_modules``."""
+
+    def __init__(self, bb, env, named_modules):
+        self.block_builder = bb
+        self.env = env
+        self.named_modules = named_modules
+
+
+def _tensor_key(tensor):
+    """One tensor's identity: its memory, dtype, shape and strides."""
+    return (tensor.data_ptr(), tensor.dtype, tuple(tensor.shape),
+            tuple(tensor.stride()))
+
+
 class _RelaxView(dict):
     """node_map as user rules see it: constants are relax values."""
 
@@ -159,7 +175,9 @@ class FxImporter:
 
     def __init__(self, graph_module, input_shapes=None, input_info=None,
                  call_function_map=None, call_module_map=None,
-                 function_name="main", example_inputs=None):
+                 function_name="main", example_inputs=None,
+                 custom_convert_map=None, keep_params_as_input=False,
+                 unwrap_unit_return_tuple=False):
         if not isinstance(graph_module, fx.GraphModule):
             raise TypeError("from_fx takes a torch.fx.GraphModule (use "
                             "torch.fx.symbolic_trace(model))")
@@ -173,7 +191,17 @@ class FxImporter:
         self.module_rules = dict(call_module_map or {})
         self.inputs = self._input_types(input_shapes, input_info)
         self.example_inputs = self._examples(example_inputs)
-        self.constants = ConstantTable(lambda: self.bb)
+        self.custom_rules = dict(custom_convert_map or {})
+        self.unwrap_unit_return_tuple = unwrap_unit_return_tuple
+        # keep_params_as_input: the module's parameters and buffers become
+        # function parameters (after the inputs) instead of constants.
+        self.weights = None
+        if keep_params_as_input:
+            self.weights = {}
+            for name, tensor in list(graph_module.named_parameters()) + \
+                    list(graph_module.named_buffers()):
+                self.weights.setdefault(_tensor_key(tensor), name)
+        self.constants = ConstantTable(lambda: self.bb, self.weights)
         self.bb = None
 
     def _input_types(self, input_shapes, input_info):
@@ -228,6 +256,22 @@ class FxImporter:
     # --- which rule -------------------------------------------------------
 
     def user_rule(self, node):
+        if self.custom_rules:
+            # TVM's custom_convert_map: module types, function names and
+            # method names to converter(node, importer).
+            if node.op == "call_module":
+                key = type(self.modules[node.target])
+            elif node.op == "call_method":
+                key = node.target
+            elif node.op == "call_function":
+                key = getattr(node.target, "__name__", None)
+            else:
+                key = None
+            convert = self.custom_rules.get(key) if key is not None else None
+            if convert is not None:
+                modules = self.modules
+                return lambda bb, view, node, *module: convert(
+                    node, _TVMImporterView(bb, view, modules))
         if node.op == "call_function":
             return self.function_rules.get(node.target)
         if node.op == "call_method":
@@ -376,8 +420,22 @@ class FxImporter:
                                                   self.modules[node.target])
                         else:
                             node_map[node] = rule(bb, view, node)
-            bb.emit_func_output(outputs, params=params, structure=structure)
-        return bb.get()
+            # In the model's order (named_parameters, then named_buffers),
+            # as TVM lists them; only those the graph reads.
+            weights = self.constants.weight_params()
+            if self.weights:
+                order = {name: k for k, name in
+                         enumerate(self.weights.values())}
+                weights.sort(key=lambda vt: order[vt[0].name_hint])
+            bb.emit_func_output(outputs, params=params + [v for v, _ in weights],
+                                structure=structure)
+        module = bb.get()
+        if self.weights is not None:
+            from .. import nd
+            module._params[self.function_name] = [
+                nd.array(t.detach().cpu().contiguous().numpy())
+                for _, t in weights]
+        return module
 
     def _outputs(self, node, node_map, params):
         """The graph's result as relax outputs and, unless it is one
@@ -441,6 +499,11 @@ class FxImporter:
                 "numbers, bools, None and tuples, lists and dicts of them")
 
         structure = build(node.args[0])
+        if self.unwrap_unit_return_tuple and \
+                structure.get("tuple") is not None and \
+                len(structure["tuple"]) == 1 and \
+                "tensor" in structure["tuple"][0]:
+            structure = structure["tuple"][0]
         if "tensor" in structure:
             structure = None  # one tensor: returned as an NDArray
         return outputs, structure

@@ -1,5 +1,6 @@
 """IR modules: MLIR modules holding relax graph functions and tir functions."""
 
-from .module import IRModule, parse
+from . import graph
+from .module import Function, GlobalVar, IRModule, parse
 
-__all__ = ["IRModule", "parse"]
+__all__ = ["IRModule", "Function", "GlobalVar", "graph", "parse"]

@@ -7,7 +7,7 @@ from .._ffi import lib
 from ..ir.module import IRModule
 from ..te import Tensor
 from .expr import Expr
-from .op import Call
+from .op import Call, Composite
 
 
 def _handles(values, what):
@@ -75,8 +75,15 @@ class BlockBuilder:
         """A dataflow block scope."""
         return _DataflowScope(self)
 
-    def emit(self, call):
-        """Emits a high-level op call (``relax.op.*``)."""
+    def emit(self, call, name_hint=""):
+        """Emits a high-level op call (``relax.op.*``; a composite one
+        returns what its ``expand`` does). TVM's ``name_hint`` is not
+        supported: mlc's values are named by their op."""
+        if name_hint != "":
+            raise TypeError("emit: name_hint is not supported (mlc names "
+                            "values by their op)")
+        if isinstance(call, Composite):
+            return call.expand(self)
         if not isinstance(call, Call):
             raise TypeError(f"emit takes a relax.op call, got "
                             f"{type(call).__name__}")

@@ -3,6 +3,7 @@
 import numpy as np
 
 from .._ffi import lib
+from .struct_info import TensorStructInfo
 
 
 class DynTensorType:
@@ -49,6 +50,11 @@ class Expr:
     def dtype(self):
         return self._handle.dtype
 
+    @property
+    def struct_info(self):
+        """TVM's struct info: a TensorStructInfo of the shape and dtype."""
+        return TensorStructInfo(tuple(self.shape), self.dtype)
+
     def __repr__(self):
         shape = ", ".join("?" if d is None else str(d) for d in self.shape)
         return (f"{type(self).__name__}({self.name_hint!r}, ({shape}), "
@@ -57,11 +63,28 @@ class Expr:
 
 class Var(Expr):
     """A relax variable. Made by the user, it is a function parameter:
+    ``relax.Var("A", relax.TensorStructInfo((128, 128), "float32"))``
+    (TVM's current spelling) or, as the 2022 chapter writes it,
     ``relax.Var("A", (128, 128), relax.DynTensorType(2, "float32"))``."""
 
-    def __init__(self, name_hint, shape_annotation=None, type_annotation=None):
+    def __init__(self, name_hint, shape_annotation=None, type_annotation=None,
+                 struct_info=None):
         if not isinstance(name_hint, str):
             raise TypeError("relax.Var: the name must be a str")
+        if isinstance(shape_annotation, TensorStructInfo):
+            if struct_info is not None:
+                raise TypeError("relax.Var: struct info given twice")
+            struct_info, shape_annotation = shape_annotation, None
+        if struct_info is not None:
+            if not isinstance(struct_info, TensorStructInfo):
+                raise TypeError("relax.Var: struct_info must be a "
+                                "relax.TensorStructInfo")
+            if shape_annotation is not None or type_annotation is not None:
+                raise TypeError("relax.Var: give a struct_info or a shape "
+                                "and type, not both")
+            shape_annotation = struct_info.shape
+            type_annotation = DynTensorType(struct_info.ndim,
+                                            struct_info.dtype)
         if type_annotation is None:
             type_annotation = DynTensorType(
                 -1 if shape_annotation is None else len(shape_annotation))
@@ -105,9 +128,15 @@ def const(value, dtype=None, name=None):
     """A constant from a numpy array (or anything ``np.asarray`` takes).
 
     ``dtype`` is a dtype name or a ``DynTensorType`` (whose ``ndim``, when
-    given, must match). Large constants are kept as blobs that ``show()``
-    elides.
+    given, must match). Without one, a numpy array keeps its dtype and
+    Python numbers and lists default as in TVM: float -> float32, int ->
+    int32 (bool stays bool); a Python number makes a rank-0 constant.
+    Large constants are kept as blobs that ``show()`` elides.
     """
+    if dtype is None and not isinstance(value, (np.ndarray, np.generic)):
+        narrowed = np.asarray(value)
+        dtype = {np.dtype("float64"): "float32",
+                 np.dtype("int64"): "int32"}.get(narrowed.dtype)
     if isinstance(dtype, DynTensorType):
         if dtype.ndim >= 0 and dtype.ndim != np.ndim(value):
             raise lib.MLCError(

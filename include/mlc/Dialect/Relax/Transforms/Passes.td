@@ -109,4 +109,22 @@ def RelaxFoldBatchNormPass : Pass<"relax-fold-batch-norm", "mlir::ModuleOp"> {
   }];
 }
 
+def RelaxPrintGraphPass : Pass<"relax-print-graph", "mlir::ModuleOp"> {
+  let summary = "Prints a graph function as a Graphviz DOT graph";
+  let description = [{
+    Writes the graph of function `function` (default `main`) to standard
+    output in Graphviz's DOT language and leaves the module unchanged:
+    one node per parameter, constant and op (a `relax.call_tir` shows its
+    callee), an edge per value labelled with its tensor type, the dataflow
+    block as a cluster, and each call of a fused `tir.func` as a cluster
+    holding the call and the function's compute stages in order.
+    `dot -Tsvg` renders it. Python's `IRModule.show(format="dot")` prints
+    the same text.
+  }];
+  let options = [
+    Option<"function", "function", "std::string", /*default=*/"\"main\"",
+           "The graph function to draw">
+  ];
+}
+
 #endif // MLC_DIALECT_RELAX_TRANSFORMS_PASSES_TD

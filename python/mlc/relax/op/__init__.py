@@ -4,7 +4,7 @@ Each function returns a call description that ``BlockBuilder.emit`` turns
 into the relax op; shape errors surface there as ``MLCError``.
 """
 
-from .expr import Expr
+from ..expr import Expr
 
 
 class Call:
@@ -22,6 +22,20 @@ class Call:
 
     def __repr__(self):
         return f"relax.op.{self.op}({', '.join(map(repr, self.args))})"
+
+
+class Composite:
+    """An operator mlc's relax dialect spells with several ops (TVM's
+    ``nn.gelu``, ``linear``, ...): ``BlockBuilder.emit`` calls ``expand``
+    with itself, which emits them and returns the result (a value, or a
+    tuple of values where TVM's op returns a tuple)."""
+
+    def __init__(self, name, expand):
+        self.op = name
+        self.expand = expand
+
+    def __repr__(self):
+        return f"relax.op.{self.op}(...)"
 
 
 def add(lhs, rhs):
@@ -209,3 +223,14 @@ mean = _reduction("mean")
 max = _reduction("max")  # pylint: disable=redefined-builtin
 min = _reduction("min")  # pylint: disable=redefined-builtin
 prod = _reduction("prod")
+
+
+def linear(data, weight, bias=None, out_dtype=None):
+    """TVM's ``relax.op.linear``: ``data @ weight.T + bias`` (torch's
+    ``F.linear``), weight (out, in). ``out_dtype`` other than the data's is
+    not supported."""
+    from .nn import linear as _linear  # one definition, in relax.op.nn
+    return _linear(data, weight, bias, out_dtype)
+
+
+from . import nn  # noqa: E402  (TVM's relax.op.nn)
