@@ -36,9 +36,12 @@ class PassContext:
 
     ``opt_level`` (TVM's default 2): a pass whose ``info.opt_level`` is
     higher is skipped by ``Sequential``; ``disabled_pass`` names passes it
-    skips; ``required_pass`` names passes run whatever the level. TVM's
-    ``config`` dictionary and ``instruments`` have no mlc meaning: giving
-    them is an error.
+    skips; ``required_pass`` names passes run whatever the level;
+    ``instruments`` (TVM's PassInstrument interface: ``run_before_pass(mod,
+    info)`` and ``run_after_pass(mod, info)``, e.g.
+    ``mlc.ir.instrument.PrintAfterAll()``) see every pass run. TVM's
+    ``config`` dictionary and ``trace`` have no mlc meaning: giving them is
+    an error.
     """
 
     _stack = []
@@ -48,12 +51,18 @@ class PassContext:
         if not isinstance(opt_level, int) or not 0 <= opt_level <= 4:
             raise ValueError(f"PassContext: opt_level must be 0..4, got "
                              f"{opt_level!r}")
-        for name, value in (("instruments", instruments), ("config", config),
-                            ("trace", trace)):
+        for name, value in (("config", config), ("trace", trace)):
             if value:
                 raise TypeError(f"PassContext: {name} is not supported by "
                                 "mlc")
         self.opt_level = opt_level
+        self.instruments = list(instruments or [])
+        for instrument in self.instruments:
+            if not (hasattr(instrument, "run_before_pass") or
+                    hasattr(instrument, "run_after_pass")):
+                raise TypeError(f"PassContext: {instrument!r} is not a pass "
+                                "instrument (run_before_pass / "
+                                "run_after_pass)")
         self.required_pass = list(required_pass or [])
         self.disabled_pass = list(disabled_pass or [])
 
@@ -80,7 +89,17 @@ class Pass:
         if not isinstance(mod, IRModule):
             raise TypeError(f"{self.info.name} takes an IRModule, not "
                             f"{type(mod).__name__}")
-        return self.transform_module(mod)
+        if isinstance(self, Sequential):
+            return self.transform_module(mod)
+        instruments = PassContext.current().instruments
+        for instrument in instruments:
+            if hasattr(instrument, "run_before_pass"):
+                instrument.run_before_pass(mod, self.info)
+        result = self.transform_module(mod)
+        for instrument in instruments:
+            if hasattr(instrument, "run_after_pass"):
+                instrument.run_after_pass(result, self.info)
+        return result
 
     def transform_module(self, mod):
         raise NotImplementedError

@@ -178,6 +178,14 @@ def test_passes_sequential_and_print_ir(capsys):
         fused = seq(mod)
     printed = capsys.readouterr().out
     assert "PrintIR(after legalize):" in printed and "tir.func" in printed
+    with tvm.transform.PassContext(
+            instruments=[tvm.ir.instrument.PrintAfterAll()]):
+        relax.transform.LegalizeOps()(mod)
+    printed = capsys.readouterr().out
+    assert "After Running Pass: LegalizeOps" in printed
+    # mlc's whole lowering is a pass too: LLVM dialect at the end.
+    lowered = tvm.transform.MLIRPass("mlc-lower-to-llvm")(mod)
+    assert "llvm.func" in str(lowered)
     kernels = [n for n in fused.function_names() if n != "main"]
     assert len(kernels) == 1 and kernels[0].startswith("fused_")
     # FuseTIR after FuseOps has nothing left (mlc fuses in one step).
@@ -200,6 +208,16 @@ def test_pass_context_levels_and_disabled_passes():
         assert str(seq(mod)) == str(mod)
     with tvm.transform.PassContext(opt_level=3):
         assert "relax.call_tir" in str(seq(mod))
+    seen = []
+
+    class Recorder(tvm.ir.instrument.PassInstrument):
+        def run_after_pass(self, mod, info):
+            seen.append((info.name, "relax.call_tir" in str(mod)))
+
+    with tvm.transform.PassContext(opt_level=3, instruments=[Recorder()]):
+        tvm.transform.Sequential([relax.transform.LegalizeOps(),
+                                  relax.transform.FuseOps()])(mod)
+    assert seen == [("LegalizeOps", True), ("FuseOps", True)]
     with pytest.raises(TypeError, match="config is not supported"):
         tvm.transform.PassContext(config={"relax.x": 1})
     with pytest.raises(tvm.MLCError, match="bad pass pipeline"):

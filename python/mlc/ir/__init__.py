@@ -1,6 +1,6 @@
 """IR modules: MLIR modules holding relax graph functions and tir functions."""
 
-from . import graph
+from . import graph, instrument
 from .module import Function, GlobalVar, IRModule, parse
 
-__all__ = ["IRModule", "Function", "GlobalVar", "graph", "parse"]
+__all__ = ["IRModule", "Function", "GlobalVar", "graph", "instrument", "parse"]
