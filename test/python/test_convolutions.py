@@ -75,6 +75,16 @@ CASES = {
     "conv_transpose3d": (
         lambda: Transposed(nn.ConvTranspose3d(4, 4, 2, stride=2)),
         (1, 4, 3, 5, 9)),
+    # By output phases: taps the stride does not divide (5 = 3 + 2), a
+    # padding past the first phase's taps, output padding, one stride 1.
+    "conv_transpose2d stride 3 padding 3": (
+        lambda: Transposed(nn.ConvTranspose2d(6, 4, 5, stride=3, padding=3,
+                                              output_padding=2)),
+        (2, 6, 7, 11)),
+    "conv_transpose2d strides (2, 1) groups": (
+        lambda: Transposed(nn.ConvTranspose2d(4, 6, (3, 2), stride=(2, 1),
+                                              padding=(1, 0), groups=2)),
+        (1, 4, 5, 21)),
 }
 
 

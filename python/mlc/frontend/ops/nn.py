@@ -114,6 +114,12 @@ def _grouped_convolution(ctx, input, weight, bias, nd, stride, padding,  # pylin
         low, span, step = padding, [spatial_in[i] + 2 * padding[i]
                                     for i in range(nd)], stride
     zero = literal(0.0 if is_float(dtype) else 0, dtype)
+    if transposed and any(st > 1 for st in stride) and \
+            all(d == 1 for d in dilation):
+        y = _transposed_by_phases(ctx, x, w, nd, stride, padding, ksize,
+                                  (xs[0], groups, icg, ocg), spatial_in,
+                                  spatial_out, zero)
+        return y if bias is None else _bias_add(ctx, y, bias)
 
     def widen(v):
         """The input as the convolution reads it: zero padding around it
@@ -163,6 +169,93 @@ def _grouped_convolution(ctx, input, weight, bias, nd, stride, padding,  # pylin
         ctx.te(build, x, w, name="convolution"),
         (xs[0], groups * ocg, *spatial_out)))
     return y if bias is None else _bias_add(ctx, y, bias)
+
+
+def _transposed_by_phases(ctx, x, w, nd, stride, padding, ksize, sizes,
+                          spatial_in, spatial_out, zero):
+    """A transposed convolution with stride s (dilation 1) as s^nd
+    ordinary convolutions, one per output phase, without the zeros the
+    stride would insert (3/4 of a stride-2 2-d one's products are with
+    them): output position y, with y + padding = q*s + phase, is
+    sum_t x[q - t] * w[phase + s*t], a convolution of the input with the
+    kernel's taps phase, phase + s, ... flipped. The phases' results,
+    computed as (phase, q) planes, are interleaved by a permuting copy
+    into (q, phase) order, whose flattening is the output shifted by
+    padding mod s (a view, and a slice when that is not 0)."""
+    batch, groups, icg, ocg = sizes
+    taps = [-(-ksize[i] // stride[i]) for i in range(nd)]
+    first = [padding[i] // stride[i] for i in range(nd)]
+    count = [(spatial_out[i] - 1 + padding[i]) // stride[i] - first[i] + 1
+             for i in range(nd)]
+    shift = [padding[i] - first[i] * stride[i] for i in range(nd)]
+    # The input as the phases read it: plane position m holds
+    # x[m - low] (zeros outside), m in [0, count + taps - 1).
+    low = [taps[i] - 1 - first[i] for i in range(nd)]
+    span = [count[i] + taps[i] - 1 for i in range(nd)]
+
+    def pad(v):
+        if all(low[i] == 0 and span[i] == spatial_in[i] for i in range(nd)):
+            return v
+
+        def element(n, g, c, *m):
+            q = [m[i] - low[i] for i in range(nd)]
+            inside = [cond for i in range(nd)
+                      for cond in (q[i] >= 0, q[i] < spatial_in[i])]
+            return te.if_then_else(te.all(*inside), read(v, [n, g, c] + q),
+                                   zero)
+        return te.compute(list(v.shape[:3]) + span, element, name="pad")
+
+    def phase_kernel(u):
+        """(group, out channel, in channel, phases, taps): tap t of phase
+        f is the weight's f + s*(taps - 1 - t), zero past the kernel."""
+        def element(g, o, c, *index):
+            phase, tap = index[:nd], index[nd:]
+            at = [phase[i] + stride[i] * (taps[i] - 1 - tap[i])
+                  for i in range(nd)]
+            short = [i for i in range(nd) if ksize[i] % stride[i]]
+            value = read(u, [g, c, o] + at)
+            if not short:
+                return value
+            return te.if_then_else(
+                te.all(*[at[i] < ksize[i] for i in short]), value, zero)
+        return te.compute([groups, ocg, icg] + list(stride) + taps, element,
+                          name="phase_kernel")
+
+    def phases(v, u):
+        xp, wk = pad(v), phase_kernel(u)
+        rc = te.reduce_axis((0, icg), name="rc")
+        rt = [te.reduce_axis((0, t), name=f"rt{i}")
+              for i, t in enumerate(taps)]
+        return te.compute(
+            [v.shape[0], groups, ocg] + list(stride) + count,
+            lambda n, g, o, *r: te.sum(
+                read(xp, [n, g, rc] + [r[nd + i] + rt[i] for i in range(nd)]) *
+                read(wk, [g, o, rc] + list(r[:nd]) + rt), axis=[rc] + rt),
+            name="convolution")
+
+    def interleave(p):
+        """(phase, q) planes to (q, phase) order: a permuting copy."""
+        shape = [p.shape[0], groups, ocg]
+        for i in range(nd):
+            shape += [count[i], stride[i]]
+        return te.compute(
+            shape,
+            lambda n, g, o, *qf: read(
+                p, [n, g, o] + [qf[2 * i + 1] for i in range(nd)] +
+                [qf[2 * i] for i in range(nd)]),
+            name="interleave")
+
+    planes = ctx.te(phases, x, w, name="convolution")
+    woven = ctx.te(interleave, planes, name="interleave")
+    full = [count[i] * stride[i] for i in range(nd)]
+    y = ctx.emit(relax.op.reshape(woven, (batch, groups * ocg, *full)))
+    if full != list(spatial_out) or any(shift):
+        y = ctx.te(lambda t: te.compute(
+            [t.shape[0], groups * ocg] + list(spatial_out),
+            lambda n, c, *o: read(t, [n, c] + [o[i] + shift[i]
+                                               for i in range(nd)]),
+            name="slice"), y, name="slice")
+    return y
 
 
 # --- pooling ------------------------------------------------------------------
