@@ -1,6 +1,8 @@
 """TVM's ``relax.frontend.torch.from_fx``, with TVM's signature and the
 meaning of each argument, over mlc's fx importer (``mlc.frontend``)."""
 
+import torch
+
 from ...frontend.fx import FxImporter
 
 __all__ = ["from_fx"]
@@ -34,8 +36,7 @@ def from_fx(model, input_info, *, keep_params_as_input=False,
     if not isinstance(input_info, (list, tuple)) or not all(
             isinstance(item, (list, tuple)) and len(item) == 2 and
             isinstance(item[0], (list, tuple)) and
-            (isinstance(item[1], str) or
-             type(item[1]).__name__ == "dtype")
+            isinstance(item[1], (str, torch.dtype))
             for item in input_info):
         raise TypeError("from_fx: input_info is a list of (shape, dtype) "
                         f"pairs, got {input_info!r}")
