@@ -5,8 +5,9 @@
 // linalg.generic whose body branches (scf.if) around a tensor.extract. Such
 // a body does not vectorize, and the padding ran one element at a time: as
 // long as the depthwise convolution after it. Here it becomes what it
-// means: a fill of the whole output with `c`, and an element-wise copy of
-// the input into the interior slice, both of which vectorize.
+// means: an element-wise copy of the input into the interior slice and
+// fills of the border with `c` (each element written once), which
+// vectorize.
 //
 //===----------------------------------------------------------------------===//
 
@@ -221,13 +222,12 @@ struct DecomposePaddingPass
       if (generic->isAncestor(padding.getParentBlock()->getParentOp()))
         padding = rewriter.clone(*padding.getDefiningOp())->getResult(0);
       Value init = generic.getDpsInitOperand(0)->get();
-      Value filled =
-          linalg::FillOp::create(rewriter, loc, padding, init).getResult(0);
       // A padded dimension is static (matchGuardedCopy); an unpadded
       // dynamic one (a batch) is read over the output's extent, as the
       // original loop nest did, which may be less than the input's.
       auto inType = cast<RankedTensorType>(copy.input.getType());
-      SmallVector<OpFoldResult> offsets, sizes, strides;
+      auto outType = cast<RankedTensorType>(init.getType());
+      SmallVector<OpFoldResult> offsets, sizes, strides, extents;
       bool partial = false;
       for (auto [d, offset] : llvm::enumerate(copy.offset)) {
         offsets.push_back(rewriter.getIndexAttr(offset));
@@ -235,6 +235,7 @@ struct DecomposePaddingPass
         sizes.push_back(tensor::getMixedSize(
             rewriter, loc, inType.isDynamicDim(d) ? init : copy.input, d));
         strides.push_back(rewriter.getIndexAttr(1));
+        extents.push_back(tensor::getMixedSize(rewriter, loc, init, d));
       }
       Value input = copy.input;
       if (partial)
@@ -242,7 +243,7 @@ struct DecomposePaddingPass
             rewriter, loc, input,
             SmallVector<OpFoldResult>(offsets.size(), rewriter.getIndexAttr(0)),
             sizes, strides);
-      Value interior = tensor::ExtractSliceOp::create(rewriter, loc, filled,
+      Value interior = tensor::ExtractSliceOp::create(rewriter, loc, init,
                                                       offsets, sizes, strides);
       int64_t rank = copy.offset.size();
       AffineMap id = rewriter.getMultiDimIdentityMap(rank);
@@ -255,7 +256,45 @@ struct DecomposePaddingPass
             linalg::YieldOp::create(b, l, args.front());
           });
       Value result = tensor::InsertSliceOp::create(
-          rewriter, loc, copied.getResult(0), filled, offsets, sizes, strides);
+          rewriter, loc, copied.getResult(0), init, offsets, sizes, strides);
+      // Then the border, slab by slab: for padded dimension d, the rows
+      // before and after the input, over the interior of the dimensions
+      // before d (their borders are filled already) and the whole of those
+      // after. Each element is written once, where a fill of the whole
+      // tensor wrote the interior twice (a stride-2 depthwise
+      // convolution's padding stage is as long as the convolution).
+      for (int64_t d = 0; d < rank; ++d) {
+        if (outType.isDynamicDim(d))
+          continue; // not padded (matchGuardedCopy)
+        int64_t low = copy.offset[d], size = inType.getDimSize(d),
+                total = outType.getDimSize(d);
+        for (auto [start, length] :
+             {std::pair<int64_t, int64_t>{0, low},
+              std::pair<int64_t, int64_t>{low + size, total - low - size}}) {
+          if (length <= 0)
+            continue;
+          SmallVector<OpFoldResult> slabOffsets, slabSizes;
+          for (int64_t e = 0; e < rank; ++e) {
+            if (e < d) {
+              slabOffsets.push_back(offsets[e]);
+              slabSizes.push_back(sizes[e]);
+            } else if (e == d) {
+              slabOffsets.push_back(rewriter.getIndexAttr(start));
+              slabSizes.push_back(rewriter.getIndexAttr(length));
+            } else {
+              slabOffsets.push_back(rewriter.getIndexAttr(0));
+              slabSizes.push_back(extents[e]);
+            }
+          }
+          Value slab = tensor::ExtractSliceOp::create(
+              rewriter, loc, result, slabOffsets, slabSizes, strides);
+          Value filled =
+              linalg::FillOp::create(rewriter, loc, padding, slab).getResult(0);
+          result = tensor::InsertSliceOp::create(rewriter, loc, filled, result,
+                                                 slabOffsets, slabSizes,
+                                                 strides);
+        }
+      }
       rewriter.replaceOp(generic, result);
     }
   }

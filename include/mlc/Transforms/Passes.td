@@ -29,19 +29,22 @@ def MLCElementwiseInPlacePass
 
 def MLCDecomposePaddingPass
     : Pass<"mlc-decompose-padding", "mlir::func::FuncOp"> {
-  let summary = "Turns guarded copies (zero padding) into a fill and a copy "
-                "of the interior";
+  let summary = "Turns guarded copies (zero padding) into a copy of the "
+                "interior and fills of the border";
   let description = [{
     A `linalg.generic` on tensors that computes
     `out[i] = lo <= i < lo + size(in) ? in[i - lo] : c` (te's padding
     stage: `scf.if` on comparisons of `linalg.index` with constants around
     a `tensor.extract`, the read indices possibly clamped to the input by
-    `--tir-check-bounds`) becomes `linalg.fill` of `c`, an element-wise
-    copy of `in` into the interior (`tensor.extract_slice` at `lo`), and
-    `tensor.insert_slice` of the copy back, which bufferization makes one
-    buffer written in place. Both parts vectorize; the guarded gather did
-    not. Only a guard that describes exactly the interior matches
-    (anything else stays as it is).
+    `--tir-check-bounds`) becomes an element-wise copy of `in` into the
+    interior (`tensor.extract_slice` at `lo`, `tensor.insert_slice` of the
+    copy back) and a `linalg.fill` of `c` for each slab of the border (for
+    padded dimension d, the slabs before and after the interior, over the
+    interior of the dimensions before d and the whole of those after), so
+    each element is written once; bufferization makes it one buffer
+    written in place. Both parts vectorize; the guarded gather did not.
+    Only a guard that describes exactly the interior matches (anything
+    else stays as it is).
 
     ```mlir
     %p = linalg.generic outs(%e : tensor<8x8xf32>) {
@@ -50,8 +53,9 @@ def MLCDecomposePaddingPass
     }
     ```
 
-    becomes `%f = linalg.fill ins(%zero) outs(%e)`, a copy of `%x` into
-    `tensor.extract_slice %f[1, 1] [6, 6] [1, 1]`, inserted back.
+    becomes a copy of `%x` into `tensor.extract_slice %e[1, 1] [6, 6]
+    [1, 1]`, inserted back, then fills of rows 0 and 7 and of columns 0
+    and 7 of rows 1 to 6.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::tensor::TensorDialect",

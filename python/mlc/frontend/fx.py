@@ -24,6 +24,7 @@ from .._ffi import MLCError
 from . import promotion
 from .aten_importer import (AtenGraphImporter, ConstantTable,
                             ImportCheckError, UnsupportedError, foldable)
+from .fold import fold_batch_norms
 from .ops import registry
 from .trace import DynSize, stand_in_size, trace_graph
 
@@ -181,6 +182,12 @@ class FxImporter:
         if not isinstance(graph_module, fx.GraphModule):
             raise TypeError("from_fx takes a torch.fx.GraphModule (use "
                             "torch.fx.symbolic_trace(model))")
+        # Batch norms after the convolutions relax does not fold, folded
+        # here (not when the weights are to stay inputs).
+        if not keep_params_as_input:
+            user_types = {k for k in list((call_module_map or {})) +
+                          list((custom_convert_map or {})) if isinstance(k, type)}
+            graph_module = fold_batch_norms(graph_module, user_types)
         self.gm = graph_module
         self.function_name = function_name
         self.modules = dict(graph_module.named_modules())
