@@ -173,6 +173,8 @@ void mlc::python::registerIR(py::module_ &m) {
                                                           sourceName);
             if (!func)
               throw py::key_error("no function named '" + sourceName + "'");
+            if (&source == &self && sourceName == name)
+              return; // mod["f"] = mod["f"]: already there
             SymbolTable table(into);
             if (Operation *old = table.lookup(name))
               table.erase(old);

@@ -300,6 +300,14 @@ def test_irmodule_is_a_mapping_of_global_vars():
                                   vm["main"](x).numpy())
     with pytest.raises(KeyError):
         mod["nope"]
+    # Assigning a function to its own name, or over a function that calls
+    # it (replaced by a copy of the callee), keeps the module valid.
+    other["main"] = other["main"]
+    other["main"] = other["forward"]
+    assert other.function_names().count("main") == 1
+    np.testing.assert_array_equal(
+        relax.VirtualMachine(relax.build(other), tvm.cpu())["main"](x).numpy(),
+        vm["main"](x).numpy())
 
 
 # --- 6. current TVM names -----------------------------------------------------
