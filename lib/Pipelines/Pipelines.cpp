@@ -49,7 +49,8 @@ void mlc::buildLowerToFuncPipeline(OpPassManager &pm,
   pm.addPass(mlc::createConvertTIRToLinalgPass());
   pm.addPass(mlc::createConvertRelaxToFuncPass());
   pm.addPass(createCanonicalizerPass());
-  // Zero padding: a fill and a copy of the interior, not guarded reads.
+  // Zero padding: a copy of the interior and fills of the border, not
+  // guarded reads.
   pm.addNestedPass<func::FuncOp>(mlc::createMLCDecomposePaddingPass());
   if (options.fuse) {
     // Element-wise generics of one function become one loop nest, written

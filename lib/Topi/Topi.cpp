@@ -72,8 +72,8 @@ Tensor broadcastBinary(const Tensor &a, const Tensor &b, llvm::StringRef name,
 /// NCHW `data` in a (N, C, height, width) stage whose rows and columns
 /// from `low` on hold the input and the rest `value`: a window op's
 /// padding as its own stage (a guarded copy), which --mlc-decompose-padding
-/// turns into a fill and a copy of the interior, and the code generator's
-/// window strategies then read without bounds checks. `height` and `width`
+/// turns into a copy of the interior and fills of the border, and the code
+/// generator's window strategies then read without bounds checks. `height` and `width`
 /// cover at least the input.
 Tensor padSpatial(const Tensor &data, std::array<int64_t, 2> low,
                   int64_t height, int64_t width, Expr value) {

@@ -89,8 +89,10 @@ class Pass:
         if not isinstance(mod, IRModule):
             raise TypeError(f"{self.info.name} takes an IRModule, not "
                             f"{type(mod).__name__}")
-        if isinstance(self, Sequential):
-            return self.transform_module(mod)
+        return self._run(mod)
+
+    def _run(self, mod):
+        """One pass run, seen by the context's instruments."""
         instruments = PassContext.current().instruments
         for instrument in instruments:
             if hasattr(instrument, "run_before_pass"):
@@ -154,6 +156,10 @@ class Sequential(Pass):
                 raise TypeError(f"Sequential: {p!r} is not a pass")
         self.passes = passes
         self.info = PassInfo(name, opt_level, required or [])
+
+    def _run(self, mod):
+        # The instruments see the passes inside, not the sequence itself.
+        return self.transform_module(mod)
 
     def transform_module(self, mod):
         context = PassContext.current()

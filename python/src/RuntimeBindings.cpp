@@ -209,14 +209,17 @@ void mlc::python::registerRuntime(py::module_ &m) {
       .def(
           "time",
           [](Executable &exe, const std::string &name, py::sequence args,
-             int number, int repeat, double minRepeatMs) {
+             int number, int repeat, double minRepeatMs,
+             int limitZeroTimeIterations) {
             // TVM's time_evaluator: one untimed call, then `repeat`
             // measurements of `number` calls each, `number` grown until a
             // measurement lasts `minRepeatMs`; seconds per call, each
             // measurement. The loop runs here, without Python in it.
-            if (number < 1 || repeat < 1 || minRepeatMs < 0)
-              throw mlc::Error("time_evaluator: number and repeat must be "
-                               ">= 1 and min_repeat_ms >= 0");
+            if (number < 1 || repeat < 1 || minRepeatMs < 0 ||
+                limitZeroTimeIterations < 1)
+              throw mlc::Error("time_evaluator: number, repeat and "
+                               "limit_zero_time_iterations must be >= 1 and "
+                               "min_repeat_ms >= 0");
             const runtime::FunctionInfo &info = exe.function(name);
             std::vector<py::array> keep;
             std::vector<runtime::BufferView> views =
@@ -230,7 +233,7 @@ void mlc::python::registerRuntime(py::module_ &m) {
               freeResults(buffers);
               for (int r = 0; r < repeat; ++r) {
                 double elapsed = 0;
-                int calls = number;
+                int calls = number, zeroTimes = 0;
                 while (true) {
                   Clock::time_point start = Clock::now();
                   for (int i = 0; i < calls; ++i) {
@@ -240,7 +243,10 @@ void mlc::python::registerRuntime(py::module_ &m) {
                   elapsed = std::chrono::duration<double>(Clock::now() -
                                                           start)
                                 .count();
-                  if (elapsed * 1e3 >= minRepeatMs)
+                  // A clock that reads 0 (too coarse for the calls) is
+                  // given limit_zero_time_iterations tries, as in TVM.
+                  if (elapsed * 1e3 >= minRepeatMs ||
+                      (elapsed == 0 && ++zeroTimes >= limitZeroTimeIterations))
                     break;
                   // TVM's growth: to the estimate, at least x1.618.
                   double estimate =
@@ -254,7 +260,8 @@ void mlc::python::registerRuntime(py::module_ &m) {
             return seconds;
           },
           py::arg("name"), py::arg("args"), py::arg("number"),
-          py::arg("repeat"), py::arg("min_repeat_ms"));
+          py::arg("repeat"), py::arg("min_repeat_ms"),
+          py::arg("limit_zero_time_iterations"));
 
   m.def(
       "compile",

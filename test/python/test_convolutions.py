@@ -81,6 +81,9 @@ CASES = {
         lambda: Transposed(nn.ConvTranspose2d(6, 4, 5, stride=3, padding=3,
                                               output_padding=2)),
         (2, 6, 7, 11)),
+    "conv_transpose2d padding beyond the kernel": (
+        lambda: Transposed(nn.ConvTranspose2d(3, 2, 3, stride=2, padding=4)),
+        (1, 3, 9, 11)),
     "conv_transpose2d strides (2, 1) groups": (
         lambda: Transposed(nn.ConvTranspose2d(4, 6, (3, 2), stride=(2, 1),
                                               padding=(1, 0), groups=2)),

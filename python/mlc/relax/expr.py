@@ -130,13 +130,19 @@ def const(value, dtype=None, name=None):
     ``dtype`` is a dtype name or a ``DynTensorType`` (whose ``ndim``, when
     given, must match). Without one, a numpy array keeps its dtype and
     Python numbers and lists default as in TVM: float -> float32, int ->
-    int32 (bool stays bool); a Python number makes a rank-0 constant.
-    Large constants are kept as blobs that ``show()`` elides.
+    int32 (bool stays bool) when every value fits (2**40 stays int64, where
+    TVM would wrap it); a Python number makes a rank-0 constant. Large
+    constants are kept as blobs that ``show()`` elides.
     """
     if dtype is None and not isinstance(value, (np.ndarray, np.generic)):
-        narrowed = np.asarray(value)
-        dtype = {np.dtype("float64"): "float32",
-                 np.dtype("int64"): "int32"}.get(narrowed.dtype)
+        wide = np.asarray(value)
+        if wide.dtype == np.dtype("float64"):
+            dtype = "float32"
+        elif wide.dtype == np.dtype("int64"):
+            info = np.iinfo(np.int32)
+            if wide.size == 0 or (info.min <= wide.min() and
+                                  wide.max() <= info.max):
+                dtype = "int32"
     if isinstance(dtype, DynTensorType):
         if dtype.ndim >= 0 and dtype.ndim != np.ndim(value):
             raise lib.MLCError(

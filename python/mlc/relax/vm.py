@@ -73,10 +73,9 @@ class VirtualMachine:
                        min_repeat_ms=0, **options):
         """TVM's timing of `func_name` (see runtime.timing): ``f =
         vm.time_evaluator("main", tvm.cpu(), number=10); f(x).mean``."""
-        if self._exe is None:
-            raise TypeError("time_evaluator: times compiled executables; "
-                            "a loaded library's functions are timed in "
-                            "Python")
+        if self._exe is None:  # a loaded library: see LoadedModule's
+            return self._loaded.time_evaluator(func_name, dev, number, repeat,
+                                               min_repeat_ms, **options)
         return time_evaluator(self._exe, func_name, dev, number, repeat,
                               min_repeat_ms, **options)
 

@@ -33,6 +33,12 @@ class LoadedModule:
         """TVM's timing for a loaded library. Its calls go through ctypes,
         so the loop is Python's (a few microseconds per call more than a
         compiled executable's native loop)."""
+        from .device import Device
+        if dev is not None and not isinstance(dev, Device):
+            raise TypeError("time_evaluator: dev must be mlc.cpu()")
+        if number < 1 or repeat < 1 or min_repeat_ms < 0:
+            raise ValueError("time_evaluator: number and repeat must be >= 1 "
+                             "and min_repeat_ms >= 0")
         function = self[func_name]
 
         def evaluate(*args):

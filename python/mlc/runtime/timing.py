@@ -54,16 +54,14 @@ def time_evaluator(executable, func_name, dev, number=10, repeat=1,
             ("f_preproc", f_preproc, "")):
         if value != default:
             raise TypeError(f"time_evaluator: {name} is not supported")
-    if limit_zero_time_iterations < 1:
-        raise ValueError("time_evaluator: limit_zero_time_iterations must "
-                         "be >= 1")
     executable.signature(func_name)  # KeyError naming the functions
 
     def evaluate(*args):
         inputs = inputs_of(args) if inputs_of else list(args)
         arrays = executable.arrays(func_name, inputs)
-        seconds = executable._native.time(func_name, arrays, int(number),
-                                          int(repeat), float(min_repeat_ms))
+        seconds = executable._native.time(
+            func_name, arrays, int(number), int(repeat),
+            float(min_repeat_ms), int(limit_zero_time_iterations))
         return BenchmarkResult(seconds)
 
     return evaluate

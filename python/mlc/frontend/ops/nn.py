@@ -124,8 +124,8 @@ def _grouped_convolution(ctx, input, weight, bias, nd, stride, padding,  # pylin
     def widen(v):
         """The input as the convolution reads it: zero padding around it
         (and zeros between its elements, for a transposed convolution)."""
-        if not transposed and not any(padding):
-            return v
+        if not transposed:
+            return _zero_padded(v, low, span, spatial_in, zero)
 
         def element(n, g, c, *p):
             q = [p[i] - low[i] for i in range(nd)]
@@ -171,6 +171,23 @@ def _grouped_convolution(ctx, input, weight, bias, nd, stride, padding,  # pylin
     return y if bias is None else _bias_add(ctx, y, bias)
 
 
+def _zero_padded(v, low, span, spatial_in, zero):
+    """(n, group, channel, *spatial) `v` in planes of `span` whose position
+    m holds v[m - low] (zero outside the input): the padding stage that
+    --mlc-decompose-padding turns into a copy and border fills. `v` itself
+    when that is the identity."""
+    nd = len(span)
+    if all(low[i] == 0 and span[i] == spatial_in[i] for i in range(nd)):
+        return v
+
+    def element(n, g, c, *m):
+        q = [m[i] - low[i] for i in range(nd)]
+        inside = [cond for i in range(nd)
+                  for cond in (q[i] >= 0, q[i] < spatial_in[i])]
+        return te.if_then_else(te.all(*inside), read(v, [n, g, c] + q), zero)
+    return te.compute(list(v.shape[:3]) + list(span), element, name="pad")
+
+
 def _transposed_by_phases(ctx, x, w, nd, stride, padding, ksize, sizes,
                           spatial_in, spatial_out, zero):
     """A transposed convolution with stride s (dilation 1) as s^nd
@@ -184,26 +201,19 @@ def _transposed_by_phases(ctx, x, w, nd, stride, padding, ksize, sizes,
     padding mod s (a view, and a slice when that is not 0)."""
     batch, groups, icg, ocg = sizes
     taps = [-(-ksize[i] // stride[i]) for i in range(nd)]
-    first = [padding[i] // stride[i] for i in range(nd)]
+    # The first q computed: the one of output 0, or earlier (rows the
+    # slice below drops) when a padding beyond the kernel would otherwise
+    # start the planes inside the input, a padding stage that is not one.
+    first = [min(padding[i] // stride[i], taps[i] - 1) for i in range(nd)]
     count = [(spatial_out[i] - 1 + padding[i]) // stride[i] - first[i] + 1
              for i in range(nd)]
     shift = [padding[i] - first[i] * stride[i] for i in range(nd)]
     # The input as the phases read it: plane position m holds
-    # x[m - low] (zeros outside), m in [0, count + taps - 1).
+    # x[m - low] (zeros outside), m in [0, span).
+    # (Covering the whole input, read or not, keeps it a padding stage.)
     low = [taps[i] - 1 - first[i] for i in range(nd)]
-    span = [count[i] + taps[i] - 1 for i in range(nd)]
-
-    def pad(v):
-        if all(low[i] == 0 and span[i] == spatial_in[i] for i in range(nd)):
-            return v
-
-        def element(n, g, c, *m):
-            q = [m[i] - low[i] for i in range(nd)]
-            inside = [cond for i in range(nd)
-                      for cond in (q[i] >= 0, q[i] < spatial_in[i])]
-            return te.if_then_else(te.all(*inside), read(v, [n, g, c] + q),
-                                   zero)
-        return te.compute(list(v.shape[:3]) + span, element, name="pad")
+    span = [max(count[i] + taps[i] - 1, low[i] + spatial_in[i])
+            for i in range(nd)]
 
     def phase_kernel(u):
         """(group, out channel, in channel, phases, taps): tap t of phase
@@ -222,7 +232,7 @@ def _transposed_by_phases(ctx, x, w, nd, stride, padding, ksize, sizes,
                           name="phase_kernel")
 
     def phases(v, u):
-        xp, wk = pad(v), phase_kernel(u)
+        xp, wk = _zero_padded(v, low, span, spatial_in, zero), phase_kernel(u)
         rc = te.reduce_axis((0, icg), name="rc")
         rt = [te.reduce_axis((0, t), name=f"rt{i}")
               for i, t in enumerate(taps)]

@@ -146,8 +146,18 @@ def adaptive_avg_pool2d(data, output_size=None, layout="NCHW",
         if height is None or width is None:
             raise _error("adaptive_avg_pool2d", "needs a static height and "
                                                 "width")
-        size = (height, width) if output_size is None else \
-            tuple(int(s) for s in np.broadcast_to(output_size, 2))
+        # TVM's output_size: None, one size, or two (None keeps that
+        # dimension's size).
+        wanted = output_size if isinstance(output_size, (tuple, list)) \
+            else (output_size, output_size)
+        if len(wanted) != 2:
+            raise _error("adaptive_avg_pool2d", f"output_size must be one or "
+                                                f"two sizes, got {output_size!r}")
+        size = tuple(int(have if want is None else want)
+                     for want, have in zip(wanted, (height, width)))
+        if min(size) < 1:
+            raise _error("adaptive_avg_pool2d", f"output size {size} must be "
+                                                "positive")
         if height % size[0] or width % size[1]:
             raise _error("adaptive_avg_pool2d",
                          f"output size {size} does not divide the input's "
