@@ -505,7 +505,12 @@ std::array<int64_t, 2> pool2dOutputSizes(llvm::StringRef op,
     if (kernel[k] < 1 || stride[k] < 1 || dilation[k] < 1 || padding[k] < 0)
       fail("topi " + op + ": kernel, strides and dilations must be >= 1, "
            "padding >= 0");
-    if (padding[k] > ((kernel[k] - 1) * dilation[k] + 1) / 2)
+    int64_t reach;
+    if (llvm::MulOverflow(kernel[k] - 1, dilation[k], reach) ||
+        reach == std::numeric_limits<int64_t>::max())
+      fail("topi " + op + ": the window " + llvm::Twine(kernel[k]) +
+           " with dilation " + llvm::Twine(dilation[k]) + " is too large");
+    if (padding[k] > (reach + 1) / 2)
       fail("topi " + op + ": padding " + llvm::Twine(padding[k]) +
            " is more than half the dilated kernel");
     out[k] = windowOutputSize(*size, kernel[k], stride[k], padding[k],

@@ -439,7 +439,7 @@ func.func @conv2d_groups(%x: tensor<1x4x8x8xf32>, %w: tensor<6x4x3x3xf32>) {
 // -----
 
 func.func @conv2d_kernel(%x: tensor<1x3x2x8xf32>, %w: tensor<4x3x3x3xf32>) {
-  // expected-error @+2 {{'relax.conv2d' op the kernel 3 (dilation 1) does not fit the padded size 2}}
+  // expected-error @+2 {{'relax.conv2d' op the kernel 3 (dilation 1) does not fit the size 2 padded by 0 on each side}}
   // expected-error @+1 {{'relax.conv2d' op failed to infer returned types}}
   %0 = relax.conv2d %x, %w strides [1, 1] padding [0, 0] dilation [1, 1] groups 1 : tensor<1x3x2x8xf32>, tensor<4x3x3x3xf32> -> tensor<1x4x0x6xf32>
   return
@@ -502,7 +502,7 @@ func.func @max_pool2d_dynamic(%x: tensor<1x2x?x8xf32>) {
 // -----
 
 func.func @max_pool2d_window(%x: tensor<1x2x2x8xf32>) {
-  // expected-error @+2 {{'relax.max_pool2d' op the window 3 (dilation 1) does not fit the padded size 2}}
+  // expected-error @+2 {{'relax.max_pool2d' op the window 3 (dilation 1) does not fit the size 2 padded by 0 on each side}}
   // expected-error @+1 {{'relax.max_pool2d' op failed to infer returned types}}
   %0 = relax.max_pool2d %x kernel [3, 3] strides [1, 1] padding [0, 0] dilation [1, 1] ceil_mode false : tensor<1x2x2x8xf32> -> tensor<1x2x1x6xf32>
   return
@@ -658,5 +658,34 @@ func.func @sum_of_bools(%x: tensor<4xi1>) {
   // expected-error @+2 {{'relax.sum' op operand must not be a tensor of bools, got 'tensor<4xi1>' (cast it first)}}
   // expected-error @+1 {{'relax.sum' op failed to infer returned types}}
   %0 = relax.sum %x axes [] keepdims false : tensor<4xi1> -> tensor<i1>
+  return
+}
+
+// -----
+
+// Window arithmetic near 2^63 is refused, not wrapped around (found by
+// scripts/fuzz.py under UBSan).
+func.func @conv2d_dilation_overflow(%x: tensor<1x4x9x7xf32>, %w: tensor<6x2x3x2xf32>) {
+  // expected-error @+2 {{'relax.conv2d' op the kernel 3 (dilation 9223372036854775807) does not fit the size 9 padded by 1 on each side}}
+  // expected-error @+1 {{'relax.conv2d' op failed to infer returned types}}
+  %0 = relax.conv2d %x, %w strides [2, 1] padding [1, 64] dilation [9223372036854775807, 2] groups 2 : tensor<1x4x9x7xf32>, tensor<6x2x3x2xf32> -> tensor<1x6x5x5xf32>
+  return
+}
+
+// -----
+
+func.func @max_pool2d_dilation_overflow(%x: tensor<1x2x8x8xf32>) {
+  // expected-error @+2 {{'relax.max_pool2d' op the window 3 with dilation 9223372036854775807 is too large}}
+  // expected-error @+1 {{'relax.max_pool2d' op failed to infer returned types}}
+  %0 = relax.max_pool2d %x kernel [3, 3] strides [1, 1] padding [0, 0] dilation [9223372036854775807, 1] ceil_mode false : tensor<1x2x8x8xf32> -> tensor<1x2x1x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv2d_padding_overflow(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+2 {{'relax.conv2d' op the kernel 3 (dilation 1) does not fit the size 8 padded by 4611686018427387904 on each side}}
+  // expected-error @+1 {{'relax.conv2d' op failed to infer returned types}}
+  %0 = relax.conv2d %x, %w strides [1, 1] padding [4611686018427387904, 0] dilation [1, 1] groups 1 : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32> -> tensor<1x4x6x6xf32>
   return
 }

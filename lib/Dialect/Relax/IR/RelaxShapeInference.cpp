@@ -14,6 +14,9 @@
 
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/Diagnostics.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <limits>
 
 using namespace mlir;
 using namespace mlc::relax;
@@ -199,8 +202,8 @@ FailureOr<RankedTensorType> inferConv2dType(
                                         padding[k], dilation[k]);
     if (out < 1)
       return fail(emitError, "the kernel ", ws[2 + k], " (dilation ",
-                  dilation[k], ") does not fit the padded size ",
-                  size + 2 * padding[k]);
+                  dilation[k], ") does not fit the size ", size,
+                  " padded by ", padding[k], " on each side");
     shape.push_back(out);
   }
   return RankedTensorType::get(shape, dataType.getElementType());
@@ -225,7 +228,12 @@ FailureOr<RankedTensorType> inferMaxPool2dType(
       return fail(emitError, "kernel, strides and dilation must be >= 1 and "
                              "padding >= 0");
     // torch: pad <= ((kernel - 1) * dilation + 1) / 2.
-    if (padding[k] > ((kernel[k] - 1) * dilation[k] + 1) / 2)
+    int64_t reach;
+    if (llvm::MulOverflow(kernel[k] - 1, dilation[k], reach) ||
+        reach == std::numeric_limits<int64_t>::max())
+      return fail(emitError, "the window ", kernel[k], " with dilation ",
+                  dilation[k], " is too large");
+    if (padding[k] > (reach + 1) / 2)
       return fail(emitError, "padding ", padding[k],
                   " is more than half the dilated kernel ", kernel[k]);
     int64_t size = type.getDimSize(2 + k);
@@ -235,8 +243,8 @@ FailureOr<RankedTensorType> inferMaxPool2dType(
                                         padding[k], dilation[k], ceilMode);
     if (out < 1)
       return fail(emitError, "the window ", kernel[k], " (dilation ",
-                  dilation[k], ") does not fit the padded size ",
-                  size + 2 * padding[k]);
+                  dilation[k], ") does not fit the size ", size,
+                  " padded by ", padding[k], " on each side");
     shape.push_back(out);
   }
   return RankedTensorType::get(shape, type.getElementType());
