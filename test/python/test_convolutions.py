@@ -47,6 +47,8 @@ CASES = {
     "conv2d 1x1": (lambda: nn.Conv2d(16, 32, 1), (2, 16, 9, 37)),
     "conv2d 1x1 stride 2": (lambda: nn.Conv2d(16, 32, 1, 2, bias=False),
                             (2, 16, 18, 36)),
+    "conv2d 1x1 stride (3, 2) odd sizes": (
+        lambda: nn.Conv2d(8, 16, 1, stride=(3, 2)), (2, 8, 17, 15)),
     "conv2d dilation 2": (lambda: nn.Conv2d(8, 8, 3, padding=2, dilation=2),
                           (2, 8, 21, 37)),
     "conv2d groups 4": (lambda: nn.Conv2d(16, 32, 3, padding=1, groups=4),
@@ -110,6 +112,7 @@ def test_convolution_matches_torch(name, threads):
 
 
 @pytest.mark.parametrize("name", ["conv2d 3x3", "conv2d depthwise stride 2",
+                                  "conv2d 1x1 stride 2",
                                   "conv_transpose2d stride 2 output padding",
                                   "conv3d"])
 def test_convolution_with_a_dynamic_batch_matches_torch(name):
