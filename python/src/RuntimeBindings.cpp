@@ -9,6 +9,7 @@
 #include "Bindings.h"
 
 #include "mlc/Runtime/Executable.h"
+#include "mlc/Runtime/RuntimeCore.h"
 #include "mlc/Support/Error.h"
 
 #include "llvm/ADT/StringRef.h"
@@ -262,6 +263,11 @@ void mlc::python::registerRuntime(py::module_ &m) {
           py::arg("name"), py::arg("args"), py::arg("number"),
           py::arg("repeat"), py::arg("min_repeat_ms"),
           py::arg("limit_zero_time_iterations"));
+
+  m.def("cached_buffer_bytes", &mlc_cached_buffer_bytes,
+        "Bytes of freed buffers the runtime keeps for reuse.");
+  m.def("release_cached_buffers", &mlc_release_cached_buffers,
+        "Gives the buffers the runtime keeps for reuse back to libc.");
 
   m.def(
       "compile",

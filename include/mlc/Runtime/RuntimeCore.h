@@ -33,6 +33,11 @@ void *_mlir_memref_to_llvm_alloc(size_t size);
 void *_mlir_memref_to_llvm_aligned_alloc(size_t alignment, size_t size);
 void _mlir_memref_to_llvm_free(void *p);
 
+/// Freed buffers of 64 KiB or more are kept for reuse (RuntimeCore.c,
+/// "Buffer cache"): the bytes kept now, and a call that frees them all.
+size_t mlc_cached_buffer_bytes(void);
+void mlc_release_cached_buffers(void);
+
 #ifdef __cplusplus
 } // extern "C"
 #endif
