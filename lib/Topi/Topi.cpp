@@ -464,6 +464,27 @@ Tensor topi::conv2dNCHW(const Tensor &data, const Tensor &weight,
     return conv2dNCHW(sampled, weight, {1, 1}, {0, 0}, {1, 1}, groups, name);
   }
 
+  // A 1x1 convolution is a product over channels only: no window loops,
+  // so its reads are plain indices (the weight's at constant 0, 0), which
+  // --mlc-collapse-short-rows can merge into rows of H * W when the
+  // rows are short (7 x 7 pixels: one row of 49 lanes, not 7 rows of 7).
+  if (kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0 &&
+      groups == 1) {
+    te::IterVar rc = te::reduceAxis(0, Expr(c), "rc");
+    return te::compute(
+        {ds[0], Expr(oc), Expr(oh), Expr(ow)},
+        [&](llvm::ArrayRef<Expr> i) {
+          Expr x = data(i[0], Expr(rc), i[2], i[3]);
+          Expr k = weight(i[1], Expr(rc), Expr(0), Expr(0));
+          // The weight first: its rows are the block's rows, as a
+          // matmul's left operand (the contraction then lowers to outer
+          // products; x * k, with the batch in the left operand only, was
+          // unrolled element by element). The same product either way.
+          return te::sum(k * x, {rc});
+        },
+        name);
+  }
+
   // Zero padding as its own stage, which the code generator's
   // convolution strategy expects before the product.
   Tensor padded = data;

@@ -13,6 +13,8 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace mlc {
@@ -23,6 +25,16 @@ namespace mlc {
 using namespace mlir;
 
 namespace {
+
+/// Whether result `k` of `map` is a constant 0 into a static unit
+/// dimension of `type`: an index that selects nothing (a bias's
+/// `(n, c, 0, 0)` over 1 x C x 1 x 1, a 1x1 kernel's `(o, c, 0, 0)`).
+bool isUnitIndex(AffineMap map, unsigned k, Type type) {
+  auto shaped = dyn_cast<RankedTensorType>(type);
+  auto constant = dyn_cast<AffineConstantExpr>(map.getResult(k));
+  return shaped && constant && constant.getValue() == 0 &&
+         shaped.getDimSize(k) == 1;
+}
 
 /// The two loops to merge: those of the output's last two dimensions, when
 /// both are static parallel loops, the last shorter than `maxRow`, and
@@ -54,11 +66,20 @@ std::optional<ReassociationIndices> shortRows(linalg::GenericOp op,
   // Each map reads the pair as two consecutive indices (o, i), or not at
   // all. (Upstream's areDimSequencesPreserved looks only at plain indices:
   // it would merge a window's `h + kh`.)
-  for (AffineMap map : op.getIndexingMapsArray()) {
-    // Plain indices only: upstream's collapse crashes on a broadcast's
-    // constant index (`(n, c, 0, 0)` of a 1 x C x 1 x 1 bias).
-    if (!map.isProjectedPermutation())
-      return std::nullopt;
+  for (OpOperand &operand : op->getOpOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    // Plain indices only, and inputs' unit indices (`(n, c, 0, 0)` of a
+    // 1 x C x 1 x 1 bias), which dropUnitIndices() removes first: upstream's
+    // collapse crashes on a constant index.
+    llvm::SmallDenseSet<unsigned> seen;
+    for (unsigned k = 0; k < map.getNumResults(); ++k) {
+      if (op.isDpsInput(&operand) &&
+          isUnitIndex(map, k, operand.get().getType()))
+        continue;
+      auto dim = dyn_cast<AffineDimExpr>(map.getResult(k));
+      if (!dim || !seen.insert(dim.getPosition()).second)
+        return std::nullopt;
+    }
     ArrayRef<AffineExpr> results = map.getResults();
     for (size_t k = 0; k < results.size(); ++k) {
       if (!results[k].isFunctionOfDim(o) && !results[k].isFunctionOfDim(i))
@@ -91,6 +112,66 @@ std::optional<ReassociationIndices> shortRows(linalg::GenericOp op,
   return ReassociationIndices{int64_t(o), int64_t(i)};
 }
 
+/// `op` with the unit indices of its inputs dropped (each such input
+/// reshaped without those dimensions, a view once bufferized), so that
+/// every map is a projected permutation, which upstream's collapse
+/// needs (it crashes on a constant index); `op` itself if it has none or
+/// an index is constant otherwise.
+linalg::GenericOp dropUnitIndices(linalg::GenericOp op, RewriterBase &rewriter) {
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  SmallVector<Value> inputs(op.getDpsInputs());
+  bool changed = false;
+  for (auto [n, input] : llvm::enumerate(inputs)) {
+    AffineMap map = maps[n];
+    SmallVector<unsigned> kept;
+    for (unsigned k = 0; k < map.getNumResults(); ++k) {
+      if (isUnitIndex(map, k, input.getType()))
+        continue;
+      if (!isa<AffineDimExpr>(map.getResult(k)))
+        return op;
+      kept.push_back(k);
+    }
+    if (kept.size() == map.getNumResults())
+      continue;
+    // Each kept dimension takes the unit ones before it (the last one
+    // also those after it); all-unit inputs become 0-d.
+    SmallVector<ReassociationIndices> groups;
+    ReassociationIndices pending;
+    for (unsigned k = 0; k < map.getNumResults(); ++k) {
+      pending.push_back(k);
+      if (llvm::is_contained(kept, k)) {
+        groups.push_back(pending);
+        pending.clear();
+      }
+    }
+    if (!pending.empty() && !groups.empty())
+      groups.back().append(pending.begin(), pending.end());
+    auto type = cast<RankedTensorType>(input.getType());
+    SmallVector<int64_t> shape;
+    SmallVector<AffineExpr> results;
+    for (unsigned k : kept) {
+      shape.push_back(type.getDimSize(k));
+      results.push_back(map.getResult(k));
+    }
+    rewriter.setInsertionPoint(op);
+    inputs[n] = tensor::CollapseShapeOp::create(
+        rewriter, op.getLoc(),
+        RankedTensorType::get(shape, type.getElementType()), input, groups);
+    maps[n] = AffineMap::get(map.getNumDims(), 0, results, op.getContext());
+    changed = true;
+  }
+  if (!changed)
+    return op;
+  rewriter.setInsertionPoint(op);
+  auto rewritten = linalg::GenericOp::create(
+      rewriter, op.getLoc(), op.getResultTypes(), inputs, op.getDpsInits(),
+      maps, op.getIteratorTypesArray());
+  rewriter.inlineRegionBefore(op.getRegion(), rewritten.getRegion(),
+                              rewritten.getRegion().end());
+  rewriter.replaceOp(op, rewritten->getResults());
+  return rewritten;
+}
+
 struct MLCCollapseShortRowsPass
     : mlc::impl::MLCCollapseShortRowsPassBase<MLCCollapseShortRowsPass> {
   using MLCCollapseShortRowsPassBase::MLCCollapseShortRowsPassBase;
@@ -107,6 +188,7 @@ struct MLCCollapseShortRowsPass
         std::optional<ReassociationIndices> pair = shortRows(op, maxRow);
         if (!pair)
           continue;
+        op = dropUnitIndices(op, rewriter);
         rewriter.setInsertionPoint(op);
         FailureOr<linalg::CollapseResult> collapsed =
             linalg::collapseOpIterationDims(op, {*pair}, rewriter);
@@ -116,6 +198,20 @@ struct MLCCollapseShortRowsPass
         changed = true;
       }
     }
+    // A merged op's destination is a reshape of the buffer it filled
+    // (collapse_shape(fill(empty))): folded into a fill of a fresh
+    // buffer of the merged shape, so that the accumulators are not read
+    // through a view, which upstream's transfer hoisting refuses (a 1x1
+    // convolution over 7 x 7 pixels kept its accumulators in memory).
+    RewritePatternSet patterns(&getContext());
+    tensor::populateFoldTensorEmptyPatterns(patterns);
+    linalg::FillOp::getCanonicalizationPatterns(patterns, &getContext());
+    tensor::CollapseShapeOp::getCanonicalizationPatterns(patterns,
+                                                         &getContext());
+    tensor::ExpandShapeOp::getCanonicalizationPatterns(patterns,
+                                                       &getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
   }
 };
 

@@ -231,3 +231,27 @@ func.func @conv_stride_2(%x: memref<1x64x57x57xf32>, %w: memref<128x64x3x3xf32>,
   }
   return
 }
+
+// -----
+
+// A matmul one register of columns wide but longer than one (a 1x1
+// convolution over 7 x 7 pixels merged into rows of 49: blocks of 16, the
+// last column peeled) takes twice the rows (8), so that a block has as many
+// accumulators as a wider one. AVX2's block of 16 lanes is two registers:
+// 3 rows as usual. On two threads the output channels split.
+// CHECK-LABEL: func.func @narrow_matmul
+// CHECK: mlc.lowering_config = {interchange = array<i64: 2, 1, 0, 3>, register_tile = array<i64: 1, 8, 16, 0>}
+// AVX2-LABEL: func.func @narrow_matmul
+// AVX2: mlc.lowering_config = {interchange = array<i64: 2, 1, 0, 3>, register_tile = array<i64: 1, 3, 16, 0>}
+// THREADS-LABEL: func.func @narrow_matmul
+// THREADS: mlc.lowering_config = {distribute = array<i64: 1, 8, 2>, interchange = array<i64: 2, 1, 0, 3>, register_tile = array<i64: 1, 8, 16, 0>}
+func.func @narrow_matmul(%w: memref<512x256xf32>, %x: memref<1x256x49xf32>, %y: memref<1x512x49xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, o, p, c) -> (o, c)>, affine_map<(n, o, p, c) -> (n, c, p)>, affine_map<(n, o, p, c) -> (n, o, p)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%w, %x : memref<512x256xf32>, memref<1x256x49xf32>) outs(%y : memref<1x512x49xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}

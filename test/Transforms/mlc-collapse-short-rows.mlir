@@ -2,8 +2,9 @@
 // before them when every operand reads the two as consecutive plain
 // indices: a 1x1 convolution over 7 x 7 computes rows of 49; a 3-d
 // element-wise op merges 6 x 7 into 42 (then long enough); a window
-// (h + kh), long rows, a transposed read and a broadcast's constant index
-// stay as they are.
+// (h + kh), long rows and a transposed read stay as they are. An input's
+// constant index into a unit dimension (a bias's (n, c, 0, 0), a 1x1
+// kernel's (o, c, 0, 0)) is dropped first (the input reshaped without it).
 // RUN: mlc-opt %s --mlc-collapse-short-rows | FileCheck %s
 // RUN: mlc-opt %s --mlc-collapse-short-rows=max-row=8 | FileCheck %s --check-prefix=SHORT
 
@@ -23,7 +24,16 @@
 // CHECK-LABEL: func.func @transposed(
 // CHECK-NOT:     tensor.collapse_shape
 // CHECK-LABEL: func.func @broadcast_bias(
-// CHECK-NOT:     tensor.collapse_shape
+// CHECK:         %[[B:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2, 3]] : tensor<1x8x1x1xf32> into tensor<1x8xf32>
+// CHECK:         %[[X:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] : tensor<1x8x7x7xf32> into tensor<1x8x49xf32>
+// CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel"]} ins(%[[B]] : tensor<1x8xf32>) outs(%[[X]] : tensor<1x8x49xf32>)
+// CHECK-LABEL: func.func @conv1x1_kernel(
+// CHECK:         tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2, 3]] : tensor<16x8x1x1xf32> into tensor<16x8xf32>
+// CHECK:         tensor.collapse_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] : tensor<1x8x7x7xf32> into tensor<1x8x49xf32>
+// CHECK:         %[[E:.*]] = tensor.empty() : tensor<1x16x49xf32>
+// CHECK:         %[[F:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[E]] : tensor<1x16x49xf32>)
+// CHECK:         linalg.generic {{.*}} outs(%[[F]] : tensor<1x16x49xf32>)
+// CHECK:         tensor.expand_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] output_shape [1, 16, 7, 7]
 // Rows of 7 are short for max-row=8; the merged 42 is not.
 // SHORT-LABEL: func.func @conv1x1(
 // SHORT:         tensor<1x512x49xf32>
@@ -86,6 +96,24 @@ func.func @broadcast_bias(%x: tensor<1x8x7x7xf32>, %b: tensor<1x8x1x1xf32>) -> t
   return %r : tensor<1x8x7x7xf32>
 }
 
+// A 1x1 convolution as topi writes it: the kernel read at (o, c, 0, 0).
+// The merged op's destination folds to a fill of a fresh 1 x 16 x 49
+// tensor (not a reshape of the 4-d one), so that its accumulators are not
+// read through a view after bufferization.
+func.func @conv1x1_kernel(%x: tensor<1x8x7x7xf32>, %w: tensor<16x8x1x1xf32>) -> tensor<1x16x7x7xf32> {
+  %e = tensor.empty() : tensor<1x16x7x7xf32>
+  %zero = arith.constant 0.0 : f32
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x16x7x7xf32>) -> tensor<1x16x7x7xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(n, o, h, w, c) -> (o, c, 0, 0)>, affine_map<(n, o, h, w, c) -> (n, c, h, w)>, affine_map<(n, o, h, w, c) -> (n, o, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%w, %x : tensor<16x8x1x1xf32>, tensor<1x8x7x7xf32>) outs(%init : tensor<1x16x7x7xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x16x7x7xf32>
+  return %r : tensor<1x16x7x7xf32>
+}
+
 // A body reading its indices keeps them (merged, they would come back by
 // division and remainder).
 // CHECK-LABEL: func.func @reads_indices(
@@ -105,10 +133,14 @@ func.func @reads_indices(%x: tensor<4x7xf32>) -> tensor<4x7xf32> {
 
 // A result read by a user at a constant index (a broadcast of a unit
 // dimension) stays as it is: upstream fold-memref-alias-ops folds such a
-// read of the expanded view into the wrong elements.
+// read of the expanded view into the wrong elements. The user itself is
+// merged: its constant index is dropped (it reads a collapse of the
+// result, no expanded view).
 // CHECK-LABEL: func.func @broadcast_user(
-// CHECK-NOT:     tensor.collapse_shape
-// CHECK-NOT:     tensor.expand_shape
+// CHECK:         %[[R:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x3x5xf32>)
+// CHECK-NOT:     tensor.expand_shape %[[R]]
+// CHECK:         tensor.collapse_shape %[[R]] {{\[\[}}0, 1, 2]] : tensor<1x3x5xf32> into tensor<15xf32>
+// CHECK:         tensor.empty() : tensor<1x15xf32>
 func.func @broadcast_user(%x: tensor<1x3x5xf32>) -> tensor<1x3x5xf32> {
   %e = tensor.empty() : tensor<1x3x5xf32>
   %r = linalg.generic {indexing_maps = [affine_map<(n, l, s) -> (n, l, s)>, affine_map<(n, l, s) -> (n, l, s)>], iterator_types = ["parallel", "parallel", "parallel"]}

@@ -44,11 +44,13 @@ def test_intermediates_are_kept_and_released():
     kept = mlc.runtime.cached_buffer_bytes()
     assert kept >= 256 * 512 * 4
     # Later calls reuse them: once warm, the cache does not grow (each call
-    # hands one buffer out as its result, which the caller frees to libc).
-    for _ in range(2):
+    # hands one buffer out as its result, which the caller frees to libc, so
+    # the first calls still add some, more when glibc's mmap threshold has
+    # grown and sizes vary by a few bytes).
+    for _ in range(10):
         vm["main"](x)
     warm = mlc.runtime.cached_buffer_bytes()
-    for _ in range(5):
+    for _ in range(10):
         vm["main"](x)
     assert mlc.runtime.cached_buffer_bytes() == warm
     mlc.runtime.release_cached_buffers()
