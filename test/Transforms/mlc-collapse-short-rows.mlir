@@ -132,16 +132,44 @@ func.func @reads_indices(%x: tensor<4x7xf32>) -> tensor<4x7xf32> {
 }
 
 // A result read by a user at a constant index (a broadcast of a unit
-// dimension) stays as it is: upstream fold-memref-alias-ops folds such a
-// read of the expanded view into the wrong elements. The user itself is
-// merged: its constant index is dropped (it reads a collapse of the
-// result, no expanded view).
+// dimension) that stays as it is (here: its body reads its indices) is not
+// merged: upstream fold-memref-alias-ops folds such a read of the expanded
+// view into the wrong elements.
 // CHECK-LABEL: func.func @broadcast_user(
-// CHECK:         %[[R:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x3x5xf32>)
-// CHECK-NOT:     tensor.expand_shape %[[R]]
-// CHECK:         tensor.collapse_shape %[[R]] {{\[\[}}0, 1, 2]] : tensor<1x3x5xf32> into tensor<15xf32>
-// CHECK:         tensor.empty() : tensor<1x15xf32>
+// CHECK-NOT:     tensor.collapse_shape
+// CHECK-NOT:     tensor.expand_shape
 func.func @broadcast_user(%x: tensor<1x3x5xf32>) -> tensor<1x3x5xf32> {
+  %e = tensor.empty() : tensor<1x3x5xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(n, l, s) -> (n, l, s)>, affine_map<(n, l, s) -> (n, l, s)>], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x3x5xf32>) outs(%e : tensor<1x3x5xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %n = arith.negf %a : f32
+    linalg.yield %n : f32
+  } -> tensor<1x3x5xf32>
+  %e2 = tensor.empty() : tensor<1x3x5xf32>
+  %d = linalg.generic {indexing_maps = [affine_map<(n, l, s) -> (0, l, s)>, affine_map<(n, l, s) -> (n, l, s)>], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%r : tensor<1x3x5xf32>) outs(%e2 : tensor<1x3x5xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %i = linalg.index 2 : index
+    %k = arith.index_cast %i : index to i32
+    %f = arith.sitofp %k : i32 to f32
+    %n = arith.addf %a, %f : f32
+    linalg.yield %n : f32
+  } -> tensor<1x3x5xf32>
+  return %d : tensor<1x3x5xf32>
+}
+
+// Such a user that is merged itself drops its constant index (it reads a
+// collapse of the result); then the result is merged too, its expansion
+// folding with that collapse: no read of an expanded view is left, and
+// none at a constant index.
+// CHECK-LABEL: func.func @broadcast_user_merged(
+// CHECK:         %[[R:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x15xf32>)
+// CHECK:         %[[C:.*]] = tensor.collapse_shape %[[R]] {{\[\[}}0, 1]] : tensor<1x15xf32> into tensor<15xf32>
+// CHECK:         linalg.generic {{.*}} ins(%[[C]] : tensor<15xf32>)
+// CHECK:         tensor.expand_shape
+// CHECK-NEXT:    return
+func.func @broadcast_user_merged(%x: tensor<1x3x5xf32>) -> tensor<1x3x5xf32> {
   %e = tensor.empty() : tensor<1x3x5xf32>
   %r = linalg.generic {indexing_maps = [affine_map<(n, l, s) -> (n, l, s)>, affine_map<(n, l, s) -> (n, l, s)>], iterator_types = ["parallel", "parallel", "parallel"]}
       ins(%x : tensor<1x3x5xf32>) outs(%e : tensor<1x3x5xf32>) {

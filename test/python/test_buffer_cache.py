@@ -109,3 +109,35 @@ def test_concurrent_callers_share_the_cache_safely(threads):
     for t in pool:
         t.join()
     assert not failures, failures[0]
+
+
+def test_an_exported_library_keeps_its_own_cache_steady(tmp_path):
+    # An exported library has a cache of its own (its copy of the runtime
+    # core), exported as mlc_cached_buffer_bytes; once warm, calls reuse
+    # its buffers rather than adding more. (unittests/Runtime/
+    # BufferCacheTest.cpp checks the reuse of each buffer directly.)
+    import ctypes
+    from mlc.runtime import loader
+    # Layers of different widths: buffers of many sizes, as a CNN's.
+    torch.manual_seed(0)
+    widths = [512, 576, 640, 704, 768, 832, 896, 960, 1024]
+    layers = []
+    for a, b in zip(widths, widths[1:]):
+        layers += [torch.nn.Linear(a, b), torch.nn.ReLU()]
+    model = torch.nn.Sequential(*layers).eval()
+    mod = from_fx(fx.symbolic_trace(model), input_info=[((256, 512),
+                                                         "float32")])
+    path = str(tmp_path / "mlp.so")
+    relax.vm.build(mod, threads=1).export_library(path)
+    lib = loader.load(path)
+    so = ctypes.CDLL(path)
+    so.mlc_cached_buffer_bytes.restype = ctypes.c_size_t
+    x = np.random.default_rng(2).standard_normal((256, 512), np.float32)
+    for _ in range(10):
+        (got,) = lib["main"](x)
+    np.testing.assert_allclose(got, expected(model, x), rtol=1e-4, atol=1e-5)
+    warm = so.mlc_cached_buffer_bytes()
+    assert warm >= 256 * 512 * 4
+    for _ in range(10):
+        lib["main"](x)
+    assert so.mlc_cached_buffer_bytes() == warm

@@ -94,11 +94,21 @@ def broadcast_shape(shapes):
     return out
 
 
-def broadcast_index(tensor, index):
-    """The index into `tensor` of output element `index` under broadcast."""
+def broadcast_index(tensor, index, out_shape=None):
+    """The index into `tensor` of output element `index` under broadcast.
+    A size-1 dimension reads index 0 where it is stretched; where the
+    output's dimension (`out_shape`, when given) is 1 too it reads the
+    output's index, a plain one, so that the read is an identity the code
+    generator can merge, write in place and group (a batch of one)."""
     shape = tensor.shape
     offset = len(index) - len(shape)
-    return [0 if isinstance(d, int) and d == 1 else index[offset + k]
+
+    def stretched(k, d):
+        if not (isinstance(d, int) and d == 1):
+            return False
+        out = None if out_shape is None else out_shape[offset + k]
+        return not (isinstance(out, int) and out == 1)
+    return [0 if stretched(k, d) else index[offset + k]
             for k, d in enumerate(shape)]
 
 
@@ -128,7 +138,8 @@ def elementwise(ctx, fn, *operands, kind=DEFAULT, compute=None, result=None,
             for v in operands:
                 if is_tensor(v):
                     p = next(it)
-                    values.append(cast(read(p, broadcast_index(p, index)),
+                    values.append(cast(read(p, broadcast_index(p, index,
+                                                               shape)),
                                        compute))
                 elif v is None:
                     values.append(None)
