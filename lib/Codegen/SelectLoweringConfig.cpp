@@ -349,6 +349,17 @@ Tiling registerBlock(linalg::LinalgOp op, ArrayRef<int64_t> ranges,
   // blocks outermost, a ReLU over 144 x 56 x 56 floats stepped through the
   // channels 13 KB apart in its inner loop, at a tenth of memory speed.
   if (shared) {
+    // Parallel loops outside the block (a batch, a batched matmul's heads)
+    // are independent problems: outermost, so that the columns' panel the
+    // row blocks share is one image's, as at batch 1. Inside the column
+    // blocks, a 1x1 convolution's panel at batch 8 (8 images x 64 channels
+    // x 56 rows x 16 pixels, 1.8 MB) outgrew L2 and streamed from L3 for
+    // every block of output channels: 64 -> 256 over 56 x 56 at batch 8,
+    // 17.0 -> 10.6 ms on one core.
+    for (unsigned d = 0; d < ranges.size(); ++d)
+      if (d != *inner && d != *outer && (!imageRows || d != *imageRows) &&
+          iterators[d] == utils::IteratorType::parallel && ranges[d] != 1)
+        tiling.interchange.push_back(d);
     tiling.interchange.push_back(*inner);
     tiling.interchange.push_back(*outer);
     if (imageRows && tiling.sizes[*imageRows] > 1)

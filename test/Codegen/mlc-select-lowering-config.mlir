@@ -255,3 +255,25 @@ func.func @narrow_matmul(%w: memref<512x256xf32>, %x: memref<1x256x49xf32>, %y: 
   }
   return
 }
+
+// -----
+
+// Parallel loops outside an outer product's block (a batch of 8 images)
+// go outermost, so that the panel of pixels the blocks of output channels
+// share is one image's: a 1x1 convolution, 64 -> 256 over 56 x 56.
+// CHECK-LABEL: func.func @batched_outer_product
+// CHECK: mlc.lowering_config = {interchange = array<i64: 0, 3, 1, 2, 4>, register_tile = array<i64: 1, 4, 4, 16, 0>}
+// AVX2-LABEL: func.func @batched_outer_product
+// AVX2: interchange = array<i64: 0, 3, 1, 2, 4>
+// THREADS-LABEL: func.func @batched_outer_product
+// THREADS: interchange = array<i64: 0, 3, 1, 2, 4>
+func.func @batched_outer_product(%w: memref<256x64xf32>, %x: memref<8x64x56x56xf32>, %y: memref<8x256x56x56xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, o, h, v, c) -> (o, c)>, affine_map<(n, o, h, v, c) -> (n, c, h, v)>, affine_map<(n, o, h, v, c) -> (n, o, h, v)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%w, %x : memref<256x64xf32>, memref<8x64x56x56xf32>) outs(%y : memref<8x256x56x56xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
