@@ -266,6 +266,8 @@ MLC_EXPORT void mlc_release_cached_buffers(void) {
   unlockCache();
 }
 
+MLC_EXPORT int mlc_buffer_cache_enabled(void) { return MLC_BUFFER_CACHE; }
+
 MLC_EXPORT size_t mlc_cached_buffer_bytes(void) {
   lockCache();
   size_t bytes = cachedBytes;

@@ -266,6 +266,9 @@ void mlc::python::registerRuntime(py::module_ &m) {
 
   m.def("cached_buffer_bytes", &mlc_cached_buffer_bytes,
         "Bytes of freed buffers the runtime keeps for reuse.");
+  m.def("buffer_cache_enabled",
+        []() { return mlc_buffer_cache_enabled() != 0; },
+        "False in an AddressSanitizer build, which keeps no buffers.");
   m.def("release_cached_buffers", &mlc_release_cached_buffers,
         "Gives the buffers the runtime keeps for reuse back to libc.");
 

@@ -36,6 +36,8 @@ void _mlir_memref_to_llvm_free(void *p);
 /// Freed buffers of 64 KiB or more are kept for reuse (RuntimeCore.c,
 /// "Buffer cache"): the bytes kept now, and a call that frees them all.
 size_t mlc_cached_buffer_bytes(void);
+/// 0 when the runtime was built with AddressSanitizer (nothing is kept).
+int mlc_buffer_cache_enabled(void);
 void mlc_release_cached_buffers(void);
 
 #ifdef __cplusplus
