@@ -254,6 +254,40 @@ std::optional<RowReduction> contiguousReduction(linalg::LinalgOp op,
   return std::nullopt;
 }
 
+/// The bytes of the inputs of `op` that `dim` indexes (static shapes;
+/// nullopt if one is dynamic).
+std::optional<int64_t> inputBytesIndexedBy(linalg::LinalgOp op, unsigned dim) {
+  int64_t bytes = 0;
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    if (!op.getMatchingIndexingMap(input).isFunctionOfDim(dim))
+      continue;
+    auto type = dyn_cast<ShapedType>(input->get().getType());
+    if (!type || !type.hasStaticShape() || !type.getElementType().isIntOrFloat())
+      return std::nullopt;
+    bytes += type.getNumElements() * type.getElementTypeBitWidth() / 8;
+  }
+  return bytes;
+}
+
+/// The L2 share the columns' operand of an outer product may take to stay
+/// cached across all row blocks.
+constexpr int64_t kColumnsInCacheBytes = 256 * 1024;
+
+/// Whether an outer product should go row blocks outermost: the operand
+/// the rows come from (a 1x1 convolution's weights) does not fit the cache
+/// share, the one the columns come from does, and so stays in cache across
+/// every row block. Column blocks outermost stream the rows' operand once
+/// per column block: a 1x1 convolution 192 -> 1152 over 7 x 7 read its
+/// 885 KB of weights four times per call, from L3 inside a model (where
+/// the kernels before it evicted them), and ran at 2/3 of its speed alone.
+bool rowsOperandOutweighsColumns(linalg::LinalgOp op, unsigned inner,
+                                 unsigned outer) {
+  std::optional<int64_t> columns = inputBytesIndexedBy(op, inner);
+  std::optional<int64_t> rows = inputBytesIndexedBy(op, outer);
+  return columns && rows && *columns <= kColumnsInCacheBytes &&
+         *rows > kColumnsInCacheBytes;
+}
+
 /// A register block: the output's last dimension in blocks of laneBlock()
 /// lanes, the one before (or a contraction's sharedOperandRows()) in up to
 /// target.rows rows, every other loop one step. A dynamic row loop (a
@@ -360,8 +394,13 @@ Tiling registerBlock(linalg::LinalgOp op, ArrayRef<int64_t> ranges,
       if (d != *inner && d != *outer && (!imageRows || d != *imageRows) &&
           iterators[d] == utils::IteratorType::parallel && ranges[d] != 1)
         tiling.interchange.push_back(d);
-    tiling.interchange.push_back(*inner);
-    tiling.interchange.push_back(*outer);
+    if (!imageRows && rowsOperandOutweighsColumns(op, *inner, *outer)) {
+      tiling.interchange.push_back(*outer);
+      tiling.interchange.push_back(*inner);
+    } else {
+      tiling.interchange.push_back(*inner);
+      tiling.interchange.push_back(*outer);
+    }
     if (imageRows && tiling.sizes[*imageRows] > 1)
       tiling.interchange.push_back(*imageRows);
   }
