@@ -132,6 +132,27 @@ func.func @conv2d(%x: tensor<2x8x17x15xf32>, %w: tensor<16x8x1x1xf32>) -> tensor
 
 // -----
 
+// A conv2d whose output rows are at most 8 pixels (here 7): the padded
+// image flattened row after row (a guarded read by division), the product
+// over the flat index in rows of 7 * 9 = 63 rounded up to 64, each window
+// a run of it (p + ky * 9 + kx; the flat image is 64 + 2 * 9 + 2 = 84
+// long), then the unused columns dropped.
+// CHECK-LABEL: tir.func @conv2d_0(
+// CHECK:         %[[FLAT:.*]] = tir.compute "flat_pad" (%i, %j, %l) : tensor<1x4x84xf32>
+// CHECK:           arith.floordivsi
+// CHECK:           scf.if
+// CHECK:         %[[ROWS:.*]] = tir.compute "conv2d_rows" (%i, %j, %l) reduce sum (%k : 4, %k1 : 3, %k2 : 3) : tensor<1x8x64xf32>
+// CHECK:           tir.read %x1[%j, %k, %k1, %k2]
+// CHECK:           tir.read %[[FLAT]][%i, %k, %{{.*}}]
+// CHECK:         tir.compute "conv2d" (%i, %j, %l, %m) : tensor<1x8x7x7xf32>
+// CHECK:           tir.read %[[ROWS]][%i, %j, %{{.*}}]
+func.func @conv2d(%x: tensor<1x4x7x7xf32>, %w: tensor<8x4x3x3xf32>) -> tensor<1x8x7x7xf32> {
+  %0 = relax.conv2d %x, %w strides [1, 1] padding [1, 1] dilation [1, 1] groups 1 : tensor<1x4x7x7xf32>, tensor<8x4x3x3xf32> -> tensor<1x8x7x7xf32>
+  return %0 : tensor<1x8x7x7xf32>
+}
+
+// -----
+
 // max_pool2d: the maximum over the window; with padding, the window reads
 // a padding stage of -inf (never the maximum) that covers every window:
 // ceil mode's last one ends 2 past the input and its padding (11 > 8 + 1).

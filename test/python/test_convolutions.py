@@ -49,6 +49,13 @@ CASES = {
                             (2, 16, 18, 36)),
     "conv2d 1x1 stride (3, 2) odd sizes": (
         lambda: nn.Conv2d(8, 16, 1, stride=(3, 2)), (2, 8, 17, 15)),
+    # Output rows of at most 8 pixels: the flattened padded-row product.
+    "conv2d 3x3 over 7x7": (lambda: nn.Conv2d(16, 32, 3, padding=1),
+                            (2, 16, 7, 7)),
+    "conv2d 3x2 padding (1, 0) over 6x9": (
+        lambda: nn.Conv2d(8, 16, (3, 2), padding=(1, 0)), (1, 8, 6, 9)),
+    "conv2d 5x5 padding 2 over 4x3": (
+        lambda: nn.Conv2d(4, 8, 5, padding=2, bias=False), (3, 4, 4, 3)),
     "conv2d dilation 2": (lambda: nn.Conv2d(8, 8, 3, padding=2, dilation=2),
                           (2, 8, 21, 37)),
     "conv2d groups 4": (lambda: nn.Conv2d(16, 32, 3, padding=1, groups=4),
@@ -112,7 +119,7 @@ def test_convolution_matches_torch(name, threads):
 
 
 @pytest.mark.parametrize("name", ["conv2d 3x3", "conv2d depthwise stride 2",
-                                  "conv2d 1x1 stride 2",
+                                  "conv2d 1x1 stride 2", "conv2d 3x3 over 7x7",
                                   "conv_transpose2d stride 2 output padding",
                                   "conv3d"])
 def test_convolution_with_a_dynamic_batch_matches_torch(name):
