@@ -1,7 +1,7 @@
-//===- ApproximateVectorMath.cpp - vector exp as a polynomial ------------===//
+//===- ApproximateVectorMath.cpp - vector exp and erf as polynomials -----===//
 //
-// See Passes.td: vector math.exp of f32 through upstream's polynomial
-// approximation instead of a libm call per lane.
+// See Passes.td: vector math.exp and math.erf of f32 through upstream's
+// polynomial approximations instead of a libm call per lane.
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,16 +26,31 @@ struct ApproximateVectorMathPass
     : mlc::impl::MLCApproximateVectorMathPassBase<ApproximateVectorMathPass> {
   void runOnOperation() override {
     SmallVector<Operation *> exps;
-    getOperation().walk([&](math::ExpOp op) {
-      auto type = dyn_cast<VectorType>(op.getType());
+    getOperation().walk([&](Operation *op) {
+      if (!isa<math::ExpOp, math::ErfOp>(op))
+        return;
+      auto type = dyn_cast<VectorType>(op->getResult(0).getType());
       if (type && type.getElementType().isF32())
         exps.push_back(op);
     });
     if (exps.empty())
       return;
+    // erf is odd; upstream's approximation of erf(-0.0) is +0.0. The sign
+    // of the input restores libm's (and PyTorch's) -0.0 (NaN stays NaN).
+    for (Operation *&op : exps) {
+      auto erf = dyn_cast<math::ErfOp>(op);
+      if (!erf)
+        continue;
+      OpBuilder builder(erf->getContext());
+      builder.setInsertionPointAfter(erf);
+      auto signed_ = math::CopySignOp::create(builder, erf.getLoc(),
+                                              erf.getResult(), erf.getOperand());
+      erf.getResult().replaceAllUsesExcept(signed_.getResult(), signed_);
+    }
     RewritePatternSet patterns(&getContext());
-    populateMathPolynomialApproximationPatterns(
-        patterns, [](StringRef name) { return name == "math.exp"; });
+    populateMathPolynomialApproximationPatterns(patterns, [](StringRef name) {
+      return name == "math.exp" || name == "math.erf";
+    });
     GreedyRewriteConfig config;
     config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
     if (failed(applyOpPatternsGreedily(exps, std::move(patterns), config)))
