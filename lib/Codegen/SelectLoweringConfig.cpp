@@ -349,10 +349,6 @@ Tiling registerBlock(linalg::LinalgOp op, ArrayRef<int64_t> ranges,
       !ShapedType::isDynamic(ranges[*inner]) &&
       tiling.sizes[*inner] <= lanes && ranges[*inner] > lanes)
     rows = 2 * target.rows;
-  if (getenv("MLC_EXP") && shared && *shared == loopOf(rank - 2) && inner &&
-      !ShapedType::isDynamic(ranges[*inner]) && tiling.sizes[*inner] <= lanes &&
-      ranges[*inner] > lanes)
-    rows = target.rows * atoi(getenv("MLC_EXP"));
   if (outer)
     tiling.sizes[*outer] = ShapedType::isDynamic(ranges[*outer])
                                ? rows
