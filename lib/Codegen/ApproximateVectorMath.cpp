@@ -37,7 +37,7 @@ struct ApproximateVectorMathPass
       return;
     // erf is odd; upstream's approximation of erf(-0.0) is +0.0. The sign
     // of the input restores libm's (and PyTorch's) -0.0 (NaN stays NaN).
-    for (Operation *&op : exps) {
+    for (Operation *op : exps) {
       auto erf = dyn_cast<math::ErfOp>(op);
       if (!erf)
         continue;

@@ -62,12 +62,8 @@ bool hoistAccumulatorOfFreshBuffer(RewriterBase &rewriter, scf::ForOp loop,
         return loop.isDefinedOutsideOfLoop(v);
       }))
     return false;
-  std::optional<int64_t> trips = loop.getStaticTripCount()
-                                     ? std::optional<int64_t>(
-                                           loop.getStaticTripCount()
-                                               ->getSExtValue())
-                                     : std::nullopt;
-  if (!trips || *trips < 1)
+  std::optional<APInt> trips = loop.getStaticTripCount();
+  if (!trips || !trips->isStrictlyPositive())
     return false;
   vector::TransferWriteOp write;
   for (Operation *op = read->getNextNode(); op; op = op->getNextNode())

@@ -446,6 +446,10 @@ Tensor topi::conv2dNCHW(const Tensor &data, const Tensor &weight,
   if (oh < 1 || ow < 1)
     fail("topi conv2d: the kernel does not fit the padded input");
 
+  // What padding reads (zeros of the data's type).
+  Expr zero = mlir::isa<mlir::FloatType>(data.getElementType()) ? Expr(0.0)
+                                                                 : Expr(0);
+
   // A strided 1x1 convolution without padding reads every s-th pixel of
   // every s-th row: sampled first into a dense stage (a strided copy, a
   // quarter of the input at stride 2), it is a 1x1 convolution with stride
@@ -502,8 +506,6 @@ Tensor topi::conv2dNCHW(const Tensor &data, const Tensor &weight,
     int64_t wp = w + 2 * pw;
     int64_t flat = llvm::alignTo(oh * wp, 16);
     int64_t reach = flat + (kh - 1) * wp + kw - 1;
-    Expr zero = mlir::isa<mlir::FloatType>(data.getElementType()) ? Expr(0.0)
-                                                                   : Expr(0);
     Tensor flatPadded = te::compute(
         {ds[0], Expr(c), Expr(reach)},
         [&](llvm::ArrayRef<Expr> i) {
@@ -544,8 +546,6 @@ Tensor topi::conv2dNCHW(const Tensor &data, const Tensor &weight,
   // convolution strategy expects before the product.
   Tensor padded = data;
   if (ph || pw) {
-    Expr zero = mlir::isa<mlir::FloatType>(data.getElementType()) ? Expr(0.0)
-                                                                   : Expr(0);
     padded = padSpatial(data, {ph, pw}, h + 2 * ph, w + 2 * pw, zero);
   }
   te::IterVar rc = te::reduceAxis(0, Expr(icg), "rc");

@@ -36,6 +36,30 @@ bool isUnitIndex(AffineMap map, unsigned k, Type type) {
          shaped.getDimSize(k) == 1;
 }
 
+/// Whether every user of `value` reads it with plain indices: a return,
+/// a linalg op whose map of it is a projected permutation, or a reshape
+/// (a merged user's collapse of it, which folds with the expansion into
+/// one reshape) whose own users do so.
+bool readWithPlainIndices(Value value) {
+  for (Operation *user : value.getUsers()) {
+    if (isa<func::ReturnOp>(user))
+      continue;
+    if (auto reshape = dyn_cast<tensor::CollapseShapeOp>(user)) {
+      if (!readWithPlainIndices(reshape.getResult()))
+        return false;
+      continue;
+    }
+    auto consumer = dyn_cast<linalg::LinalgOp>(user);
+    if (!consumer)
+      return false;
+    for (OpOperand &use : consumer->getOpOperands())
+      if (use.get() == value &&
+          !consumer.getMatchingIndexingMap(&use).isProjectedPermutation())
+        return false;
+  }
+  return true;
+}
+
 /// The two loops to merge: those of the output's last two dimensions, when
 /// both are static parallel loops, the last shorter than `maxRow`, and
 /// every operand indexes them (if at all) as one contiguous run.
@@ -98,19 +122,8 @@ std::optional<ReassociationIndices> shortRows(linalg::GenericOp op,
   // the expanded view at a constant index (a broadcast's `(0, l, s)`) into
   // the wrong element of the buffer: a MultiheadAttention's averaged
   // weights read rows past the end.
-  for (Operation *user : op->getResult(0).getUsers()) {
-    // A reshape reads the whole tensor (a merged user's collapse of it,
-    // which then folds with the expansion into one reshape).
-    if (isa<func::ReturnOp, tensor::CollapseShapeOp>(user))
-      continue;
-    auto consumer = dyn_cast<linalg::LinalgOp>(user);
-    if (!consumer)
-      return std::nullopt;
-    for (OpOperand &use : consumer->getOpOperands())
-      if (use.get() == op->getResult(0) &&
-          !consumer.getMatchingIndexingMap(&use).isProjectedPermutation())
-        return std::nullopt;
-  }
+  if (!readWithPlainIndices(op->getResult(0)))
+    return std::nullopt;
   return ReassociationIndices{int64_t(o), int64_t(i)};
 }
 

@@ -186,3 +186,30 @@ func.func @broadcast_user_merged(%x: tensor<1x3x5xf32>) -> tensor<1x3x5xf32> {
   } -> tensor<1x3x5xf32>
   return %d : tensor<1x3x5xf32>
 }
+
+// Likewise through a reshape: the result's collapse is read at a constant
+// index by an op that stays as it is, so the result is not merged either.
+// CHECK-LABEL: func.func @broadcast_user_of_a_reshape(
+// CHECK:         linalg.generic {{.*}} outs(%{{.*}} : tensor<1x3x5xf32>)
+// CHECK-NOT:     tensor.expand_shape
+func.func @broadcast_user_of_a_reshape(%x: tensor<1x3x5xf32>) -> tensor<1x15xf32> {
+  %e = tensor.empty() : tensor<1x3x5xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(n, l, s) -> (n, l, s)>, affine_map<(n, l, s) -> (n, l, s)>], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x3x5xf32>) outs(%e : tensor<1x3x5xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %n = arith.negf %a : f32
+    linalg.yield %n : f32
+  } -> tensor<1x3x5xf32>
+  %c = tensor.collapse_shape %r [[0], [1, 2]] : tensor<1x3x5xf32> into tensor<1x15xf32>
+  %e2 = tensor.empty() : tensor<1x15xf32>
+  %d = linalg.generic {indexing_maps = [affine_map<(n, s) -> (0, s)>, affine_map<(n, s) -> (n, s)>], iterator_types = ["parallel", "parallel"]}
+      ins(%c : tensor<1x15xf32>) outs(%e2 : tensor<1x15xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %i = linalg.index 1 : index
+    %k = arith.index_cast %i : index to i32
+    %f = arith.sitofp %k : i32 to f32
+    %n = arith.addf %a, %f : f32
+    linalg.yield %n : f32
+  } -> tensor<1x15xf32>
+  return %d : tensor<1x15xf32>
+}

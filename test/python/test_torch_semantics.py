@@ -607,13 +607,18 @@ def test_vector_exp_matches_torch_at_the_edges(name):
     rng = np.random.default_rng(0)
     x = np.concatenate([edges, rng.uniform(-100, 100, 241).astype(np.float32),
                         rng.standard_normal(256).astype(np.float32)])
-    x = x.reshape(4, 128)
+    got, want = _compiled_and_torch(model, x.reshape(4, 128))
+    np.testing.assert_allclose(got, want, rtol=1.3e-6, atol=1e-30)
+
+
+def _compiled_and_torch(model, x):
+    """`model` on `x` compiled by mlc and in PyTorch, same dtype and shape."""
     mod = from_fx(fx.symbolic_trace(model), input_shapes=[x.shape])
     vm = relax.VirtualMachine(relax.vm.build(mod), mlc.cpu())
     got = vm["main"](x).numpy()
     want = model(torch.from_numpy(x)).numpy()
     assert got.dtype == want.dtype and got.shape == want.shape
-    np.testing.assert_allclose(got, want, rtol=1.3e-6, atol=1e-30)
+    return got, want
 
 
 class _Exp(nn.Module):
@@ -641,12 +646,7 @@ def test_vector_erf_matches_torch(name):
     x = np.concatenate([edges, rng.uniform(-10, 10, 1008).astype(np.float32),
                         rng.standard_normal(1024).astype(np.float32),
                         np.linspace(-5, 5, 2048, dtype=np.float32)])
-    x = x.reshape(32, 128)
-    mod = from_fx(fx.symbolic_trace(model), input_shapes=[x.shape])
-    vm = relax.VirtualMachine(relax.vm.build(mod), mlc.cpu())
-    got = vm["main"](x).numpy()
-    want = model(torch.from_numpy(x)).numpy()
-    assert got.dtype == want.dtype and got.shape == want.shape
+    got, want = _compiled_and_torch(model, x.reshape(32, 128))
     np.testing.assert_allclose(got, want, rtol=1.3e-6, atol=1e-6)
     if name == "erf":  # erf(-0.0) is -0.0 (the approximation's sign is x's)
         assert np.array_equal(np.signbit(got[0, :16]),
