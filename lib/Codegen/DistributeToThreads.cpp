@@ -12,6 +12,8 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 namespace mlc {
@@ -104,11 +106,184 @@ void splitAcrossThreads(RewriterBase &rewriter, const Group &group,
   keepSerial(inChunk.ops());
 }
 
+/// Whether the members of `group` on tensors form a chain: each one's
+/// result used only by the next one, as its destination.
+bool isChainOnTensors(const Group &group) {
+  SmallVector<linalg::LinalgOp> members = group.ops();
+  for (size_t i = 1; i < members.size(); ++i) {
+    linalg::LinalgOp producer = members[i - 1], user = members[i];
+    if (producer->getNumResults() != 1 || user.getNumDpsInits() != 1 ||
+        user.getDpsInitOperand(0)->get() != producer->getResult(0) ||
+        !llvm::all_of(producer->getUsers(),
+                      [&](Operation *op) { return op == user; }))
+      return false;
+  }
+  return true;
+}
+
+/// The tensor a chain of destination-style results started from (the
+/// shape they all have).
+Value destinationRoot(Value value) {
+  while (auto dps = value.getDefiningOp<DestinationStyleOpInterface>())
+    value = dps.getTiedOpOperand(cast<OpResult>(value))->get();
+  return value;
+}
+
+/// The loop extents of `op` on tensors from its operands' shapes, a
+/// destination's taken from the tensor the chain of destinations started
+/// from (a `tensor.empty`): a `tensor.dim` of a member's result would keep
+/// the member alive after its tiles replaced it.
+SmallVector<OpFoldResult> loopExtentsOnTensors(RewriterBase &rewriter,
+                                               linalg::LinalgOp op) {
+  Location loc = op.getLoc();
+  SmallVector<OpFoldResult> shapes;
+  for (OpOperand &operand : op->getOpOperands()) {
+    Value source = destinationRoot(operand.get());
+    auto type = dyn_cast<ShapedType>(source.getType());
+    for (int64_t d = 0; type && d < type.getRank(); ++d)
+      shapes.push_back(linalg::createFoldedDimOp(rewriter, loc, source, d));
+  }
+  return affine::makeComposedFoldedMultiResultAffineApply(
+      rewriter, loc, op.getShapesToLoopsMap(), shapes);
+}
+
+/// On tensors, `guardParallelWork`'s `scf.if` yields the group's last
+/// result: each branch gets a copy of the chain, the else branch's serial.
+Group guardParallelWorkOnTensors(RewriterBase &rewriter, const Group &group,
+                                 int64_t minWork) {
+  SmallVector<linalg::LinalgOp> members = group.ops();
+  linalg::LinalgOp op = group.anchor;
+  Location loc = op.getLoc();
+  Operation *last = members.back();
+  rewriter.setInsertionPoint(last);
+  Value work = arith::ConstantIndexOp::create(rewriter, loc, 1);
+  for (OpFoldResult extent : loopExtentsOnTensors(rewriter, op))
+    work = arith::MulIOp::create(
+        rewriter, loc, work,
+        getValueOrCreateConstantIndexOp(rewriter, loc, extent));
+  Value enough = arith::CmpIOp::create(
+      rewriter, loc, arith::CmpIPredicate::sge, work,
+      arith::ConstantIndexOp::create(rewriter, loc, minWork));
+  auto branch = scf::IfOp::create(rewriter, loc, last->getResultTypes(),
+                                  enough, /*withElseRegion=*/true);
+  auto cloneInto = [&](Block *block) {
+    rewriter.setInsertionPointToStart(block);
+    IRMapping mapping;
+    auto cloneOf = [&](linalg::LinalgOp member) {
+      return cast<linalg::LinalgOp>(rewriter.clone(*member, mapping));
+    };
+    Group copy;
+    for (linalg::LinalgOp member : group.before)
+      copy.before.push_back(cloneOf(member));
+    copy.anchor = cloneOf(group.anchor);
+    for (linalg::LinalgOp member : group.after)
+      copy.after.push_back(cloneOf(member));
+    scf::YieldOp::create(rewriter, loc,
+                         copy.ops().back()->getResults());
+    return copy;
+  };
+  Group parallel = cloneInto(branch.thenBlock());
+  keepSerial(cloneInto(branch.elseBlock()).ops());
+  rewriter.replaceOp(last, branch.getResults());
+  for (linalg::LinalgOp member : llvm::reverse(ArrayRef(members).drop_back()))
+    rewriter.eraseOp(member);
+  return parallel;
+}
+
+/// On tensors the chunks are upstream tile-and-fuse: the group's last op
+/// (the epilogue's end, or the anchor) is tiled into an scf.forall, and
+/// its producers in the group (the anchor, the epilogue before it, the
+/// fill) are fused into each chunk through the slices it reads,
+/// destinations included, so that the chunk writes one slice of one
+/// `shared_outs` tensor which bufferization keeps in place. Producers
+/// outside the group (padding, other kernels) are not fused: each chunk
+/// would recompute the part of them that it reads. Members that could
+/// not be fused are split alone.
+void splitOnTensors(RewriterBase &rewriter, const Group &group,
+                    const Distribution &split,
+                    SmallVectorImpl<linalg::LinalgOp> &leftover) {
+  linalg::LinalgOp anchor = group.anchor;
+  linalg::LinalgOp consumer = group.ops().back();
+  // The anchor's loop as a loop of the consumer (identity maps over the
+  // anchor's output).
+  unsigned loop = split.loop;
+  if (consumer != anchor) {
+    AffineMap out = anchor.getMatchingIndexingMap(anchor.getDpsInitOperand(0));
+    std::optional<unsigned> result = out.getResultPosition(
+        getAffineDimExpr(split.loop, rewriter.getContext()));
+    if (!result) {
+      keepSerial(group.ops());
+      return;
+    }
+    loop = *result;
+  }
+  rewriter.setInsertionPoint(consumer);
+  SmallVector<OpFoldResult> sizes(consumer.getNumLoops(),
+                                  rewriter.getIndexAttr(0));
+  OpFoldResult range = loopExtentsOnTensors(rewriter, consumer)[loop];
+  AffineExpr extent = rewriter.getAffineSymbolExpr(0);
+  int64_t unit = split.block * split.threads;
+  sizes[loop] = affine::makeComposedFoldedAffineApply(
+      rewriter, consumer.getLoc(), extent.ceilDiv(unit) * split.block,
+      {range});
+  llvm::SmallPtrSet<Operation *, 8> members;
+  for (linalg::LinalgOp member : group.ops())
+    members.insert(member);
+  scf::SCFTileAndFuseOptions options;
+  options.tilingOptions.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+  options.tilingOptions.setTileSizes(sizes);
+  options.setFusionControlFn(
+      [&](tensor::ExtractSliceOp, OpResult producer,
+          bool) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        if (!members.contains(producer.getOwner()))
+          return std::nullopt;
+        return scf::SCFTileAndFuseOptions::ControlFnResult{};
+      });
+  FailureOr<scf::SCFTileAndFuseResult> chunk =
+      scf::tileConsumerAndFuseProducersUsingSCF(
+          rewriter, cast<TilingInterface>(consumer.getOperation()), options);
+  if (failed(chunk)) {
+    keepSerial(group.ops());
+    return;
+  }
+  for (OpResult result : consumer->getResults())
+    rewriter.replaceAllUsesWith(result, chunk->replacements.lookup(result));
+  SmallVector<linalg::LinalgOp> tiled;
+  for (Operation *op : chunk->tiledAndFusedOps)
+    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
+      tiled.push_back(linalgOp);
+  keepSerial(tiled);
+  // The fused members are dead now, but for the sizes of dynamic slices,
+  // which tiling takes from the members' results: those are the sizes of
+  // the tensor the chain of destinations started from.
+  for (linalg::LinalgOp member : group.ops())
+    for (Operation *user : llvm::make_early_inc_range(member->getUsers()))
+      if (auto dim = dyn_cast<tensor::DimOp>(user)) {
+        rewriter.setInsertionPoint(dim);
+        rewriter.replaceOpWithNewOp<tensor::DimOp>(
+            dim, destinationRoot(dim.getSource()), dim.getIndex());
+      }
+  // The others keep the chain's order.
+  SmallVector<linalg::LinalgOp> apart;
+  for (linalg::LinalgOp member : llvm::reverse(group.ops())) {
+    if (member->use_empty())
+      rewriter.eraseOp(member);
+    else
+      apart.push_back(member);
+  }
+  ungroup(apart);
+  for (linalg::LinalgOp member : apart)
+    if (member->hasAttr(kLoweringConfigAttr))
+      leftover.push_back(member);
+  if (!apart.empty())
+    ungroup(tiled);
+}
+
 struct MLCDistributeToThreadsPass
     : mlc::impl::MLCDistributeToThreadsPassBase<MLCDistributeToThreadsPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    if (failed(verifyLoweringConfigs(func)))
+    if (failed(verifyLoweringConfigs(func, /*onTensors=*/true)))
       return signalPassFailure();
     IRRewriter rewriter(&getContext());
     SmallVector<linalg::LinalgOp> leftover;
@@ -117,12 +292,28 @@ struct MLCDistributeToThreadsPass
           LoweringConfig::get(group.anchor);
       if (!config || !config->distribute)
         return;
+      bool onTensors = group.anchor.hasPureTensorSemantics();
+      if (onTensors && !isChainOnTensors(group)) {
+        // A group written by hand that is not a chain: each op alone.
+        SmallVector<linalg::LinalgOp> members = group.ops();
+        ungroup(members);
+        for (linalg::LinalgOp member : members)
+          if (member->hasAttr(kLoweringConfigAttr))
+            leftover.push_back(member);
+        return;
+      }
       Group split = group;
       if (llvm::any_of(group.anchor.getStaticLoopRanges(),
-                       ShapedType::isDynamic))
-        split = guardParallelWork(
-            rewriter, group, config->minParallelWork.value_or(0));
-      splitAcrossThreads(rewriter, split, *config->distribute, leftover);
+                       ShapedType::isDynamic)) {
+        int64_t minWork = config->minParallelWork.value_or(0);
+        split = onTensors
+                    ? guardParallelWorkOnTensors(rewriter, group, minWork)
+                    : guardParallelWork(rewriter, group, minWork);
+      }
+      if (onTensors)
+        splitOnTensors(rewriter, split, *config->distribute, leftover);
+      else
+        splitAcrossThreads(rewriter, split, *config->distribute, leftover);
     };
     for (const Group &group : collectGroups(func))
       process(group);

@@ -111,8 +111,8 @@ void LoweringConfig::set(Operation *op) const {
   op->setAttr(kLoweringConfigAttr, toAttr(op->getContext()));
 }
 
-LogicalResult verifyLoweringConfigs(Operation *root) {
-  WalkResult result = root->walk([](Operation *op) {
+LogicalResult verifyLoweringConfigs(Operation *root, bool onTensors) {
+  WalkResult result = root->walk([&](Operation *op) {
     Attribute attr = op->getAttr(kLoweringConfigAttr);
     if (!attr)
       return WalkResult::advance();
@@ -121,9 +121,13 @@ LogicalResult verifyLoweringConfigs(Operation *root) {
       return WalkResult::interrupt();
     };
     auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
-    if (!linalgOp || !linalgOp.hasPureBufferSemantics() ||
-        linalgOp.getNumDpsInits() != 1)
-      return fail("expected on a linalg op on buffers with one output");
+    if (!linalgOp || linalgOp.getNumDpsInits() != 1 ||
+        !(linalgOp.hasPureBufferSemantics() ||
+          (onTensors && linalgOp.hasPureTensorSemantics())))
+      return fail(onTensors ? "expected on a linalg op on buffers or "
+                              "tensors with one output"
+                            : "expected on a linalg op on buffers with one "
+                              "output");
     auto dict = dyn_cast<DictionaryAttr>(attr);
     std::optional<LoweringConfig> config =
         dict ? LoweringConfig::fromAttr(dict) : std::nullopt;

@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/TargetParser/Host.h"
 
@@ -168,7 +169,8 @@ bool vectorizesInTiles(linalg::LinalgOp op) {
   if (succeeded(linalg::vectorizeOpPrecondition(op)))
     return true;
   auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
-  if (!generic || !op.hasPureBufferSemantics() ||
+  if (!generic ||
+      !(op.hasPureBufferSemantics() || op.hasPureTensorSemantics()) ||
       llvm::any_of(op.getStaticLoopRanges(), ShapedType::isDynamic))
     return false;
   for (Operation &inner : generic.getBody()->without_terminator())
@@ -457,6 +459,21 @@ constexpr int64_t kPackMinRowStride = 1024;
 constexpr int64_t kPackMinDepth = 256;
 constexpr int64_t kPackMinRows = 16;
 
+/// The row stride of a static 2-d operand whose rows are contiguous: a
+/// buffer's from its layout; a tensor's from its shape, the identity
+/// layout its buffer gets (function arguments and constants bufferize so).
+std::optional<int64_t> contiguousRowStride(ShapedType type) {
+  if (isa<RankedTensorType>(type))
+    return type.getDimSize(1);
+  auto memref = dyn_cast<MemRefType>(type);
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (!memref || failed(memref.getStridesAndOffset(strides, offset)) ||
+      ShapedType::isDynamic(strides[0]) || strides[1] != 1)
+    return std::nullopt;
+  return strides[0];
+}
+
 /// The right operand of a contraction is read in panels of its rows, one
 /// register block wide (K x 64), each reused by every row block. With a
 /// long row stride (1 KB or more, a power of two at the common sizes) the
@@ -484,7 +501,7 @@ std::optional<unsigned> packedOperand(linalg::LinalgOp op,
     return std::nullopt;
   for (OpOperand *input : op.getDpsInputOperands()) {
     AffineMap map = op.getMatchingIndexingMap(input);
-    auto type = dyn_cast<MemRefType>(input->get().getType());
+    auto type = dyn_cast<ShapedType>(input->get().getType());
     if (!type || map.getNumResults() != 2 || !type.hasStaticShape() ||
         map.getResult(1) != getAffineDimExpr(column, op.getContext()))
       continue;
@@ -492,11 +509,9 @@ std::optional<unsigned> packedOperand(linalg::LinalgOp op,
     if (!k || op.getIteratorTypesArray()[k.getPosition()] !=
                   utils::IteratorType::reduction)
       continue;
-    SmallVector<int64_t> strides;
-    int64_t offset;
-    if (failed(type.getStridesAndOffset(strides, offset)) ||
-        ShapedType::isDynamic(strides[0]) || strides[1] != 1 ||
-        strides[0] * type.getElementTypeBitWidth() / 8 < kPackMinRowStride)
+    std::optional<int64_t> rowStride = contiguousRowStride(type);
+    if (!rowStride ||
+        *rowStride * type.getElementTypeBitWidth() / 8 < kPackMinRowStride)
       continue;
     int64_t depth = ranges[k.getPosition()];
     if (ShapedType::isDynamic(depth) || depth < kPackMinDepth)
@@ -510,9 +525,14 @@ std::optional<unsigned> packedOperand(linalg::LinalgOp op,
 /// `out`: it writes only `out`, over the same elements (identity map, no
 /// reduction), and reads `out` only at the element it writes, so that its
 /// tile depends on the anchor's tile at the same place and on nothing
-/// another tile writes.
+/// another tile writes. On tensors `out` is the value the previous member
+/// returns, which only `op` may use (it is then dead, as a buffer would be
+/// overwritten).
 bool isTileSibling(linalg::LinalgOp op, Value out) {
-  if (op.getNumDpsInits() != 1 || !op.hasPureBufferSemantics() ||
+  bool onTensors = isa<RankedTensorType>(out.getType());
+  if (op.getNumDpsInits() != 1 ||
+      !(onTensors ? op.hasPureTensorSemantics()
+                  : op.hasPureBufferSemantics()) ||
       op.getNumReductionLoops() != 0 ||
       op.getDpsInitOperand(0)->get() != out ||
       !op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity())
@@ -521,7 +541,46 @@ bool isTileSibling(linalg::LinalgOp op, Value out) {
     if (input->get() == out &&
         !op.getMatchingIndexingMap(input).isIdentity())
       return false;
+  if (onTensors)
+    return llvm::all_of(out.getUsers(),
+                        [&](Operation *user) { return user == op; });
   return true;
+}
+
+/// On tensors: the members after `anchor`, each writing over the result
+/// of the one before (`--mlc-elementwise-in-place` made them so), and the
+/// fill of a `tensor.empty` that the anchor accumulates into. SSA use-def
+/// chains say what the buffer version must check by program order.
+std::optional<Group> formGroupOnTensors(linalg::LinalgOp anchor) {
+  Value init = anchor.getDpsInitOperand(0)->get();
+  Group group;
+  group.anchor = anchor;
+  if (auto fill = init.getDefiningOp<linalg::FillOp>())
+    if (fill.getDpsInitOperand(0)->get().getDefiningOp<tensor::EmptyOp>() &&
+        fill->getResult(0).hasOneUse() && isTileSibling(fill, fill.output()))
+      group.before.push_back(fill);
+  // The later stages tile the members at the anchor's place: what else a
+  // member reads must be there already.
+  auto availableAtAnchor = [&](Value value) {
+    Operation *def = value.getDefiningOp();
+    return !def || def->getBlock() != anchor->getBlock() ||
+           def->isBeforeInBlock(anchor);
+  };
+  Value out = anchor->getResult(0);
+  while (!out.use_empty()) {
+    auto generic = dyn_cast<linalg::GenericOp>(*out.getUsers().begin());
+    if (!generic || !isTileSibling(generic, out) ||
+        generic->getBlock() != anchor->getBlock() ||
+        !llvm::all_of(generic->getOperands(), [&](Value operand) {
+          return operand == out || availableAtAnchor(operand);
+        }))
+      break;
+    group.after.push_back(generic);
+    out = generic->getResult(0);
+  }
+  if (group.before.empty() && group.after.empty())
+    return std::nullopt;
+  return group;
 }
 
 /// The group `anchor` heads, if it is a contraction whose output is a
@@ -529,15 +588,18 @@ bool isTileSibling(linalg::LinalgOp op, Value out) {
 /// updated element-wise just after it.
 std::optional<Group> formGroup(linalg::LinalgOp anchor) {
   if (anchor.getNumReductionLoops() == 0 || anchor.getNumDpsInits() != 1 ||
-      !anchor.hasPureBufferSemantics())
+      !(anchor.hasPureBufferSemantics() || anchor.hasPureTensorSemantics()))
     return std::nullopt;
   Value out = anchor.getDpsInitOperand(0)->get();
-  if (!out.getDefiningOp<memref::AllocOp>() ||
-      llvm::is_contained(anchor.getDpsInputs(), out))
+  if (llvm::is_contained(anchor.getDpsInputs(), out))
     return std::nullopt;
   AffineMap outMap = anchor.getMatchingIndexingMap(anchor.getDpsInitOperand(0));
   if (!outMap.isProjectedPermutation() ||
       outMap.getNumResults() != anchor.getNumParallelLoops())
+    return std::nullopt;
+  if (anchor.hasPureTensorSemantics())
+    return formGroupOnTensors(anchor);
+  if (!out.getDefiningOp<memref::AllocOp>())
     return std::nullopt;
   Group group;
   group.anchor = anchor;
@@ -631,7 +693,8 @@ struct MLCSelectLoweringConfigPass
       // A nest with an empty loop runs no iteration: nothing to block (and
       // the block arithmetic divides by the ranges).
       if (isa<linalg::GenericOp, linalg::FillOp, linalg::CopyOp>(op) &&
-          op.hasPureBufferSemantics() && op.getNumDpsInits() == 1 &&
+          (op.hasPureBufferSemantics() || op.hasPureTensorSemantics()) &&
+          op.getNumDpsInits() == 1 &&
           !llvm::is_contained(op.getStaticLoopRanges(), 0))
         ops.push_back(op);
     });

@@ -72,6 +72,11 @@ void mlc::buildFuncToLLVMPipeline(OpPassManager &pm,
                                   const LowerToLLVMOptions &options) {
   // Tensors to buffers across function boundaries; results are returned
   // as freshly allocated buffers whose ownership passes to the caller.
+  // The code generator's stages on tensors: the strategy, and the thread
+  // chunks as upstream tile-and-fuse (docs/lowering.md, "Code
+  // generation").
+  if (options.vectorize)
+    buildTensorCodegenPipeline(pm, options);
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
@@ -143,6 +148,17 @@ void mlc::buildFuncToLLVMPipeline(OpPassManager &pm,
     pm.addPass(mlc::createMLCExternalizeConstantsPass());
 }
 
+void mlc::buildTensorCodegenPipeline(OpPassManager &pm,
+                                     const LowerToLLVMOptions &options) {
+  mlc::MLCSelectLoweringConfigPassOptions strategy;
+  strategy.threads = options.threads;
+  strategy.vectorBits = options.vectorBits;
+  pm.addNestedPass<func::FuncOp>(
+      mlc::createMLCSelectLoweringConfigPass(strategy));
+  pm.addNestedPass<func::FuncOp>(mlc::createMLCDistributeToThreadsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
 void mlc::buildCodegenPipeline(OpPassManager &pm,
                                const LowerToLLVMOptions &options) {
   mlc::MLCSelectLoweringConfigPassOptions strategy;
@@ -182,6 +198,12 @@ void mlc::registerPipelines() {
       "Lowers relax and tir to the LLVM dialect (legalize, tir -> linalg, "
       "relax -> func, bufferization, deallocation, affine loops, LLVM)",
       buildLowerToLLVMPipeline);
+  PassPipelineRegistration<LowerToLLVMOptions>(
+      "mlc-codegen-tensors",
+      "The CPU code generator's stages on linalg on tensors, before "
+      "bufferization: the strategy and the thread chunks with their "
+      "producers fused (options threads, vector-bits)",
+      buildTensorCodegenPipeline);
   PassPipelineRegistration<LowerToLLVMOptions>(
       "mlc-codegen",
       "The CPU code generator's stages from linalg on buffers to vector "

@@ -6,16 +6,15 @@
 // RUN: mlc-opt %s --split-input-file --verify-diagnostics --mlc-pack-panels
 // RUN: mlc-opt %s --split-input-file --verify-diagnostics --mlc-vectorize
 
-func.func @tensor(%x: tensor<8xf32>) -> tensor<8xf32> {
-  %e = tensor.empty() : tensor<8xf32>
-  // expected-error @+1 {{invalid 'mlc.lowering_config': expected on a linalg op on buffers with one output}}
-  %r = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>], iterator_types = ["parallel"]}
-      ins(%x : tensor<8xf32>) outs(%e : tensor<8xf32>)
+func.func @two_outputs(%x: memref<8xf32>, %y: memref<8xf32>, %z: memref<8xf32>) {
+  // expected-error @+1 {{invalid 'mlc.lowering_config': expected on a linalg op on buffers}}
+  linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>, affine_map<(i) -> (i)>], iterator_types = ["parallel"]}
+      ins(%x : memref<8xf32>) outs(%y, %z : memref<8xf32>, memref<8xf32>)
       attrs = {mlc.lowering_config = {interchange = array<i64: 0>, register_tile = array<i64: 8>}} {
-  ^bb0(%a: f32, %b: f32):
-    linalg.yield %a : f32
-  } -> tensor<8xf32>
-  return %r : tensor<8xf32>
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    linalg.yield %a, %a : f32, f32
+  }
+  return
 }
 
 // -----

@@ -302,3 +302,78 @@ func.func @weights_stationary(%w: memref<1152x192xf32>, %x: memref<1x192x49xf32>
   }
   return
 }
+
+// -----
+
+// On tensors (where the pipeline runs the strategy): the group is the
+// chain of destinations, fill of a tensor.empty -> matmul -> bias add.
+// The sgemm-sized right operand is packed as on buffers (its tensor's
+// rows are 4 KB apart in the identity layout it bufferizes to).
+// CHECK-LABEL: func.func @dense_bias_on_tensors
+// CHECK: linalg.fill {{.*}}mlc.lowering_config = {group = 0 : i64, interchange = array<i64: 0, 1>, register_tile = array<i64: 4, 64>}
+// CHECK: linalg.generic {{.*}}mlc.lowering_config = {group = 0 : i64, interchange = array<i64: 1, 0, 2>, pack_operand = 1 : i64, register_tile = array<i64: 4, 64, 0>}
+// CHECK: linalg.generic {{.*}}mlc.lowering_config = {group = 0 : i64, interchange = array<i64: 0, 1>, register_tile = array<i64: 4, 64>}
+// THREADS-LABEL: func.func @dense_bias_on_tensors
+// THREADS: linalg.generic {{.*}}mlc.lowering_config = {distribute = array<i64: 1, 64, 2>, group = 0 : i64,
+func.func @dense_bias_on_tensors(%A: tensor<1024x1024xf32>, %B: tensor<1024x1024xf32>, %bias: tensor<1024xf32>) -> tensor<1024x1024xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1024x1024xf32>
+  %C = linalg.fill ins(%zero : f32) outs(%e : tensor<1024x1024xf32>) -> tensor<1024x1024xf32>
+  %D = linalg.generic {indexing_maps = [affine_map<(i, j, k) -> (i, k)>, affine_map<(i, j, k) -> (k, j)>, affine_map<(i, j, k) -> (i, j)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%A, %B : tensor<1024x1024xf32>, tensor<1024x1024xf32>) outs(%C : tensor<1024x1024xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1024x1024xf32>
+  %E = linalg.generic {indexing_maps = [affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+      ins(%bias : tensor<1024xf32>) outs(%D : tensor<1024x1024xf32>) {
+  ^bb0(%b: f32, %c: f32):
+    %s = arith.addf %c, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<1024x1024xf32>
+  return %E : tensor<1024x1024xf32>
+}
+
+// -----
+
+// An epilogue that reads a value made after the matmul (%scaled) is not in
+// the group: the later stages tile members at the contraction's place,
+// where that value does not exist yet. Nor is a fill whose result has
+// another use.
+// CHECK-LABEL: func.func @no_group_on_tensors
+// CHECK: linalg.fill {{.*}}mlc.lowering_config = {interchange
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]{{.*}}mlc.lowering_config = {interchange
+// CHECK: linalg.generic {{.*}}mlc.lowering_config = {interchange
+// CHECK: linalg.generic {{.*}}mlc.lowering_config = {interchange
+func.func @no_group_on_tensors(%A: tensor<4x64xf32>, %B: tensor<64x32xf32>, %bias: tensor<32xf32>) -> (tensor<4x32xf32>, tensor<4x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x32xf32>
+  %C = linalg.fill ins(%zero : f32) outs(%e : tensor<4x32xf32>) -> tensor<4x32xf32>
+  %D = linalg.generic {indexing_maps = [affine_map<(i, j, k) -> (i, k)>, affine_map<(i, j, k) -> (k, j)>, affine_map<(i, j, k) -> (i, j)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%A, %B : tensor<4x64xf32>, tensor<64x32xf32>) outs(%C : tensor<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4x32xf32>
+  %eb = tensor.empty() : tensor<32xf32>
+  %scaled = linalg.generic {indexing_maps = [affine_map<(j) -> (j)>, affine_map<(j) -> (j)>], iterator_types = ["parallel"]}
+      ins(%bias : tensor<32xf32>) outs(%eb : tensor<32xf32>) {
+  ^bb0(%b: f32, %o: f32):
+    %s = arith.mulf %b, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<32xf32>
+  %E = linalg.generic {indexing_maps = [affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+      ins(%scaled : tensor<32xf32>) outs(%D : tensor<4x32xf32>) {
+  ^bb0(%b: f32, %c: f32):
+    %s = arith.addf %c, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<4x32xf32>
+  %F = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+      ins(%C : tensor<4x32xf32>) outs(%e : tensor<4x32xf32>) {
+  ^bb0(%c: f32, %o: f32):
+    linalg.yield %c : f32
+  } -> tensor<4x32xf32>
+  return %E, %F : tensor<4x32xf32>, tensor<4x32xf32>
+}

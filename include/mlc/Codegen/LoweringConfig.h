@@ -69,11 +69,13 @@ struct LoweringConfig {
 };
 
 /// Checks every config under `root` against its op (a linalg op on
-/// buffers, one entry per loop, a permutation for `interchange`, loops
+/// buffers, or on tensors too for the stages that run before
+/// bufferization (`onTensors`), one entry per loop, a permutation for `interchange`, loops
 /// and operands that exist, positive sizes); emits an error at each one
 /// that is not. The stages that read configs call it first: a config in
 /// hand-written IR may be anything.
-mlir::LogicalResult verifyLoweringConfigs(mlir::Operation *root);
+mlir::LogicalResult verifyLoweringConfigs(mlir::Operation *root,
+                                          bool onTensors = false);
 
 } // namespace mlc::codegen
 

@@ -73,9 +73,19 @@ void buildLowerToFuncPipeline(mlir::OpPassManager &pm,
 void buildFuncToLLVMPipeline(mlir::OpPassManager &pm,
                              const LowerToLLVMOptions &options);
 
+/// The CPU code generator's stages on tensors, before bufferization (part
+/// of buildFuncToLLVMPipeline when `vectorize` is on):
+/// --mlc-select-lowering-config, then --mlc-distribute-to-threads, which
+/// tiles each op into thread chunks with its group's producers fused
+/// (upstream tile-and-fuse), and canonicalization.
+void buildTensorCodegenPipeline(mlir::OpPassManager &pm,
+                                const LowerToLLVMOptions &options);
+
 /// The CPU code generator on buffers (part of buildFuncToLLVMPipeline
-/// when `vectorize` is on): --mlc-select-lowering-config,
-/// --mlc-distribute-to-threads, --mlc-pack-panels,
+/// when `vectorize` is on): --mlc-select-lowering-config and
+/// --mlc-distribute-to-threads for the ops bufferization created (copies;
+/// the others have their configs and chunks from the tensor stages
+/// already), --mlc-pack-panels,
 /// --mlc-tile-register-blocks, --mlc-vectorize,
 /// --mlc-contiguous-strided-reads, --mlc-hoist-vector-transfers,
 /// --mlc-defer-lane-reductions, --mlc-lower-vector-contractions, --mlc-approximate-vector-math, with
@@ -83,7 +93,7 @@ void buildFuncToLLVMPipeline(mlir::OpPassManager &pm,
 void buildCodegenPipeline(mlir::OpPassManager &pm,
                           const LowerToLLVMOptions &options);
 
-/// Registers --mlc-lower-to-llvm and --mlc-codegen.
+/// Registers --mlc-lower-to-llvm, --mlc-codegen-tensors and --mlc-codegen.
 void registerPipelines();
 
 } // namespace mlc
