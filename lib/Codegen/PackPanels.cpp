@@ -9,6 +9,7 @@
 
 #include "TileGroups.h"
 
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
@@ -71,23 +72,63 @@ bool packPanels(RewriterBase &rewriter, const Group &group,
       rewriter, group, cast<linalg::LinalgOp>(blocks->tiledOps.front()),
       leftover);
   linalg::LinalgOp anchor = tiled.anchor;
-  Location loc = anchor.getLoc();
-  OpOperand &panel = anchor->getOpOperand(*config.packOperand);
-  rewriter.setInsertionPoint(anchor);
-  auto buffer = memref::AllocOp::create(
-      rewriter, loc, MemRefType::get({depth, block}, type.getElementType()),
-      rewriter.getI64IntegerAttr(64));
-  auto copy =
-      linalg::CopyOp::create(rewriter, loc, panel.get(), buffer.getResult());
-  rewriter.modifyOpInPlace(anchor, [&] { panel.set(buffer); });
-  rewriter.setInsertionPointAfter(tiled.ops().back());
-  memref::DeallocOp::create(rewriter, loc, buffer);
-  // The copy is vectorized in blocks of 4 rows by the column block (whole
-  // registers), on the thread of the chunk it is in.
-  LoweringConfig copyConfig;
-  copyConfig.registerTile = {std::min<int64_t>(4, depth), block};
-  copyConfig.interchange = {0, 1};
-  copyConfig.set(copy);
+  // The panel (now a view of the block's columns) promoted by upstream
+  // linalg::promoteSubViews into a 64-byte aligned depth x block buffer
+  // of its own, freed after the anchor; the copy in is a linalg.copy
+  // vectorized in blocks of 4 rows by the column block (whole registers),
+  // on the thread of the chunk it is in. Nothing is copied out: the panel
+  // is an input.
+  auto view = anchor->getOpOperand(*config.packOperand)
+                  .get()
+                  .getDefiningOp<memref::SubViewOp>();
+  linalg::LinalgPromotionOptions promotion;
+  promotion.setOperandsToPromote({int64_t(*config.packOperand)})
+      .setAlignment(64)
+      .setUseOriginalSubviewSize(true)
+      .setAllocationDeallocationFns(
+          [&](OpBuilder &b, memref::SubViewOp subView, ArrayRef<Value>,
+              DataLayout &) -> std::optional<Value> {
+            return memref::AllocOp::create(
+                       b, subView.getLoc(),
+                       MemRefType::get({depth, block}, type.getElementType()),
+                       b.getI64IntegerAttr(64))
+                .getResult();
+          },
+          [](OpBuilder &b, Value buffer) {
+            memref::DeallocOp::create(b, buffer.getLoc(), buffer);
+            return success();
+          })
+      .setCopyInOutFns(
+          [&](OpBuilder &b, Value from, Value to) {
+            auto copy = linalg::CopyOp::create(b, from.getLoc(), from, to);
+            LoweringConfig copyConfig;
+            copyConfig.registerTile = {std::min<int64_t>(4, depth), block};
+            copyConfig.interchange = {0, 1};
+            copyConfig.set(copy);
+            return success();
+          },
+          [](OpBuilder &, Value, Value) { return success(); });
+  // (A single column block reads the operand itself, no view: left so.)
+  if (view && succeeded(linalg::promoteSubviewsPrecondition(anchor, promotion))) {
+    rewriter.setInsertionPoint(anchor);
+    FailureOr<linalg::LinalgOp> promoted =
+        linalg::promoteSubViews(rewriter, anchor, promotion);
+    if (succeeded(promoted))
+      anchor = *promoted;
+    // Promotion reads and writes the buffer through a view of the
+    // panel's size in SSA values (a dynamic shape); the panel is the whole
+    // buffer, so the copy and the anchor take the buffer itself, whose
+    // static shape the register stage tiles.
+    OpOperand &packed = anchor->getOpOperand(*config.packOperand);
+    if (auto partial = packed.get().getDefiningOp<memref::SubViewOp>())
+      if (auto buffer = partial.getSource().getDefiningOp<memref::AllocOp>())
+        if (partial.getSourceType().getShape() == ArrayRef<int64_t>{depth, block}) {
+          for (OpOperand &use : llvm::make_early_inc_range(partial->getUses()))
+            rewriter.modifyOpInPlace(use.getOwner(),
+                                     [&] { use.set(buffer.getResult()); });
+          rewriter.eraseOp(partial);
+        }
+  }
   // Packed once: the anchor's config no longer asks for it.
   LoweringConfig anchorConfig = config;
   anchorConfig.packOperand.reset();

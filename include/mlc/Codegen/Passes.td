@@ -92,9 +92,11 @@ def MLCPackPanelsPass : Pass<"mlc-pack-panels", "mlir::func::FuncOp"> {
   let description = [{
     For each op whose `mlc.lowering_config` has `pack_operand`: the column
     blocks of the op (the register tile of its last output dimension)
-    become a loop of their own, in which that operand's K x block panel is
-    copied (`linalg.copy`, vectorized like any op) into a 64-byte aligned
-    buffer that the block's tiles read. Rows 1 KB apart fall into a few
+    become a loop of their own (upstream `scf::tileUsingSCF`), in which
+    that operand's K x block panel is promoted (upstream
+    `linalg::promoteSubViews`) into a 64-byte aligned buffer that the
+    block's tiles read, copied in by a `linalg.copy` vectorized like any
+    op. Rows 1 KB apart fall into a few
     cache sets and evict each other: sgemm 2048 ran at 40% of the peak
     before. The copy gets a config of its own.
   }];
