@@ -1,7 +1,8 @@
 //===- DistributeToThreads.cpp - thread chunks as the config says ---------===//
 //
 // Each op (with its group) whose lowering config has `distribute` is split
-// into per-thread chunks by an scf.forall (see Passes.td).
+// into per-thread chunks by an scf.forall: on tensors by upstream
+// tile-and-fuse, on buffers by tiling and the group's siblings (see Passes.td).
 //
 //===----------------------------------------------------------------------===//
 

@@ -1,6 +1,6 @@
 //===- SelectLoweringConfig.cpp - the strategy stage ----------------------===//
 //
-// Chooses, for each linalg op on buffers whose register-block tiles
+// Chooses, for each linalg op on tensors or buffers whose register-block tiles
 // vectorize, the register block, the loop order, the thread split and the
 // packing, and records them as `mlc.lowering_config` (see Passes.td). The
 // later stages only carry the choice out.

@@ -1,6 +1,7 @@
 //===- Passes.td - mlc's staged CPU code generator ---------*- tablegen -*-===//
 //
-// The stages from linalg on buffers to vector code, one pass each, in the
+// The stages from linalg on tensors (the strategy and the thread chunks)
+// and on buffers (the rest) to vector code, one pass each, in the
 // order --mlc-lower-to-llvm runs them (docs/lowering.md, "Code
 // generation"). The first stage chooses; every later one only carries out
 // what the `mlc.lowering_config` attribute it left on each op says.
@@ -18,7 +19,8 @@ def MLCSelectLoweringConfigPass
                 "and packing, recorded as an attribute";
   let description = [{
     The strategy stage. For each `linalg.generic`, `linalg.fill` and
-    `linalg.copy` on buffers whose register-block tiles vectorize, records
+    `linalg.copy` on tensors or buffers (without a config yet) whose
+    register-block tiles vectorize, records
     a `mlc.lowering_config` dictionary on the op:
 
     - `register_tile`: the register block, per loop (0 for reductions and
@@ -45,8 +47,10 @@ def MLCSelectLoweringConfigPass
     - `group`: the op is tiled with the contraction of the same group, the
       `linalg.fill` of its fresh output buffer just before it and the
       element-wise ops just after it that update that buffer in place
-      (bias, activation): each tile of the contraction gets theirs
-      alongside. The members also keep a config of their own, used if
+      (bias, activation); on tensors, the fill of a `tensor.empty` the
+      contraction accumulates into and the chain of element-wise ops each
+      writing over the one before's result: each tile of the contraction
+      gets theirs alongside. The members also keep a config of their own, used if
       they cannot follow.
 
     Ops whose tiles would not vectorize (guarded or data-dependent reads)
@@ -74,12 +78,24 @@ def MLCDistributeToThreadsPass
   let description = [{
     For each op (with its group) whose `mlc.lowering_config` has
     `distribute = [loop, block, threads]`: tiles `loop` into `threads`
-    chunks of whole `block`s with an `scf.forall` (upstream
-    `scf::tileUsingSCF`), the group's fill and epilogue tiled at the same
-    chunk. When some loop is dynamic, the group is first cloned under an
-    `scf.if` on its iteration count against `min_parallel_work`: the split
-    copy and a serial one (whose config loses `distribute`).
-    `--convert-forall-to-openmp` later runs the chunks on an OpenMP team.
+    chunks of whole `block`s with an `scf.forall`.
+
+    On tensors (where the pipeline runs it, before bufferization) this is
+    upstream tile-and-fuse (`scf::tileConsumerAndFuseProducersUsingSCF`):
+    the group's last op is tiled and the other members (the contraction,
+    the fill of its `tensor.empty`) are fused into each chunk through its
+    destination, so the chunk writes one slice of the forall's
+    `shared_outs`; producers outside the group are not fused. A group
+    whose members are not a chain of destinations is split op by op. On
+    buffers (ops bufferization made) the op is tiled with
+    `scf::tileUsingSCF` and the group's fill and epilogue tiled at the same
+    chunk.
+
+    When some loop is dynamic, the group is first cloned under an `scf.if`
+    on its iteration count against `min_parallel_work` (yielding the
+    chain's result on tensors): the split copy and a serial one (whose
+    config loses `distribute`). `--convert-forall-to-openmp` later runs the
+    chunks on an OpenMP team.
   }];
   let dependentDialects = ["mlir::scf::SCFDialect",
                            "mlir::arith::ArithDialect",
