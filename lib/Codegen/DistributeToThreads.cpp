@@ -265,8 +265,8 @@ void splitOnTensors(RewriterBase &rewriter, const Group &group,
             dim, destinationRoot(dim.getSource()), dim.getIndex());
       }
   // The others keep the chain's order.
-  SmallVector<linalg::LinalgOp> apart;
-  for (linalg::LinalgOp member : llvm::reverse(group.ops())) {
+  SmallVector<linalg::LinalgOp> apart, chain = group.ops();
+  for (linalg::LinalgOp member : llvm::reverse(chain)) {
     if (member->use_empty())
       rewriter.eraseOp(member);
     else
