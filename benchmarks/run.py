@@ -123,14 +123,21 @@ def summarize(text, value, goal):
     SUMMARY.append((text, value, goal))
 
 
+def sgemm_reps(n):
+    """Timed calls per sgemm measurement (mlc's and the OpenBLAS peers'
+    alike): 20 up to 1024, whose acceptance line compares the two (3 gave
+    medians 10% apart from run to run on this shared machine), 3 above."""
+    return 20 if n <= 1024 else 3
+
+
 def sgemm_peers(n, quick):
-    reps = 3 if n >= 1024 else 10
+    reps = sgemm_reps(n)
     peers = []
     for lib in ("numpy", "torch"):
         peers.append((f"{lib} reference BLAS 1t", 1,
                       None if (quick and n > 512) else
                       peer(f"{lib}-sgemm", n, 1, "reference",
-                           1 if n >= 1024 else reps)))
+                           1 if n >= 1024 else 5)))
         for threads in (1, 2):
             peers.append((f"{lib} OpenBLAS {threads}t", threads,
                           peer(f"{lib}-sgemm", n, threads, "openblas", reps)))
@@ -166,21 +173,20 @@ def sgemm_section(sizes, peaks, quick):
         rng = np.random.default_rng(0)
         a = rng.standard_normal((n, n), dtype=np.float32)
         b = rng.standard_normal((n, n), dtype=np.float32)
-        big = n >= 1024
         mlc = {}
         for threads in (1, 2):
             exe = Executable(te.create_prim_func([A, B, C]), threads=threads)
             (c,) = exe.call("main", [a, b])
             assert np.allclose(c, a @ b, rtol=1e-3, atol=1e-2), "wrong sgemm"
             mlc[threads] = median_time(lambda: exe.call("main", [a, b]),
-                                       3 if big else 10)
+                                       sgemm_reps(n))
         peers = sgemm_peers(n, quick)
         report(f"sgemm {n}", mlc, peers, flops=2.0 * n ** 3, peaks=peaks)
         if n == 1024:
             best = min(s for label, t, s in peers
                        if s is not None and "OpenBLAS 2t" in label)
             summarize("sgemm 1024, 2 threads: mlc throughput / best "
-                      "OpenBLAS peer", best / mlc[2], ">= 0.5 (goal 0.75)")
+                      "OpenBLAS peer", best / mlc[2], ">= 1.0, issue 14")
             summarize("sgemm 1024, 2 threads: fraction of the 2-core peak",
                       2.0 * n ** 3 / mlc[2] / 1e9 / peaks[2], ">= 0.40")
 
