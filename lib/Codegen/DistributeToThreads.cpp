@@ -108,15 +108,15 @@ void splitAcrossThreads(RewriterBase &rewriter, const Group &group,
 }
 
 /// Whether the members of `group` on tensors form a chain: each one's
-/// result used only by the next one, as its destination.
+/// result used only by the next one, once, as its destination (read as an
+/// input too, tile-and-fuse would compute it twice per chunk).
 bool isChainOnTensors(const Group &group) {
   SmallVector<linalg::LinalgOp> members = group.ops();
   for (size_t i = 1; i < members.size(); ++i) {
     linalg::LinalgOp producer = members[i - 1], user = members[i];
     if (producer->getNumResults() != 1 || user.getNumDpsInits() != 1 ||
         user.getDpsInitOperand(0)->get() != producer->getResult(0) ||
-        !llvm::all_of(producer->getUsers(),
-                      [&](Operation *op) { return op == user; }))
+        !producer->getResult(0).hasOneUse())
       return false;
   }
   return true;

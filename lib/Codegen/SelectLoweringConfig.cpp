@@ -526,8 +526,8 @@ std::optional<unsigned> packedOperand(linalg::LinalgOp op,
 /// reduction), and reads `out` only at the element it writes, so that its
 /// tile depends on the anchor's tile at the same place and on nothing
 /// another tile writes. On tensors `out` is the value the previous member
-/// returns, which only `op` may use (it is then dead, as a buffer would be
-/// overwritten).
+/// returns, which only `op` may use, as its destination (it is then dead,
+/// as a buffer would be overwritten).
 bool isTileSibling(linalg::LinalgOp op, Value out) {
   bool onTensors = isa<RankedTensorType>(out.getType());
   if (op.getNumDpsInits() != 1 ||
@@ -541,10 +541,9 @@ bool isTileSibling(linalg::LinalgOp op, Value out) {
     if (input->get() == out &&
         !op.getMatchingIndexingMap(input).isIdentity())
       return false;
-  if (onTensors)
-    return llvm::all_of(out.getUsers(),
-                        [&](Operation *user) { return user == op; });
-  return true;
+  // On tensors, only as its destination: tile-and-fuse would fuse the
+  // producer once per slice read, computing it twice in each chunk.
+  return !onTensors || out.hasOneUse();
 }
 
 /// On tensors: the members after `anchor`, each writing over the result

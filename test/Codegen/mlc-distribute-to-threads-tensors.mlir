@@ -136,3 +136,41 @@ func.func @not_a_chain(%A: tensor<64x64xf32>, %B: tensor<64x128xf32>) -> (tensor
   } -> tensor<64x128xf32>
   return %C, %D : tensor<64x128xf32>, tensor<64x128xf32>
 }
+
+// -----
+
+// A group written by hand whose epilogue reads the matmul's result as an
+// input as well as its destination: fused through both slices, the
+// matmul would be computed twice per chunk. The chain is refused and each
+// op split alone: the matmul computed once.
+// CHECK-LABEL: func.func @read_twice(
+// CHECK:         scf.forall
+// CHECK:           linalg.fill
+// CHECK:         scf.forall
+// CHECK:           linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK:         scf.forall
+// CHECK-NOT:       iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK:           linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]
+// CHECK-NOT:     iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK:         return
+func.func @read_twice(%A: tensor<64x64xf32>, %B: tensor<64x128xf32>) -> tensor<64x128xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x128xf32>
+  %C = linalg.fill {mlc.lowering_config = {distribute = array<i64: 1, 64, 2>, group = 0 : i64, interchange = array<i64: 0, 1>, register_tile = array<i64: 4, 64>}} ins(%zero : f32) outs(%e : tensor<64x128xf32>) -> tensor<64x128xf32>
+  %D = linalg.generic {indexing_maps = [affine_map<(i, j, k) -> (i, k)>, affine_map<(i, j, k) -> (k, j)>, affine_map<(i, j, k) -> (i, j)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%A, %B : tensor<64x64xf32>, tensor<64x128xf32>) outs(%C : tensor<64x128xf32>)
+      attrs = {mlc.lowering_config = {distribute = array<i64: 1, 64, 2>, group = 0 : i64, interchange = array<i64: 1, 0, 2>, register_tile = array<i64: 4, 64, 0>}} {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<64x128xf32>
+  %E = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+      ins(%D : tensor<64x128xf32>) outs(%D : tensor<64x128xf32>)
+      attrs = {mlc.lowering_config = {distribute = array<i64: 1, 64, 2>, group = 0 : i64, interchange = array<i64: 0, 1>, register_tile = array<i64: 4, 64>}} {
+  ^bb0(%b: f32, %c: f32):
+    %s = arith.mulf %c, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<64x128xf32>
+  return %E : tensor<64x128xf32>
+}

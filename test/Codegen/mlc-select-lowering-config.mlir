@@ -377,3 +377,32 @@ func.func @no_group_on_tensors(%A: tensor<4x64xf32>, %B: tensor<64x32xf32>, %bia
   } -> tensor<4x32xf32>
   return %E, %F : tensor<4x32xf32>, tensor<4x32xf32>
 }
+
+// -----
+
+// An epilogue that reads the matmul's result as an input as well as its
+// destination joins no group on tensors (fused through both slices, the
+// matmul would be computed twice per thread chunk).
+// CHECK-LABEL: func.func @read_twice_on_tensors
+// CHECK: linalg.fill {{.*}}mlc.lowering_config = {group = 0 : i64,
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]{{.*}}mlc.lowering_config = {group = 0 : i64,
+// CHECK: linalg.generic {{.*}}mlc.lowering_config = {interchange
+func.func @read_twice_on_tensors(%A: tensor<4x64xf32>, %B: tensor<64x32xf32>) -> tensor<4x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x32xf32>
+  %C = linalg.fill ins(%zero : f32) outs(%e : tensor<4x32xf32>) -> tensor<4x32xf32>
+  %D = linalg.generic {indexing_maps = [affine_map<(i, j, k) -> (i, k)>, affine_map<(i, j, k) -> (k, j)>, affine_map<(i, j, k) -> (i, j)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%A, %B : tensor<4x64xf32>, tensor<64x32xf32>) outs(%C : tensor<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4x32xf32>
+  %E = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+      ins(%D : tensor<4x32xf32>) outs(%D : tensor<4x32xf32>) {
+  ^bb0(%b: f32, %c: f32):
+    %s = arith.mulf %c, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<4x32xf32>
+  return %E : tensor<4x32xf32>
+}
