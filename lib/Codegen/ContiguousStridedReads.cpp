@@ -67,17 +67,61 @@ LogicalResult rewriteRead(IRRewriter &rewriter, vector::TransferReadOp read) {
   auto contiguous =
       memref::SubViewOp::create(rewriter, loc, view.getSource(),
                                 view.getMixedOffsets(), spanSizes, spanSteps);
-  SmallVector<int64_t> wideShape(type.getShape());
-  wideShape.back() = span;
-  Value wide = vector::TransferReadOp::create(
-      rewriter, loc, VectorType::get(wideShape, type.getElementType()),
-      contiguous, read.getIndices(), read.getPermutationMapAttr(),
-      read.getPadding(), /*mask=*/Value(), read.getInBoundsAttr());
-  SmallVector<int64_t> every;
-  for (int64_t lane = 0; lane < lanes; ++lane)
-    every.push_back(lane * step);
+  // The span read as whole vectors of `lanes`, the last one ending at the
+  // span's end (overlapping the one before): a read of the span itself,
+  // (lanes - 1) * step + 1 wide (31 lanes for 16 at stride 2), became a
+  // register and pieces of 8, 4, 2 and 1 lanes. Every chunk stays inside
+  // the span, so inside what the strided read read.
+  SmallVector<int64_t> chunkShape(type.getShape());
+  SmallVector<int64_t> offsets;
+  for (int64_t at = 0; at + lanes < span; at += lanes)
+    offsets.push_back(at);
+  offsets.push_back(span - lanes);
+  SmallVector<Value> chunks;
+  for (int64_t at : offsets) {
+    SmallVector<Value> indices(read.getIndices());
+    indices.back() = arith::ConstantIndexOp::create(rewriter, loc, at);
+    chunks.push_back(vector::TransferReadOp::create(
+        rewriter, loc, type, contiguous, indices,
+        read.getPermutationMapAttr(), read.getPadding(), /*mask=*/Value(),
+        read.getInBoundsAttr()));
+  }
+  // Lane l keeps element l * step, found in the first chunk that holds it:
+  // the first two chunks by one two-source shuffle, each further chunk by
+  // one more shuffle of the lanes gathered so far with it.
+  auto chunkOf = [&](int64_t lane) {
+    int64_t element = lane * step;
+    for (auto [k, at] : llvm::enumerate(offsets))
+      if (element < at + lanes)
+        return std::make_pair(int64_t(k), element - at);
+    llvm_unreachable("every element of the span is in a chunk");
+  };
+  auto gather = [&](ArrayRef<Value> lines) -> Value {
+    if (lines.size() == 1) {
+      SmallVector<int64_t> mask;
+      for (int64_t lane = 0; lane < lanes; ++lane)
+        mask.push_back(chunkOf(lane).second);
+      return vector::ShuffleOp::create(rewriter, loc, lines[0], lines[0], mask);
+    }
+    SmallVector<int64_t> mask;
+    for (int64_t lane = 0; lane < lanes; ++lane) {
+      auto [k, at] = chunkOf(lane);
+      mask.push_back(k == 0 ? at : k == 1 ? lanes + at : 0);
+    }
+    Value kept =
+        vector::ShuffleOp::create(rewriter, loc, lines[0], lines[1], mask);
+    for (size_t next = 2; next < lines.size(); ++next) {
+      SmallVector<int64_t> more;
+      for (int64_t lane = 0; lane < lanes; ++lane) {
+        auto [k, at] = chunkOf(lane);
+        more.push_back(k == int64_t(next) ? lanes + at : lane);
+      }
+      kept = vector::ShuffleOp::create(rewriter, loc, kept, lines[next], more);
+    }
+    return kept;
+  };
   if (type.getRank() == 1) {
-    rewriter.replaceOpWithNewOp<vector::ShuffleOp>(read, wide, wide, every);
+    rewriter.replaceOp(read, gather(chunks));
     return success();
   }
   // vector.shuffle permutes the leading dimension only: row by row.
@@ -87,9 +131,11 @@ LogicalResult rewriteRead(IRRewriter &rewriter, vector::TransferReadOp read) {
   SmallVector<int64_t> position(rows.size(), 0);
   for (int64_t row = 0, count = ShapedType::getNumElements(rows); row < count;
        ++row) {
-    Value line = vector::ExtractOp::create(rewriter, loc, wide, position);
-    Value kept = vector::ShuffleOp::create(rewriter, loc, line, line, every);
-    result = vector::InsertOp::create(rewriter, loc, kept, result, position);
+    SmallVector<Value> lines;
+    for (Value chunk : chunks)
+      lines.push_back(vector::ExtractOp::create(rewriter, loc, chunk, position));
+    result = vector::InsertOp::create(rewriter, loc, gather(lines), result,
+                                      position);
     for (int64_t d = position.size() - 1; d >= 0; --d) {
       if (++position[d] < rows[d])
         break;

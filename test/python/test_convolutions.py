@@ -64,6 +64,13 @@ CASES = {
                          (2, 32, 15, 37)),
     "conv2d depthwise stride 2": (
         lambda: nn.Conv2d(32, 32, 3, 2, 1, groups=32), (2, 32, 15, 37)),
+    # Strided rows of 16 and more lanes, read as whole vectors and
+    # shuffled (--mlc-contiguous-strided-reads): stride 3 (three reads
+    # per vector) and 4 (four), with remainders.
+    "conv2d 3x3 stride 3 wide rows": (
+        lambda: nn.Conv2d(4, 8, 3, 3, 1), (1, 4, 10, 98)),
+    "conv2d depthwise 5x5 stride 4 wide rows": (
+        lambda: nn.Conv2d(8, 8, 5, 4, 2, groups=8), (1, 8, 9, 130)),
     "conv2d 3x1 stride (2, 1) no padding": (
         lambda: nn.Conv2d(8, 16, (3, 1), stride=(2, 1)), (2, 8, 19, 37)),
     "conv2d 5x5 padding (1, 2)": (

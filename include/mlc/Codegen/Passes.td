@@ -263,11 +263,15 @@ def MLCContiguousStridedReadsPass
     is vectorized by `--mlc-vectorize` as a `vector.transfer_read` of a
     `memref.subview` with an innermost step `s` > 1, which the vector
     lowering turns into one scalar load and insert per lane. Such a read of
-    `n` lanes at the start of the view becomes a read of the `(n - 1) * s +
+    `n` lanes at the start of the view becomes reads of the `(n - 1) * s +
     1` contiguous elements it spans (a subview with unit steps of the same
-    buffer) and a `vector.shuffle` of every `s`-th lane, which LLVM emits as
-    a couple of loads and permutes; an n-D read (a block of a stride-2
-    window's rows) reads each row so and shuffles it. Only in-bounds reads
+    buffer), as whole vectors of `n` lanes (the last one ending at the
+    span's end, overlapping the one before) and `vector.shuffle`s that keep
+    every `s`-th element: one two-source shuffle at stride 2 (AVX-512's
+    `vpermt2ps`), one more per further vector. (A read of the span itself,
+    31 lanes for 16 at stride 2, became a register and pieces of 8, 4, 2
+    and 1 lanes.) An n-D read (a block of a stride-2 window's rows)
+    reads each row so and shuffles it. Only in-bounds reads
     along the innermost dimensions, starting at the first element of the
     view's rows, over a buffer with unit innermost stride.
 
@@ -276,8 +280,9 @@ def MLCContiguousStridedReadsPass
     %r = vector.transfer_read %v[%c0, %c0], %pad {in_bounds = [true]} : ..., vector<16xf32>
     ```
 
-    becomes a `vector<31xf32>` read of `memref.subview %x[0, 0] [1, 31] [1, 1]`
-    and `vector.shuffle` of lanes 0, 2, ..., 30.
+    becomes `vector<16xf32>` reads at 0 and 15 of `memref.subview %x[0, 0]
+    [1, 31] [1, 1]` and a `vector.shuffle` of their lanes 0, 2, ..., 14,
+    17, 19, ..., 31.
   }];
   let dependentDialects = ["mlir::vector::VectorDialect",
                            "mlir::memref::MemRefDialect"];
