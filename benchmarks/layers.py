@@ -14,6 +14,7 @@ timed (rtol 1e-3); times are medians. "vs eager" is torch time / mlc time
 import os
 import sys
 
+import torch
 from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -82,6 +83,9 @@ def layers():
     table["avgpool global 512 7^2"] = (lambda: nn.AdaptiveAvgPool2d(1),
                                        (1, 512, 7, 7), None)
     table["transpose 4x128x64"] = (lambda: Permute(), (4, 128, 64), None)
+    # torch.cat (DenseNet, Inception, SqueezeNet): a guarded read per
+    # element, scalar (docs/lowering.md, "Measured").
+    table["cat 2x64 56^2"] = (lambda: SelfConcat(), (1, 64, 56, 56), None)
     return table
 
 
@@ -94,6 +98,13 @@ class MatMul(nn.Module):
 
     def forward(self, x):
         return x @ (x.transpose(-2, -1) if self.transpose else x)
+
+
+class SelfConcat(nn.Module):
+    """x and its ReLU concatenated along the channels."""
+
+    def forward(self, x):
+        return torch.cat([x, torch.relu(x)], 1)
 
 
 class Permute(nn.Module):

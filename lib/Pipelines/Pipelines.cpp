@@ -52,6 +52,8 @@ void mlc::buildLowerToFuncPipeline(OpPassManager &pm,
   // Zero padding: a copy of the interior and fills of the border, not
   // guarded reads.
   pm.addNestedPass<func::FuncOp>(mlc::createMLCDecomposePaddingPass());
+  // Concatenation (torch.cat): each input copied into its slice.
+  pm.addNestedPass<func::FuncOp>(mlc::createMLCDecomposeConcatenationPass());
   if (options.fuse) {
     // Element-wise generics of one function become one loop nest, written
     // over the tensor it consumes.

@@ -13,6 +13,8 @@
 
 #include "mlc/Transforms/Passes.h"
 
+#include "GuardedReads.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -38,19 +40,8 @@ struct Interval {
   int64_t hi = std::numeric_limits<int64_t>::max();
 };
 
-std::optional<int64_t> constantIndex(Value v) {
-  APInt value;
-  if (matchPattern(v, m_ConstantInt(&value)))
-    return value.getSExtValue();
-  return std::nullopt;
-}
-
-/// The loop `v` is the index of (linalg.index d), if it is one.
-std::optional<unsigned> loopOf(Value v) {
-  if (auto index = v.getDefiningOp<linalg::IndexOp>())
-    return index.getDim();
-  return std::nullopt;
-}
+using mlc::guarded::constantIndex;
+using mlc::guarded::loopOf;
 
 /// Narrows `bounds` by `cond`, a conjunction (arith.andi) of comparisons
 /// of loop indices with constants; fails on anything else.
@@ -139,36 +130,13 @@ FailureOr<GuardedCopy> matchGuardedCopy(linalg::GenericOp generic) {
       copy.offset.push_back(0);
       continue;
     }
-    // Strip the bounds checker's clamps, remembering them.
-    Value v = index;
-    int64_t floor = std::numeric_limits<int64_t>::min();
-    int64_t ceiling = std::numeric_limits<int64_t>::max();
-    while (true) {
-      if (auto max = v.getDefiningOp<arith::MaxSIOp>())
-        if (std::optional<int64_t> c = constantIndex(max.getRhs())) {
-          floor = std::max(floor, *c);
-          v = max.getLhs();
-          continue;
-        }
-      if (auto min = v.getDefiningOp<arith::MinSIOp>())
-        if (std::optional<int64_t> c = constantIndex(min.getRhs())) {
-          ceiling = std::min(ceiling, *c);
-          v = min.getLhs();
-          continue;
-        }
-      break;
-    }
-    int64_t offset = 0;
-    if (auto sub = v.getDefiningOp<arith::SubIOp>()) {
-      std::optional<int64_t> c = constantIndex(sub.getRhs());
-      if (!c)
-        return failure();
-      offset = *c;
-      v = sub.getLhs();
-    }
-    std::optional<unsigned> loop = loopOf(v);
-    if (!loop || *loop != d)
+    // The bounds checker's clamps, remembered.
+    std::optional<mlc::guarded::ShiftedIndex> shifted =
+        mlc::guarded::matchShiftedIndex(index);
+    if (!shifted || shifted->loop != d)
       return failure();
+    int64_t offset = shifted->offset, floor = shifted->floor,
+            ceiling = shifted->ceiling;
     if (offset == 0 && bounds[d].lo <= 0 &&
         bounds[d].hi == std::numeric_limits<int64_t>::max() &&
         inSize == outSize && floor <= 0 &&

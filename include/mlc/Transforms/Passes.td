@@ -27,6 +27,27 @@ def MLCElementwiseInPlacePass
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def MLCDecomposeConcatenationPass
+    : Pass<"mlc-decompose-concatenation", "mlir::func::FuncOp"> {
+  let summary = "Turns guarded selects along one axis (torch.cat) into "
+                "insertions of each input into its slice";
+  let description = [{
+    A `linalg.generic` on tensors without inputs that computes
+    `out[i] = i[a] < b0 ? x0[i] : i[a] < b1 ? x1[i - b0] : ... : xn[i - bn]`
+    (the importer's `cat`: a chain of `scf.if` on `linalg.index a <
+    constant`, each branch a `tensor.extract` of one input at the loop
+    indices, shifted along `a` by where it starts, possibly clamped to it
+    by `--tir-check-bounds`) becomes `tensor.insert_slice`s of each input
+    into the output's `tensor.empty` at its offset along `a`. The inputs
+    must tile the axis exactly (static sizes along it) and have the
+    output's element type and other sizes; anything else stays as it is.
+    Bufferization writes the slices as copies into views of one buffer
+    (`--mlc-strided-copies-to-linalg` makes them `linalg.copy`s, which
+    vectorize); the guarded select did not vectorize.
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
 def MLCDecomposePaddingPass
     : Pass<"mlc-decompose-padding", "mlir::func::FuncOp"> {
   let summary = "Turns guarded copies (zero padding) into a copy of the "
