@@ -164,11 +164,8 @@ FailureOr<Concatenation> matchConcatenation(linalg::GenericOp generic) {
 struct DecomposeConcatenationPass
     : mlc::impl::MLCDecomposeConcatenationPassBase<DecomposeConcatenationPass> {
   void runOnOperation() override {
-    SmallVector<linalg::GenericOp> generics;
-    getOperation().walk(
-        [&](linalg::GenericOp generic) { generics.push_back(generic); });
     IRRewriter rewriter(&getContext());
-    for (linalg::GenericOp generic : generics) {
+    for (linalg::GenericOp generic : genericsInOrder(getOperation())) {
       FailureOr<Concatenation> match = matchConcatenation(generic);
       if (failed(match))
         continue;

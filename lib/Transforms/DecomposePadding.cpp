@@ -170,15 +170,9 @@ FailureOr<GuardedCopy> matchGuardedCopy(linalg::GenericOp generic) {
 struct DecomposePaddingPass
     : mlc::impl::MLCDecomposePaddingPassBase<DecomposePaddingPass> {
   void runOnOperation() override {
-    // Matched one at a time, after the rewrites before it: a padding of a
-    // padding reads the first one's result, which the first rewrite
-    // replaces (matched all at once, the second kept the erased value: a
-    // bool mask padded twice, in MultiheadAttention, came out all false).
-    SmallVector<linalg::GenericOp> generics;
-    getOperation().walk(
-        [&](linalg::GenericOp generic) { generics.push_back(generic); });
     IRRewriter rewriter(&getContext());
-    for (linalg::GenericOp generic : generics) {
+    for (linalg::GenericOp generic :
+         mlc::guarded::genericsInOrder(getOperation())) {
       FailureOr<GuardedCopy> match = matchGuardedCopy(generic);
       if (failed(match))
         continue;

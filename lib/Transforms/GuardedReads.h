@@ -75,6 +75,21 @@ inline std::optional<ShiftedIndex> matchShiftedIndex(mlir::Value v) {
   return index;
 }
 
+/// The linalg.generics under `root` in program order, to be matched one
+/// at a time after the rewrites of those before them: a padding of a
+/// padding (or a concatenation of one) reads the first one's result,
+/// which the first rewrite replaces; matched all at once, the second kept
+/// the erased value (a bool mask padded twice, in MultiheadAttention,
+/// came out all false).
+inline llvm::SmallVector<mlir::linalg::GenericOp>
+genericsInOrder(mlir::Operation *root) {
+  llvm::SmallVector<mlir::linalg::GenericOp> generics;
+  root->walk([&](mlir::linalg::GenericOp generic) {
+    generics.push_back(generic);
+  });
+  return generics;
+}
+
 } // namespace mlc::guarded
 
 #endif // MLC_LIB_TRANSFORMS_GUARDEDREADS_H
