@@ -79,6 +79,10 @@ void mlc::buildFuncToLLVMPipeline(OpPassManager &pm,
   // generation").
   if (options.vectorize)
     buildTensorCodegenPipeline(pm, options);
+  // A value computed only to be inserted into a slice (a concatenation's
+  // computed input) is computed in that slice: upstream replaces its
+  // tensor.empty with the slice, which bufferization then writes in place.
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
