@@ -37,30 +37,82 @@ void keepSerial(ArrayRef<linalg::LinalgOp> ops) {
     }
 }
 
+/// The value a chain of destination-style results started from (on
+/// tensors, the `tensor.empty` of a group; a buffer is its own).
+Value destinationRoot(Value value) {
+  while (auto dps = value.getDefiningOp<DestinationStyleOpInterface>())
+    value = dps.getTiedOpOperand(cast<OpResult>(value))->get();
+  return value;
+}
+
+/// The loop extents of `op` from its operands' shapes (upstream's
+/// shapes-to-loops map), a destination's taken from where its chain
+/// started: on tensors a `tensor.dim` of a member's result would keep the
+/// member alive after its tiles replaced it.
+SmallVector<OpFoldResult> loopExtents(RewriterBase &rewriter,
+                                      linalg::LinalgOp op) {
+  Location loc = op.getLoc();
+  SmallVector<OpFoldResult> shapes;
+  for (OpOperand &operand : op->getOpOperands()) {
+    Value source = destinationRoot(operand.get());
+    auto type = dyn_cast<ShapedType>(source.getType());
+    for (int64_t d = 0; type && d < type.getRank(); ++d)
+      shapes.push_back(linalg::createFoldedDimOp(rewriter, loc, source, d));
+  }
+  return affine::makeComposedFoldedMultiResultAffineApply(
+      rewriter, loc, op.getShapesToLoopsMap(), shapes);
+}
+
+/// The tile sizes of `split`'s chunks of a loop of `extent` among the
+/// `loops` of an op: whole blocks, ceil(extent / (block * threads)) *
+/// block, computed at run time when the extent is dynamic.
+SmallVector<OpFoldResult> chunkSizes(RewriterBase &rewriter, Location loc,
+                                     unsigned loops, unsigned loop,
+                                     OpFoldResult extent,
+                                     const Distribution &split) {
+  SmallVector<OpFoldResult> sizes(loops, rewriter.getIndexAttr(0));
+  AffineExpr e = rewriter.getAffineSymbolExpr(0);
+  int64_t unit = split.block * split.threads;
+  sizes[loop] = affine::makeComposedFoldedAffineApply(
+      rewriter, loc, e.ceilDiv(unit) * split.block, {extent});
+  return sizes;
+}
+
 /// With a dynamic loop, whether the group has work enough to pay for
 /// waking the other threads is known only at run time: the group is
 /// cloned under an `scf.if` on its anchor's iteration count, a serial copy
 /// in the else branch and the one to split (returned) in the then branch.
+/// On buffers the `scf.if` takes the group's place; on tensors it goes
+/// where the last member was (past what the members read) and yields the
+/// chain's result.
 Group guardParallelWork(RewriterBase &rewriter, const Group &group,
                         int64_t minWork) {
   SmallVector<linalg::LinalgOp> members = group.ops();
   linalg::LinalgOp op = group.anchor;
+  bool onTensors = op.hasPureTensorSemantics();
   Location loc = op.getLoc();
-  rewriter.setInsertionPoint(members.front());
+  Operation *last = members.back();
+  rewriter.setInsertionPoint(onTensors ? last : members.front().getOperation());
   Value work = arith::ConstantIndexOp::create(rewriter, loc, 1);
-  for (Range range : op.createLoopRanges(rewriter, loc))
+  for (OpFoldResult extent : loopExtents(rewriter, op))
     work = arith::MulIOp::create(
         rewriter, loc, work,
-        getValueOrCreateConstantIndexOp(rewriter, loc, range.size));
+        getValueOrCreateConstantIndexOp(rewriter, loc, extent));
   Value enough = arith::CmpIOp::create(
       rewriter, loc, arith::CmpIPredicate::sge, work,
       arith::ConstantIndexOp::create(rewriter, loc, minWork));
-  auto branch = scf::IfOp::create(rewriter, loc, enough,
-                                  /*withElseRegion=*/true);
+  auto branch = scf::IfOp::create(
+      rewriter, loc, last->getResultTypes(), // none on buffers
+      enough, /*withElseRegion=*/true);
   auto cloneInto = [&](Block *block) {
-    rewriter.setInsertionPoint(block->getTerminator());
+    // A branch without results has its terminator already.
+    if (block->empty())
+      rewriter.setInsertionPointToEnd(block);
+    else
+      rewriter.setInsertionPoint(block->getTerminator());
+    IRMapping mapping;
     auto cloneOf = [&](linalg::LinalgOp member) {
-      return cast<linalg::LinalgOp>(rewriter.clone(*member));
+      return cast<linalg::LinalgOp>(rewriter.clone(*member, mapping));
     };
     Group copy;
     for (linalg::LinalgOp member : group.before)
@@ -68,12 +120,18 @@ Group guardParallelWork(RewriterBase &rewriter, const Group &group,
     copy.anchor = cloneOf(group.anchor);
     for (linalg::LinalgOp member : group.after)
       copy.after.push_back(cloneOf(member));
+    if (onTensors)
+      scf::YieldOp::create(rewriter, loc, copy.ops().back()->getResults());
     return copy;
   };
   Group parallel = cloneInto(branch.thenBlock());
   keepSerial(cloneInto(branch.elseBlock()).ops());
-  for (linalg::LinalgOp member : members)
-    rewriter.eraseOp(member);
+  for (linalg::LinalgOp member : llvm::reverse(members)) {
+    if (onTensors && member == last)
+      rewriter.replaceOp(member, branch.getResults());
+    else
+      rewriter.eraseOp(member);
+  }
   return parallel;
 }
 
@@ -85,13 +143,9 @@ void splitAcrossThreads(RewriterBase &rewriter, const Group &group,
                         SmallVectorImpl<linalg::LinalgOp> &leftover) {
   linalg::LinalgOp op = group.anchor;
   rewriter.setInsertionPoint(op);
-  SmallVector<OpFoldResult> sizes(op.getNumLoops(), rewriter.getIndexAttr(0));
-  Range range = op.createLoopRanges(rewriter, op.getLoc())[split.loop];
-  AffineExpr extent = rewriter.getAffineSymbolExpr(0);
-  int64_t unit = split.block * split.threads;
-  sizes[split.loop] = affine::makeComposedFoldedAffineApply(
-      rewriter, op.getLoc(), extent.ceilDiv(unit) * split.block,
-      {range.size});
+  SmallVector<OpFoldResult> sizes =
+      chunkSizes(rewriter, op.getLoc(), op.getNumLoops(), split.loop,
+                 loopExtents(rewriter, op)[split.loop], split);
   scf::SCFTilingOptions options;
   options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
   options.setTileSizes(sizes);
@@ -122,75 +176,6 @@ bool isChainOnTensors(const Group &group) {
   return true;
 }
 
-/// The tensor a chain of destination-style results started from (the
-/// shape they all have).
-Value destinationRoot(Value value) {
-  while (auto dps = value.getDefiningOp<DestinationStyleOpInterface>())
-    value = dps.getTiedOpOperand(cast<OpResult>(value))->get();
-  return value;
-}
-
-/// The loop extents of `op` on tensors from its operands' shapes, a
-/// destination's taken from the tensor the chain of destinations started
-/// from (a `tensor.empty`): a `tensor.dim` of a member's result would keep
-/// the member alive after its tiles replaced it.
-SmallVector<OpFoldResult> loopExtentsOnTensors(RewriterBase &rewriter,
-                                               linalg::LinalgOp op) {
-  Location loc = op.getLoc();
-  SmallVector<OpFoldResult> shapes;
-  for (OpOperand &operand : op->getOpOperands()) {
-    Value source = destinationRoot(operand.get());
-    auto type = dyn_cast<ShapedType>(source.getType());
-    for (int64_t d = 0; type && d < type.getRank(); ++d)
-      shapes.push_back(linalg::createFoldedDimOp(rewriter, loc, source, d));
-  }
-  return affine::makeComposedFoldedMultiResultAffineApply(
-      rewriter, loc, op.getShapesToLoopsMap(), shapes);
-}
-
-/// On tensors, `guardParallelWork`'s `scf.if` yields the group's last
-/// result: each branch gets a copy of the chain, the else branch's serial.
-Group guardParallelWorkOnTensors(RewriterBase &rewriter, const Group &group,
-                                 int64_t minWork) {
-  SmallVector<linalg::LinalgOp> members = group.ops();
-  linalg::LinalgOp op = group.anchor;
-  Location loc = op.getLoc();
-  Operation *last = members.back();
-  rewriter.setInsertionPoint(last);
-  Value work = arith::ConstantIndexOp::create(rewriter, loc, 1);
-  for (OpFoldResult extent : loopExtentsOnTensors(rewriter, op))
-    work = arith::MulIOp::create(
-        rewriter, loc, work,
-        getValueOrCreateConstantIndexOp(rewriter, loc, extent));
-  Value enough = arith::CmpIOp::create(
-      rewriter, loc, arith::CmpIPredicate::sge, work,
-      arith::ConstantIndexOp::create(rewriter, loc, minWork));
-  auto branch = scf::IfOp::create(rewriter, loc, last->getResultTypes(),
-                                  enough, /*withElseRegion=*/true);
-  auto cloneInto = [&](Block *block) {
-    rewriter.setInsertionPointToStart(block);
-    IRMapping mapping;
-    auto cloneOf = [&](linalg::LinalgOp member) {
-      return cast<linalg::LinalgOp>(rewriter.clone(*member, mapping));
-    };
-    Group copy;
-    for (linalg::LinalgOp member : group.before)
-      copy.before.push_back(cloneOf(member));
-    copy.anchor = cloneOf(group.anchor);
-    for (linalg::LinalgOp member : group.after)
-      copy.after.push_back(cloneOf(member));
-    scf::YieldOp::create(rewriter, loc,
-                         copy.ops().back()->getResults());
-    return copy;
-  };
-  Group parallel = cloneInto(branch.thenBlock());
-  keepSerial(cloneInto(branch.elseBlock()).ops());
-  rewriter.replaceOp(last, branch.getResults());
-  for (linalg::LinalgOp member : llvm::reverse(ArrayRef(members).drop_back()))
-    rewriter.eraseOp(member);
-  return parallel;
-}
-
 /// On tensors the chunks are upstream tile-and-fuse: the group's last op
 /// (the epilogue's end, or the anchor) is tiled into an scf.forall, and
 /// its producers in the group (the anchor, the epilogue before it, the
@@ -219,14 +204,9 @@ void splitOnTensors(RewriterBase &rewriter, const Group &group,
     loop = *result;
   }
   rewriter.setInsertionPoint(consumer);
-  SmallVector<OpFoldResult> sizes(consumer.getNumLoops(),
-                                  rewriter.getIndexAttr(0));
-  OpFoldResult range = loopExtentsOnTensors(rewriter, consumer)[loop];
-  AffineExpr extent = rewriter.getAffineSymbolExpr(0);
-  int64_t unit = split.block * split.threads;
-  sizes[loop] = affine::makeComposedFoldedAffineApply(
-      rewriter, consumer.getLoc(), extent.ceilDiv(unit) * split.block,
-      {range});
+  SmallVector<OpFoldResult> sizes =
+      chunkSizes(rewriter, consumer.getLoc(), consumer.getNumLoops(), loop,
+                 loopExtents(rewriter, consumer)[loop], split);
   llvm::SmallPtrSet<Operation *, 8> members;
   for (linalg::LinalgOp member : group.ops())
     members.insert(member);
@@ -305,12 +285,9 @@ struct MLCDistributeToThreadsPass
       }
       Group split = group;
       if (llvm::any_of(group.anchor.getStaticLoopRanges(),
-                       ShapedType::isDynamic)) {
-        int64_t minWork = config->minParallelWork.value_or(0);
-        split = onTensors
-                    ? guardParallelWorkOnTensors(rewriter, group, minWork)
-                    : guardParallelWork(rewriter, group, minWork);
-      }
+                       ShapedType::isDynamic))
+        split = guardParallelWork(rewriter, group,
+                                  config->minParallelWork.value_or(0));
       if (onTensors)
         splitOnTensors(rewriter, split, *config->distribute, leftover);
       else

@@ -82,9 +82,8 @@ bool packPanels(RewriterBase &rewriter, const Group &group,
                   .get()
                   .getDefiningOp<memref::SubViewOp>();
   linalg::LinalgPromotionOptions promotion;
+  // The allocation callback makes the buffer 64-byte aligned itself.
   promotion.setOperandsToPromote({int64_t(*config.packOperand)})
-      .setAlignment(64)
-      .setUseOriginalSubviewSize(true)
       .setAllocationDeallocationFns(
           [&](OpBuilder &b, memref::SubViewOp subView, ArrayRef<Value>,
               DataLayout &) -> std::optional<Value> {
@@ -122,7 +121,11 @@ bool packPanels(RewriterBase &rewriter, const Group &group,
     OpOperand &packed = anchor->getOpOperand(*config.packOperand);
     if (auto partial = packed.get().getDefiningOp<memref::SubViewOp>())
       if (auto buffer = partial.getSource().getDefiningOp<memref::AllocOp>())
-        if (partial.getSourceType().getShape() == ArrayRef<int64_t>{depth, block}) {
+        if (partial.getSourceType().getShape() ==
+                ArrayRef<int64_t>{depth, block} &&
+            llvm::all_of(partial.getMixedOffsets(), isZeroInteger) &&
+            getConstantIntValue(partial.getMixedSizes()[0]) == depth &&
+            getConstantIntValue(partial.getMixedSizes()[1]) == block) {
           for (OpOperand &use : llvm::make_early_inc_range(partial->getUses()))
             rewriter.modifyOpInPlace(use.getOwner(),
                                      [&] { use.set(buffer.getResult()); });

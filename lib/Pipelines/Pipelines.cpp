@@ -154,25 +154,27 @@ void mlc::buildFuncToLLVMPipeline(OpPassManager &pm,
     pm.addPass(mlc::createMLCExternalizeConstantsPass());
 }
 
-void mlc::buildTensorCodegenPipeline(OpPassManager &pm,
-                                     const LowerToLLVMOptions &options) {
+/// The strategy and the thread chunks: on tensors for the ops there, on
+/// buffers again for those bufferization made (ops with a config keep it).
+static void addStrategyAndThreads(OpPassManager &pm,
+                                  const mlc::LowerToLLVMOptions &options) {
   mlc::MLCSelectLoweringConfigPassOptions strategy;
   strategy.threads = options.threads;
   strategy.vectorBits = options.vectorBits;
   pm.addNestedPass<func::FuncOp>(
       mlc::createMLCSelectLoweringConfigPass(strategy));
   pm.addNestedPass<func::FuncOp>(mlc::createMLCDistributeToThreadsPass());
+}
+
+void mlc::buildTensorCodegenPipeline(OpPassManager &pm,
+                                     const LowerToLLVMOptions &options) {
+  addStrategyAndThreads(pm, options);
   pm.addPass(createCanonicalizerPass());
 }
 
 void mlc::buildCodegenPipeline(OpPassManager &pm,
                                const LowerToLLVMOptions &options) {
-  mlc::MLCSelectLoweringConfigPassOptions strategy;
-  strategy.threads = options.threads;
-  strategy.vectorBits = options.vectorBits;
-  pm.addNestedPass<func::FuncOp>(
-      mlc::createMLCSelectLoweringConfigPass(strategy));
-  pm.addNestedPass<func::FuncOp>(mlc::createMLCDistributeToThreadsPass());
+  addStrategyAndThreads(pm, options);
   pm.addNestedPass<func::FuncOp>(mlc::createMLCPackPanelsPass());
   pm.addNestedPass<func::FuncOp>(mlc::createMLCTileRegisterBlocksPass());
   mlc::MLCVectorizePassOptions vectorize;

@@ -99,10 +99,7 @@ tensor::ExtractOp yieldedRead(Block *branch, Operation *generic) {
 /// output's element type that tile the output's extent along it, or
 /// fails.
 FailureOr<Concatenation> matchConcatenation(linalg::GenericOp generic) {
-  if (generic.getNumDpsInits() != 1 || generic.getNumDpsInputs() != 0 ||
-      generic.getNumReductionLoops() != 0 ||
-      !generic.getIndexingMapsArray()[0].isIdentity() ||
-      !generic.hasPureTensorSemantics())
+  if (!mlc::guarded::writesEachElementByExtract(generic))
     return failure();
   auto outType = cast<RankedTensorType>(generic.getResult(0).getType());
   // An empty output has nothing to copy (and a slice at offset 0 of an

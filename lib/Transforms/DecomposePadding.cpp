@@ -88,10 +88,7 @@ struct GuardedCopy {
 /// index (min/max with constants) are no-ops inside the guard and are
 /// checked to be.
 FailureOr<GuardedCopy> matchGuardedCopy(linalg::GenericOp generic) {
-  if (generic.getNumDpsInits() != 1 || generic.getNumDpsInputs() != 0 ||
-      generic.getNumReductionLoops() != 0 ||
-      !generic.getIndexingMapsArray()[0].isIdentity() ||
-      !generic.hasPureTensorSemantics())
+  if (!mlc::guarded::writesEachElementByExtract(generic))
     return failure();
   Block *body = generic.getBody();
   auto yield = cast<linalg::YieldOp>(body->getTerminator());

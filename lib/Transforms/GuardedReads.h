@@ -75,6 +75,16 @@ inline std::optional<ShiftedIndex> matchShiftedIndex(mlir::Value v) {
   return index;
 }
 
+/// Whether `generic` has te's shape of a guarded read: no inputs (it reads
+/// with tensor.extract), one output written whole with the identity map,
+/// no reduction, on tensors.
+inline bool writesEachElementByExtract(mlir::linalg::GenericOp generic) {
+  return generic.getNumDpsInits() == 1 && generic.getNumDpsInputs() == 0 &&
+         generic.getNumReductionLoops() == 0 &&
+         generic.getIndexingMapsArray()[0].isIdentity() &&
+         generic.hasPureTensorSemantics();
+}
+
 /// The linalg.generics under `root` in program order, to be matched one
 /// at a time after the rewrites of those before them: a padding of a
 /// padding (or a concatenation of one) reads the first one's result,

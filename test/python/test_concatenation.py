@@ -98,3 +98,16 @@ def test_cat_of_mixed_dtypes_promotes():
     expected = model(a, b).numpy()
     assert got.dtype == expected.dtype == np.float32
     np.testing.assert_array_equal(got, expected)
+
+
+def test_cat_of_disagreeing_dynamic_sizes_is_an_error():
+    """torch raises when the sizes off the axis differ; with dynamic
+    batches the reads would clamp (a silently wrong result), so the
+    compiled function checks them at run time."""
+    mod = from_fx(fx.symbolic_trace(Cat(1)),
+                  input_info=[((None, 3, 4), torch.float32),
+                              ((None, 5, 4), torch.float32)])
+    vm = relax.VirtualMachine(relax.vm.build(mod), mlc.cpu())
+    a, b = np.ones((2, 3, 4), np.float32), np.ones((3, 5, 4), np.float32)
+    with pytest.raises(Exception, match="concatenated tensors differ"):
+        vm["main"](a, b)

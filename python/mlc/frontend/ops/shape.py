@@ -179,6 +179,15 @@ def _cat(ctx, tensors, dim=0):
                                  "dynamic size")
         shape = list(ps[0].shape)
         shape[axis] = sum(sizes)
+        # The other sizes must agree (torch raises otherwise); a dynamic one
+        # is checked at run time: the reads would clamp, not fail.
+        for p in ps[1:]:
+            for d, (size, other) in enumerate(zip(shape, p.shape)):
+                if d != axis and not (isinstance(size, int) and
+                                      isinstance(other, int)):
+                    te.require_equal(other, size, "concatenated tensors "
+                                     "differ in a dimension other than the "
+                                     "concatenation's")
 
         def element(*i):
             offsets = []
